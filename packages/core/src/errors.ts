@@ -1,0 +1,187 @@
+/**
+ * Every error the SDK reports is a {@link PeerStateError} with a stable {@link PeerErrorCode}.
+ * Codes never change meaning between versions; match on `error.code`, not on the message.
+ *
+ * | code | class | raised when |
+ * | --- | --- | --- |
+ * | `UNSUPPORTED` | {@link UnsupportedError} | no peer connection constructor exists in the scope |
+ * | `INVALID_SIGNALING_MESSAGE` | {@link SignalingMessageError} | an incoming message failed validation |
+ * | `SIGNALING_SEND_FAILED` | {@link SignalingSendError} | the signaling channel refused an outgoing message |
+ * | `NEGOTIATION_FAILED` | {@link NegotiationError} | creating or applying a description failed |
+ * | `ICE_CANDIDATE_FAILED` | {@link IceCandidateError} | a remote candidate was rejected (outside an ignored offer) |
+ * | `ICE_RESTART_EXHAUSTED` | {@link IceRestartError} | ICE did not recover within the allowed attempts |
+ * | `MEDIA_FAILED` | {@link MediaError} | a track operation or `getUserMedia` failed |
+ * | `DATA_CHANNEL_FAILED` | {@link DataChannelError} | a data channel could not be created or used |
+ * | `PEER_CLOSED` | {@link ClosedError} | an event was sent after the peer was closed |
+ *
+ * @module
+ */
+
+/** The stable codes of every error the SDK reports. */
+export type PeerErrorCode =
+  | 'UNSUPPORTED'
+  | 'INVALID_SIGNALING_MESSAGE'
+  | 'SIGNALING_SEND_FAILED'
+  | 'NEGOTIATION_FAILED'
+  | 'ICE_CANDIDATE_FAILED'
+  | 'ICE_RESTART_EXHAUSTED'
+  | 'MEDIA_FAILED'
+  | 'DATA_CHANNEL_FAILED'
+  | 'PEER_CLOSED';
+
+/** Base class of every error the SDK reports. */
+export class PeerStateError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: PeerErrorCode;
+
+  constructor(code: PeerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** No `RTCPeerConnection` (nor a vendor-prefixed one) exists where the SDK looked. */
+export class UnsupportedError extends PeerStateError {
+  /** The global names that were looked for, in order. */
+  readonly lookedFor: readonly string[];
+
+  constructor(lookedFor: readonly string[]) {
+    super(
+      'UNSUPPORTED',
+      `WebRTC is not available here: none of ${lookedFor.join(', ')} exists. ` +
+        'Run in a browser, or pass `peerConnection` (for example a fake from @peerstate/core/testing).',
+    );
+    this.lookedFor = lookedFor;
+  }
+}
+
+/** One problem found while validating a signaling message. */
+export interface SignalingIssue {
+  /** Dotted path to the offending field, `''` for the message itself. */
+  readonly path: string;
+  /** What was expected there. */
+  readonly message: string;
+}
+
+/** An incoming signaling message was malformed; it was ignored and nothing else changed. */
+export class SignalingMessageError extends PeerStateError {
+  readonly issues: readonly SignalingIssue[];
+  /** The raw value received, for logging. Large strings are truncated. */
+  readonly received: unknown;
+
+  constructor(issues: readonly SignalingIssue[], received: unknown) {
+    const first = issues[0];
+    super(
+      'INVALID_SIGNALING_MESSAGE',
+      `Invalid signaling message${first ? `: ${first.path ? `${first.path}: ` : ''}${first.message}` : ''}`,
+    );
+    this.issues = issues;
+    this.received = received;
+  }
+}
+
+/** The signaling channel threw or rejected while sending. */
+export class SignalingSendError extends PeerStateError {
+  constructor(messageType: string, cause: unknown) {
+    super('SIGNALING_SEND_FAILED', `Sending a "${messageType}" signaling message failed`, {
+      cause,
+    });
+  }
+}
+
+/** Which step of the offer/answer exchange failed. */
+export type NegotiationStep =
+  | 'createOffer'
+  | 'createAnswer'
+  | 'setLocalDescription'
+  | 'setRemoteDescription'
+  | 'rollback';
+
+/** Creating or applying a session description failed. The machine returns to a consistent state. */
+export class NegotiationError extends PeerStateError {
+  readonly step: NegotiationStep;
+
+  constructor(step: NegotiationStep, cause: unknown) {
+    super('NEGOTIATION_FAILED', `${step} failed: ${describe(cause)}`, { cause });
+    this.step = step;
+  }
+}
+
+/** A remote ICE candidate was rejected by the peer connection. */
+export class IceCandidateError extends PeerStateError {
+  readonly candidate: RTCIceCandidateInit | null;
+
+  constructor(candidate: RTCIceCandidateInit | null, cause: unknown) {
+    super('ICE_CANDIDATE_FAILED', `addIceCandidate failed: ${describe(cause)}`, { cause });
+    this.candidate = candidate;
+  }
+}
+
+/** ICE did not come back within the configured number of restarts. */
+export class IceRestartError extends PeerStateError {
+  readonly attempts: number;
+
+  constructor(attempts: number) {
+    super(
+      'ICE_RESTART_EXHAUSTED',
+      `ICE did not recover after ${attempts} restart attempt${attempts === 1 ? '' : 's'}`,
+    );
+    this.attempts = attempts;
+  }
+}
+
+/** Which media operation failed. */
+export type MediaOperation = 'addTrack' | 'removeTrack' | 'replaceTrack' | 'getUserMedia';
+
+/** A track operation failed, or the track it named is not known to this peer. */
+export class MediaError extends PeerStateError {
+  readonly operation: MediaOperation;
+
+  constructor(operation: MediaOperation, detail: string, cause?: unknown) {
+    super('MEDIA_FAILED', `${operation}: ${detail}`, cause === undefined ? undefined : { cause });
+    this.operation = operation;
+  }
+}
+
+/** A data channel could not be created, or a message could not be sent on it. */
+export class DataChannelError extends PeerStateError {
+  readonly label: string;
+
+  constructor(label: string, detail: string, cause?: unknown) {
+    super(
+      'DATA_CHANNEL_FAILED',
+      `data channel "${label}": ${detail}`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.label = label;
+  }
+}
+
+/** An event arrived after the peer was closed; it was ignored. */
+export class ClosedError extends PeerStateError {
+  readonly eventType: string;
+
+  constructor(eventType: string) {
+    super('PEER_CLOSED', `"${eventType}" was sent after the peer was closed; it was ignored`);
+    this.eventType = eventType;
+  }
+}
+
+/** `true` for a `DOMException` (or look-alike) with the given name. */
+export function isDomError(error: unknown, name: string): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'name' in error &&
+    (error as { name: unknown }).name === name
+  );
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  if (typeof cause === 'object' && cause !== null && 'message' in cause) {
+    return String((cause as { message: unknown }).message);
+  }
+  return String(cause);
+}

@@ -1,0 +1,71 @@
+/**
+ * The signaling contract: what peers send each other, and the channel that carries it.
+ * @module
+ */
+
+/** The schema version every message carries in `v`. */
+export const SIGNALING_VERSION = 1;
+
+/** A session description on the wire. `rollback` never travels. */
+export interface DescriptionPayload {
+  readonly type: 'offer' | 'answer' | 'pranswer';
+  readonly sdp: string;
+}
+
+/** An ICE candidate on the wire (the shape of `RTCIceCandidate.toJSON()`). */
+export interface CandidatePayload {
+  readonly candidate: string;
+  readonly sdpMid: string | null;
+  readonly sdpMLineIndex: number | null;
+  readonly usernameFragment: string | null;
+}
+
+/** An offer or an answer. */
+export interface DescriptionMessage {
+  readonly v: typeof SIGNALING_VERSION;
+  readonly type: 'description';
+  readonly description: DescriptionPayload;
+}
+
+/** A trickled candidate; `candidate: null` announces the end of candidates. */
+export interface CandidateMessage {
+  readonly v: typeof SIGNALING_VERSION;
+  readonly type: 'candidate';
+  readonly candidate: CandidatePayload | null;
+}
+
+/** The remote peer hung up. */
+export interface ByeMessage {
+  readonly v: typeof SIGNALING_VERSION;
+  readonly type: 'bye';
+  readonly reason?: string;
+}
+
+/** Every message peers exchange. Validate incoming ones with `parseSignalingMessage`. */
+export type SignalingMessage = DescriptionMessage | CandidateMessage | ByeMessage;
+
+/**
+ * A bidirectional pipe between two peers. The SDK sends validated messages and treats whatever
+ * arrives as untrusted (`unknown`): every incoming value is validated before it is used.
+ *
+ * @example
+ * ```ts
+ * const channel: SignalingChannel = {
+ *   send: (message) => socket.send(JSON.stringify(message)),
+ *   subscribe: (listener) => {
+ *     const onMessage = (event: MessageEvent) => listener(event.data);
+ *     socket.addEventListener('message', onMessage);
+ *     return () => socket.removeEventListener('message', onMessage);
+ *   },
+ * };
+ * ```
+ */
+export interface SignalingChannel {
+  /** Deliver a message to the remote peer. May throw or reject; the SDK reports it as an error. */
+  send(message: SignalingMessage): void | Promise<void>;
+  /**
+   * Receive messages from the remote peer. Strings are parsed as JSON. Returns an unsubscribe
+   * function, which the SDK calls when the peer closes.
+   */
+  subscribe(listener: (message: unknown) => void): () => void;
+}
