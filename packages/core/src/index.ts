@@ -1,0 +1,110 @@
+/**
+ * `@peerstate/core`: the whole life of a WebRTC peer connection as an XState v5 machine.
+ * @packageDocumentation
+ */
+
+export {
+  ClosedError,
+  DataChannelError,
+  IceCandidateError,
+  IceRestartError,
+  isDomError,
+  MediaError,
+  type MediaOperation,
+  NegotiationError,
+  type NegotiationStep,
+  type PeerErrorCode,
+  PeerStateError,
+  type SignalingIssue,
+  SignalingMessageError,
+  SignalingSendError,
+  UnsupportedError,
+} from './errors.js';
+export {
+  type CreatePeerOptions,
+  createPeer,
+  type PeerActor,
+  type PeerSnapshot,
+} from './machine/createPeer.js';
+export { DEFAULT_ICE_RESTART, resolvePeerOptions } from './machine/options.js';
+export { peerMachine, TIMELINE_LIMIT } from './machine/peerMachine.js';
+export {
+  type PeerActions,
+  type PeerPhase,
+  type PeerView,
+  peerActions,
+  peerView,
+} from './machine/peerView.js';
+export type {
+  DataChannelInfo,
+  IceRestartOptions,
+  InboxItem,
+  LocalTrack,
+  PeerCommand,
+  PeerConnectionStates,
+  PeerContext,
+  PeerCounters,
+  PeerEmitted,
+  PeerEvent,
+  PeerInternalEvent,
+  PeerOptions,
+  PlatformInfo,
+  RemoteTrack,
+  ResolvedPeerOptions,
+  RollbackMode,
+  TransitionRecord,
+} from './machine/types.js';
+export { connectionStateOf } from './platform/connectionStateOf.js';
+export {
+  type DetectPeerConnectionOptions,
+  detectPeerConnection,
+  findPeerConnection,
+  PEER_CONNECTION_NAMES,
+} from './platform/detectPeerConnection.js';
+export type {
+  DetectedPeerConnection,
+  PeerConnectionApi,
+  PeerConnectionFactory,
+  PeerConnectionLike,
+  PeerConnectionName,
+} from './platform/types.js';
+export { diffSessionDescriptions, type SdpChange } from './sdp/diffSdp.js';
+export { type ParsedCandidate, parseCandidate } from './sdp/parseCandidate.js';
+export {
+  iceUfragsOf,
+  type ParsedSdp,
+  parseSdp,
+  type SdpCodec,
+  type SdpDirection,
+  type SdpMediaSection,
+  type SdpMsid,
+} from './sdp/parseSdp.js';
+export {
+  type BroadcastChannelSignaling,
+  type BroadcastChannelSignalingOptions,
+  createBroadcastChannelSignaling,
+} from './signaling/broadcastChannelSignaling.js';
+export {
+  createInMemorySignalingPair,
+  type InMemorySignalingChannel,
+  type InMemorySignalingOptions,
+} from './signaling/inMemorySignaling.js';
+export {
+  createByeMessage,
+  createCandidateMessage,
+  createDescriptionMessage,
+  DEFAULT_SIGNALING_LIMITS,
+  type ParseSignalingMessageResult,
+  parseSignalingMessage,
+  type SignalingLimits,
+} from './signaling/parseSignalingMessage.js';
+export {
+  type ByeMessage,
+  type CandidateMessage,
+  type CandidatePayload,
+  type DescriptionMessage,
+  type DescriptionPayload,
+  SIGNALING_VERSION,
+  type SignalingChannel,
+  type SignalingMessage,
+} from './signaling/types.js';

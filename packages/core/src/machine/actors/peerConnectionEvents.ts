@@ -1,0 +1,97 @@
+import { fromCallback } from 'xstate';
+import type { PeerConnectionLike } from '../../platform/types.js';
+import { readPeerConnectionStates } from '../peerConnectionStates.js';
+import type { PeerInternalEvent } from '../types.js';
+
+/** Tell the listener to watch an object the machine created itself. */
+export type PeerConnectionEventsCommand =
+  | { readonly type: 'watchDataChannel'; readonly channel: RTCDataChannel }
+  | { readonly type: 'watchLocalTrack'; readonly track: MediaStreamTrack };
+
+/**
+ * Every listener the machine puts on the peer connection and the objects it hands out (remote
+ * tracks and streams, data channels, local tracks). It lives as long as the `active` state: its
+ * cleanup removes every listener, so nothing outlives a closed peer.
+ */
+export const peerConnectionEvents = fromCallback<
+  PeerConnectionEventsCommand,
+  { readonly pc: PeerConnectionLike }
+>(({ input: { pc }, sendBack, receive }) => {
+  const send = (event: PeerInternalEvent) => sendBack(event);
+  const disposers: Array<() => void> = [];
+  const watched = new WeakSet<object>();
+
+  function listen(target: EventTarget, type: string, listener: (event: Event) => void) {
+    target.addEventListener(type, listener);
+    disposers.push(() => target.removeEventListener(type, listener));
+  }
+
+  function watchTrack(track: MediaStreamTrack) {
+    if (watched.has(track)) return;
+    watched.add(track);
+    const changed = () => send({ type: 'pc.trackChanged', track });
+    listen(track, 'mute', changed);
+    listen(track, 'unmute', changed);
+    listen(track, 'ended', changed);
+  }
+
+  function watchStream(stream: MediaStream) {
+    if (watched.has(stream)) return;
+    watched.add(stream);
+    // Browsers take a remote track out of its streams when the remote stops sending it.
+    const changed = (event: Event) => {
+      const track = (event as MediaStreamTrackEvent).track;
+      if (track) send({ type: 'pc.trackChanged', track });
+    };
+    listen(stream, 'removetrack', changed);
+    listen(stream, 'addtrack', changed);
+  }
+
+  function watchChannel(channel: RTCDataChannel) {
+    if (watched.has(channel)) return;
+    watched.add(channel);
+    const changed = () => send({ type: 'pc.dataChannelChanged', channel });
+    listen(channel, 'open', changed);
+    listen(channel, 'closing', changed);
+    listen(channel, 'close', changed);
+    listen(channel, 'error', changed);
+    listen(channel, 'message', (event) =>
+      send({ type: 'pc.dataChannelMessage', channel, data: (event as MessageEvent).data }),
+    );
+  }
+
+  listen(pc, 'negotiationneeded', () => send({ type: 'pc.negotiationNeeded' }));
+  listen(pc, 'icecandidate', (event) => {
+    send({ type: 'pc.iceCandidate', candidate: (event as RTCPeerConnectionIceEvent).candidate });
+  });
+  for (const type of [
+    'signalingstatechange',
+    'connectionstatechange',
+    'iceconnectionstatechange',
+    'icegatheringstatechange',
+  ]) {
+    listen(pc, type, () =>
+      send({ type: 'pc.statesChanged', states: readPeerConnectionStates(pc) }),
+    );
+  }
+  listen(pc, 'track', (event) => {
+    const { track, streams, transceiver } = event as RTCTrackEvent;
+    watchTrack(track);
+    for (const stream of streams) watchStream(stream);
+    send({ type: 'pc.track', track, streams: [...streams], mid: transceiver?.mid ?? null });
+  });
+  listen(pc, 'datachannel', (event) => {
+    const { channel } = event as RTCDataChannelEvent;
+    watchChannel(channel);
+    send({ type: 'pc.dataChannel', channel });
+  });
+
+  receive((command) => {
+    if (command.type === 'watchDataChannel') watchChannel(command.channel);
+    else watchTrack(command.track);
+  });
+
+  return () => {
+    for (const dispose of disposers.splice(0)) dispose();
+  };
+});

@@ -1,0 +1,61 @@
+import { IceCandidateError, isDomError } from '../errors.js';
+import type { PeerConnectionLike } from '../platform/types.js';
+import { iceUfragsOf } from '../sdp/parseSdp.js';
+import type { CandidatePayload } from '../signaling/types.js';
+import type { IceRestartOptions, PeerInternalEvent } from './types.js';
+
+type Report = (event: PeerInternalEvent) => void;
+
+/**
+ * Applies one remote candidate (`null`: end of candidates). Failures are expected, and dropped,
+ * while an offer is being ignored (its candidates belong to a negotiation we refused) and for a
+ * candidate of an older ICE generation (its ufrag is no longer in the remote description);
+ * anything else surfaces as `ICE_CANDIDATE_FAILED`.
+ */
+export function applyRemoteCandidate(
+  pc: PeerConnectionLike,
+  candidate: CandidatePayload | null,
+  ignoreOffer: boolean,
+  report: Report,
+): void {
+  const init: RTCIceCandidateInit = candidate ?? { candidate: '' };
+  pc.addIceCandidate(init).then(
+    () => report({ type: 'peer.candidateApplied' }),
+    (cause: unknown) => {
+      if (pc.signalingState === 'closed') return;
+      if (ignoreOffer || candidate === null || candidate.candidate === '') {
+        report({ type: 'peer.candidateDiscarded' });
+        return;
+      }
+      if (isStaleCandidate(pc, candidate)) {
+        report({ type: 'peer.candidateDiscarded' });
+        return;
+      }
+      report({ type: 'peer.error', error: new IceCandidateError(candidate, cause) });
+    },
+  );
+}
+
+/** A candidate whose ufrag the current remote description no longer has: an old ICE generation. */
+export function isStaleCandidate(pc: PeerConnectionLike, candidate: CandidatePayload): boolean {
+  const ufrag = candidate.usernameFragment;
+  const sdp = pc.remoteDescription?.sdp;
+  if (!ufrag || !sdp) return false;
+  return !iceUfragsOf(sdp).includes(ufrag);
+}
+
+/** Restarts ICE. Engines fire `negotiationneeded`; the machine sends the new offer. */
+export function restartIce(pc: PeerConnectionLike, report: Report): void {
+  try {
+    pc.restartIce();
+  } catch (cause) {
+    if (isDomError(cause, 'InvalidStateError')) return;
+    report({ type: 'peer.error', error: new IceCandidateError(null, cause) });
+  }
+}
+
+/** How long restart attempt `attempt` (1-based) may take before the next one. */
+export function iceRestartDelay(options: IceRestartOptions, attempt: number): number {
+  const delay = options.initialDelay * options.factor ** Math.max(0, attempt - 1);
+  return Math.min(delay, options.maxDelay);
+}

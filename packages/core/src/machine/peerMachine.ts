@@ -1,0 +1,946 @@
+import { and, assign, emit, enqueueActions, raise, sendTo, setup, stateIn } from 'xstate';
+import {
+  ClosedError,
+  IceRestartError,
+  NegotiationError,
+  type NegotiationStep,
+  PeerStateError,
+  SignalingSendError,
+} from '../errors.js';
+import { detectPeerConnection } from '../platform/detectPeerConnection.js';
+import type { PeerConnectionLike } from '../platform/types.js';
+import {
+  createByeMessage,
+  createCandidateMessage,
+  createDescriptionMessage,
+} from '../signaling/parseSignalingMessage.js';
+import type { DescriptionPayload, SignalingMessage } from '../signaling/types.js';
+import {
+  applyRemoteDescription,
+  makeAnswer,
+  makeOffer,
+  makeRollback,
+} from './actors/negotiation.js';
+import { peerConnectionEvents } from './actors/peerConnectionEvents.js';
+import { signalingListener } from './actors/signalingListener.js';
+import { createLocalDataChannel, sendOnDataChannel, upsertDataChannel } from './dataChannels.js';
+import { applyRemoteCandidate, iceRestartDelay, restartIce } from './ice.js';
+import { resolvePeerOptions } from './options.js';
+import {
+  INITIAL_PEER_CONNECTION_STATES,
+  readPeerConnectionStates,
+} from './peerConnectionStates.js';
+import {
+  addLocalTrack,
+  captureMedia,
+  refreshRemoteTrack,
+  removeLocalTrack,
+  replaceLocalTrack,
+  upsertRemoteTrack,
+} from './tracks.js';
+import type {
+  InboxItem,
+  PeerCommand,
+  PeerContext,
+  PeerCounters,
+  PeerEmitted,
+  PeerEvent,
+  PeerInternalEvent,
+  PeerOptions,
+  TransitionRecord,
+} from './types.js';
+
+/** How many state entries `context.timeline` keeps. */
+export const TIMELINE_LIMIT = 200;
+
+const COMMAND_TYPES: ReadonlySet<string> = new Set<PeerCommand['type']>([
+  'START',
+  'ADD_TRACK',
+  'REMOVE_TRACK',
+  'REPLACE_TRACK',
+  'START_MEDIA',
+  'CREATE_DATA_CHANNEL',
+  'SEND_DATA',
+  'RESTART_ICE',
+  'CLOSE',
+]);
+
+const ZERO_COUNTERS: PeerCounters = {
+  offersSent: 0,
+  answersSent: 0,
+  offersIgnored: 0,
+  rollbacks: 0,
+  candidatesSent: 0,
+  candidatesReceived: 0,
+  candidatesBuffered: 0,
+  candidatesApplied: 0,
+  candidatesDiscarded: 0,
+  invalidMessages: 0,
+  iceRestarts: 0,
+};
+
+function count(context: PeerContext, key: keyof PeerCounters, by = 1): PeerCounters {
+  return { ...context.counters, [key]: context.counters[key] + by };
+}
+
+function asPeerError(error: unknown, fallback: (cause: unknown) => PeerStateError): PeerStateError {
+  return error instanceof PeerStateError ? error : fallback(error);
+}
+
+function nextItem(context: PeerContext): InboxItem | undefined {
+  return context.inbox[0];
+}
+
+function requirePc(context: PeerContext): PeerConnectionLike {
+  if (!context.pc) throw new Error('peerstate: no peer connection in this state');
+  return context.pc;
+}
+
+type Report = (event: PeerInternalEvent) => void;
+
+function reporter(self: { send: (event: PeerEvent) => void }): Report {
+  return (event) => self.send(event);
+}
+
+function invalidStateError(message: string): Error {
+  const DomException = (globalThis as { DOMException?: typeof DOMException }).DOMException;
+  if (DomException) return new DomException(message, 'InvalidStateError');
+  return Object.assign(new Error(message), { name: 'InvalidStateError' });
+}
+
+function negotiationError(step: NegotiationStep) {
+  return ({ event }: { event: { error: unknown } }) => ({
+    error: asPeerError(event.error, (cause) => new NegotiationError(step, cause)),
+  });
+}
+
+/** Takes the next inbox item, when the machine is idle, in arrival order. */
+function drainInbox(state: 'stable' | 'haveLocalOffer') {
+  const common = [
+    { guard: 'nextIsEarlyCandidate', actions: 'bufferNextCandidate' },
+    { guard: 'nextIsCandidate', actions: ['applyNextCandidate', 'dequeue'] },
+  ] as const;
+  if (state === 'stable') {
+    return [
+      ...common,
+      { guard: 'nextIsOffer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
+      // An answer without an offer of ours (a duplicate, or one for an offer we rolled back).
+      { guard: 'nextIsAnswer', actions: 'rejectUnexpectedAnswer' },
+    ] as const;
+  }
+  return [
+    ...common,
+    // Perfect negotiation: the impolite peer ignores a colliding offer, the polite one yields.
+    { guard: and(['nextIsOffer', 'isImpolite']), actions: 'ignoreNextOffer' },
+    { guard: 'nextIsOffer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
+    { guard: 'nextIsAnswer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
+  ] as const;
+}
+
+const toFailedRestart = {
+  guard: { type: 'connectionIs', params: { state: 'failed' } },
+  target: 'restartingIce',
+} as const;
+const toConnecting = {
+  guard: { type: 'connectionIs', params: { state: 'connecting' } },
+  target: 'connecting',
+} as const;
+const toConnected = {
+  guard: { type: 'connectionIs', params: { state: 'connected' } },
+  target: 'connected',
+} as const;
+const toDisconnected = {
+  guard: { type: 'connectionIs', params: { state: 'disconnected' } },
+  target: 'disconnected',
+} as const;
+
+/** A manual `RESTART_ICE` starts a fresh series of attempts. */
+const manualIceRestart = {
+  target: 'restartingIce',
+  reenter: true,
+  actions: 'resetIceRestart',
+} as const;
+
+/**
+ * The peer machine. Top level: `idle → starting → active → closed`, or `failed`.
+ * `active` runs four regions side by side:
+ * - `signaling`: the offer/answer exchange, one step at a time (`stable`, `makingOffer`,
+ *   `haveLocalOffer`, `settingRemoteDescription`, `answering`, `rollingBack`);
+ * - `connection`: ICE/DTLS as the peer connection reports it (`new`, `connecting`, `connected`,
+ *   `disconnected`, `restartingIce`);
+ * - `renegotiation`: `idle` or `pending` when the engine asked for an offer while one was under way.
+ *
+ * Create actors with {@link createPeer} (or `createActor(peerMachine, { input })`).
+ */
+export const peerMachine = setup({
+  types: {} as {
+    context: PeerContext;
+    events: PeerEvent;
+    input: PeerOptions;
+    emitted: PeerEmitted;
+  },
+  actors: {
+    peerConnectionEvents,
+    signalingListener,
+    makeOffer,
+    makeAnswer,
+    makeRollback,
+    applyRemoteDescription,
+  },
+  delays: {
+    disconnectedGracePeriod: ({ context }) => context.options.iceRestart.disconnectedGracePeriod,
+    iceRestartTimeout: ({ context }) =>
+      iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),
+  },
+  guards: {
+    autoStart: ({ context }) => context.options.autoStart,
+    isBye: ({ event }) => event.type === 'signal.message' && event.message.type === 'bye',
+    isCommand: ({ event }) => COMMAND_TYPES.has(event.type),
+    renegotiationPending: stateIn({ active: { renegotiation: 'pending' } }),
+    nextIsEarlyCandidate: ({ context }) =>
+      nextItem(context)?.kind === 'candidate' && context.pc?.remoteDescription == null,
+    nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
+    nextIsOffer: ({ context }) => {
+      const item = nextItem(context);
+      return item?.kind === 'description' && item.description.type === 'offer';
+    },
+    nextIsAnswer: ({ context }) => {
+      const item = nextItem(context);
+      return item?.kind === 'description' && item.description.type !== 'offer';
+    },
+    isImpolite: ({ context }) => !context.options.polite,
+    appliedOffer: ({ context }) => context.pendingRemoteDescription?.type === 'offer',
+    pcInHaveLocalOffer: ({ context }) =>
+      context.pc?.signalingState === 'have-local-offer' ||
+      context.pc?.signalingState === 'have-remote-pranswer',
+    pcInHaveRemoteOffer: ({ context }) => context.pc?.signalingState === 'have-remote-offer',
+    connectionIs: ({ event }, params: { state: RTCPeerConnectionState }) =>
+      event.type === 'pc.statesChanged' && event.states.connection === params.state,
+    negotiatedWhileConnected: ({ event }) =>
+      event.type === 'peer.negotiated' && event.connection === 'connected',
+    canRetryIceRestart: ({ context }) =>
+      context.iceRestartAttempts < context.options.iceRestart.maxAttempts,
+  },
+  actions: {
+    record: assign(({ context }, params: { region: string; state: string }) => {
+      const entry: TransitionRecord = { ...params, at: context.options.now() };
+      const timeline = [...context.timeline, entry];
+      return {
+        timeline: timeline.length > TIMELINE_LIMIT ? timeline.slice(-TIMELINE_LIMIT) : timeline,
+      };
+    }),
+    reportError: enqueueActions(({ enqueue }, params: { error: PeerStateError }) => {
+      enqueue.assign({ lastError: params.error });
+      enqueue.emit({ type: 'error', error: params.error });
+    }),
+    createPeerConnection: ({ context, self }) => {
+      const { options } = context;
+      try {
+        if (options.peerConnection) {
+          self.send({
+            type: 'peer.created',
+            pc: options.peerConnection(options.configuration),
+            platform: { name: 'custom', api: 'promise', streamApi: false },
+          });
+          return;
+        }
+        const detected = detectPeerConnection(options.scope);
+        self.send({
+          type: 'peer.created',
+          pc: detected.create(options.configuration),
+          platform: { name: detected.name, api: detected.api, streamApi: detected.streamApi },
+        });
+      } catch (cause) {
+        self.send({
+          type: 'peer.error',
+          error: asPeerError(cause, (error) => new NegotiationError('createOffer', error)),
+        });
+      }
+    },
+    sendSignal: ({ context, self }, message: SignalingMessage) => {
+      const fail = (cause: unknown) =>
+        self.send({ type: 'peer.error', error: new SignalingSendError(message.type, cause) });
+      try {
+        const result = context.options.signaling.send(message);
+        if (result && typeof result.then === 'function') result.then(undefined, fail);
+      } catch (cause) {
+        fail(cause);
+      }
+    },
+    dequeue: assign(({ context }) => ({ inbox: context.inbox.slice(1) })),
+    bufferNextCandidate: assign(({ context }) => {
+      const item = nextItem(context);
+      if (item?.kind !== 'candidate') return {};
+      return {
+        inbox: context.inbox.slice(1),
+        bufferedCandidates: [...context.bufferedCandidates, item.candidate],
+        counters: count(context, 'candidatesBuffered'),
+      };
+    }),
+    ignoreNextOffer: assign(({ context }) => ({
+      inbox: context.inbox.slice(1),
+      ignoreOffer: true,
+      counters: count(context, 'offersIgnored'),
+    })),
+    takeNextDescription: assign(({ context }) => {
+      const item = nextItem(context);
+      return {
+        inbox: context.inbox.slice(1),
+        ignoreOffer: false,
+        pendingRemoteDescription: item?.kind === 'description' ? item.description : null,
+      };
+    }),
+    rejectUnexpectedAnswer: enqueueActions(({ context, enqueue }) => {
+      const item = nextItem(context);
+      enqueue.assign({ inbox: context.inbox.slice(1) });
+      if (item?.kind !== 'description') return;
+      const error = new NegotiationError(
+        'setRemoteDescription',
+        invalidStateError(
+          `received an ${item.description.type} while no offer of ours was pending (signaling state stable)`,
+        ),
+      );
+      enqueue.assign({ lastError: error });
+      enqueue.emit({ type: 'error', error });
+    }),
+    resetIceRestart: assign({ iceRestartAttempts: 0, iceRestartStartedAt: null }),
+    recordIceRecovery: assign(({ context }) => ({
+      lastIceRecoveryMs:
+        context.iceRestartStartedAt === null
+          ? context.lastIceRecoveryMs
+          : context.options.now() - context.iceRestartStartedAt,
+      iceRestartAttempts: 0,
+      iceRestartStartedAt: null,
+    })),
+    reportClosed: emit(({ event }) => ({
+      type: 'error' as const,
+      error: new ClosedError(event.type),
+    })),
+    applyNextCandidate: ({ context, self }) => {
+      const item = nextItem(context);
+      if (item?.kind !== 'candidate') return;
+      applyRemoteCandidate(requirePc(context), item.candidate, context.ignoreOffer, reporter(self));
+    },
+    flushBufferedCandidates: ({ context, self }) => {
+      const pc = requirePc(context);
+      for (const candidate of context.bufferedCandidates) {
+        applyRemoteCandidate(pc, candidate, context.ignoreOffer, reporter(self));
+      }
+    },
+    restartIce: ({ context, self }) => restartIce(requirePc(context), reporter(self)),
+    addTrack: ({ context, event, self }) => {
+      if (event.type !== 'ADD_TRACK') return;
+      addLocalTrack(requirePc(context), event.track, event.streams ?? [], false, reporter(self));
+    },
+    addOwnedTracks: ({ context, event, self }) => {
+      if (event.type !== 'peer.mediaReady') return;
+      for (const track of event.stream.getTracks()) {
+        addLocalTrack(requirePc(context), track, [event.stream], true, reporter(self));
+      }
+    },
+    removeTrack: ({ context, event, self }) => {
+      if (event.type !== 'REMOVE_TRACK') return;
+      removeLocalTrack(requirePc(context), context.localTracks, event.track, reporter(self));
+    },
+    replaceTrack: ({ context, event, self }) => {
+      if (event.type !== 'REPLACE_TRACK') return;
+      replaceLocalTrack(
+        requirePc(context),
+        context.localTracks,
+        event.track,
+        event.withTrack,
+        reporter(self),
+      );
+    },
+    startMedia: ({ context, event, self }) => {
+      if (event.type !== 'START_MEDIA') return;
+      captureMedia(
+        context.options.mediaDevices,
+        event.constraints ?? { audio: true, video: true },
+        reporter(self),
+      );
+    },
+    stopLateMedia: ({ event }) => {
+      // Media that arrives after close was captured for us alone: release the devices.
+      if (event.type !== 'peer.mediaReady') return;
+      for (const track of event.stream.getTracks()) track.stop();
+    },
+    createDataChannel: ({ context, event, self }) => {
+      if (event.type !== 'CREATE_DATA_CHANNEL') return;
+      createLocalDataChannel(requirePc(context), event.label, event.options, reporter(self));
+    },
+    sendData: ({ context, event, self }) => {
+      if (event.type !== 'SEND_DATA') return;
+      sendOnDataChannel(context.dataChannels, event.label, event.data, reporter(self));
+    },
+    stopTracksIfAsked: ({ context, event }) => {
+      if (event.type !== 'CLOSE' || !event.stopTracks) return;
+      for (const { track } of context.localTracks) track.stop();
+    },
+    releasePeerConnection: ({ context }) => {
+      for (const { track, owned } of context.localTracks) if (owned) track.stop();
+      for (const { channel } of context.dataChannels) {
+        if (channel.readyState !== 'closed') channel.close();
+      }
+      context.pc?.close();
+    },
+    warnAfterClose: ({ context, event }) => {
+      if (context.options.dev) {
+        console.warn(
+          `[peerstate] "${event.type}" was sent to a peer that is ${context.closeReason ? `closed (${context.closeReason})` : 'closed'}; it was ignored.`,
+        );
+      }
+    },
+  },
+}).createMachine({
+  id: 'peer',
+  context: ({ input }) => {
+    const options = resolvePeerOptions(input);
+    return {
+      options,
+      pc: null,
+      platform: undefined,
+      pcStates: INITIAL_PEER_CONNECTION_STATES,
+      ignoreOffer: false,
+      inbox: [],
+      pendingRemoteDescription: null,
+      bufferedCandidates: [],
+      explicitRollback: options.rollback === 'explicit',
+      localTracks: [],
+      remoteTracks: [],
+      dataChannels: [],
+      iceRestartAttempts: 0,
+      iceRestartStartedAt: null,
+      lastIceRecoveryMs: null,
+      lastError: null,
+      counters: ZERO_COUNTERS,
+      startedAt: options.now(),
+      timeline: [],
+      closeReason: null,
+    };
+  },
+  initial: 'idle',
+  states: {
+    idle: {
+      entry: { type: 'record', params: { region: 'peer', state: 'idle' } },
+      always: { guard: 'autoStart', target: 'starting' },
+      on: {
+        START: 'starting',
+        CLOSE: {
+          target: 'closed',
+          actions: assign({ closeReason: ({ event }) => event.reason ?? 'local' }),
+        },
+      },
+    },
+    starting: {
+      entry: [
+        { type: 'record', params: { region: 'peer', state: 'starting' } },
+        'createPeerConnection',
+      ],
+      on: {
+        'peer.created': {
+          target: 'active',
+          actions: assign({
+            pc: ({ event }) => event.pc,
+            platform: ({ event }) => event.platform,
+            pcStates: ({ event }) => readPeerConnectionStates(event.pc),
+          }),
+        },
+        'peer.error': {
+          target: 'failed',
+          actions: [
+            { type: 'reportError', params: ({ event }) => ({ error: event.error }) },
+            assign({ closeReason: ({ event }) => event.error.code.toLowerCase() }),
+          ],
+        },
+      },
+    },
+    active: {
+      type: 'parallel',
+      entry: { type: 'record', params: { region: 'peer', state: 'active' } },
+      exit: 'releasePeerConnection',
+      invoke: [
+        {
+          id: 'peerConnectionEvents',
+          src: 'peerConnectionEvents',
+          input: ({ context }) => ({ pc: requirePc(context) }),
+        },
+        {
+          id: 'signalingListener',
+          src: 'signalingListener',
+          input: ({ context }) => ({
+            signaling: context.options.signaling,
+            limits: context.options.signalingLimits,
+          }),
+        },
+      ],
+      on: {
+        CLOSE: {
+          target: 'closed',
+          actions: [
+            { type: 'sendSignal', params: ({ event }) => createByeMessage(event.reason) },
+            'stopTracksIfAsked',
+            assign({ closeReason: ({ event }) => event.reason ?? 'local' }),
+          ],
+        },
+        'signal.message': [
+          {
+            guard: 'isBye',
+            target: 'closed',
+            actions: assign({ closeReason: 'remote' }),
+          },
+          {
+            actions: assign(({ context, event }) => {
+              const { message } = event;
+              if (message.type === 'description') {
+                return {
+                  inbox: [
+                    ...context.inbox,
+                    { kind: 'description' as const, description: message.description },
+                  ],
+                };
+              }
+              if (message.type === 'candidate') {
+                return {
+                  inbox: [
+                    ...context.inbox,
+                    { kind: 'candidate' as const, candidate: message.candidate },
+                  ],
+                  counters: count(context, 'candidatesReceived'),
+                };
+              }
+              return {};
+            }),
+          },
+        ],
+        'signal.invalid': {
+          actions: [
+            { type: 'reportError', params: ({ event }) => ({ error: event.error }) },
+            assign({ counters: ({ context }) => count(context, 'invalidMessages') }),
+          ],
+        },
+        'peer.error': {
+          actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) },
+        },
+        'pc.statesChanged': {
+          actions: assign({ pcStates: ({ event }) => event.states }),
+        },
+        'pc.iceCandidate': {
+          actions: [
+            {
+              type: 'sendSignal',
+              params: ({ event }) => createCandidateMessage(event.candidate),
+            },
+            assign({ counters: ({ context }) => count(context, 'candidatesSent') }),
+          ],
+        },
+        'pc.track': {
+          actions: [
+            assign({
+              remoteTracks: ({ context, event }) =>
+                upsertRemoteTrack(context.remoteTracks, event.track, event.streams, event.mid),
+            }),
+            emit(({ event }) => ({
+              type: 'track' as const,
+              track: event.track,
+              streams: event.streams,
+            })),
+          ],
+        },
+        'pc.trackChanged': {
+          actions: assign({
+            remoteTracks: ({ context, event }) =>
+              context.remoteTracks.map((entry) =>
+                entry.track === event.track ? refreshRemoteTrack(entry) : entry,
+              ),
+            localTracks: ({ context, event }) =>
+              context.localTracks.map((entry) =>
+                entry.track === event.track
+                  ? { ...entry, ended: entry.track.readyState === 'ended' }
+                  : entry,
+              ),
+          }),
+        },
+        'pc.dataChannel': {
+          actions: [
+            assign({
+              dataChannels: ({ context, event }) =>
+                upsertDataChannel(context.dataChannels, event.channel, 'remote'),
+            }),
+            emit(({ event }) => ({ type: 'dataChannel' as const, channel: event.channel })),
+          ],
+        },
+        'pc.dataChannelChanged': {
+          actions: assign({
+            dataChannels: ({ context, event }) =>
+              upsertDataChannel(context.dataChannels, event.channel, 'local'),
+          }),
+        },
+        'pc.dataChannelMessage': {
+          actions: emit(({ event }) => ({
+            type: 'data' as const,
+            label: event.channel.label,
+            data: event.data,
+            channel: event.channel,
+          })),
+        },
+        ADD_TRACK: { actions: 'addTrack' },
+        START_MEDIA: { actions: 'startMedia' },
+        'peer.mediaReady': { actions: 'addOwnedTracks' },
+        'peer.trackAdded': {
+          actions: [
+            assign({
+              localTracks: ({ context, event }) => [
+                ...context.localTracks.filter((entry) => entry.track !== event.track),
+                {
+                  track: event.track,
+                  streams: event.streams,
+                  sender: event.sender,
+                  sending: true,
+                  owned: event.owned,
+                  ended: event.track.readyState === 'ended',
+                },
+              ],
+            }),
+            sendTo('peerConnectionEvents', ({ event }) => ({
+              type: 'watchLocalTrack' as const,
+              track: event.track,
+            })),
+          ],
+        },
+        REMOVE_TRACK: { actions: 'removeTrack' },
+        'peer.trackRemoved': {
+          actions: assign({
+            localTracks: ({ context, event }) =>
+              context.localTracks.filter((entry) => entry.track !== event.track),
+          }),
+        },
+        REPLACE_TRACK: { actions: 'replaceTrack' },
+        'peer.trackReplaced': {
+          actions: [
+            assign({
+              localTracks: ({ context, event }) =>
+                context.localTracks.map((entry) => {
+                  if (entry.track !== event.track) return entry;
+                  // Keep the old track as the handle when nothing replaces it, so the app can
+                  // put it back with another REPLACE_TRACK.
+                  return event.withTrack
+                    ? {
+                        ...entry,
+                        track: event.withTrack,
+                        sending: true,
+                        owned: false,
+                        ended: event.withTrack.readyState === 'ended',
+                      }
+                    : { ...entry, sending: false };
+                }),
+            }),
+            sendTo('peerConnectionEvents', ({ event }) => ({
+              type: 'watchLocalTrack' as const,
+              track: event.withTrack ?? event.track,
+            })),
+          ],
+        },
+        CREATE_DATA_CHANNEL: { actions: 'createDataChannel' },
+        'peer.dataChannelCreated': {
+          actions: [
+            assign({
+              dataChannels: ({ context, event }) =>
+                upsertDataChannel(context.dataChannels, event.channel, 'local'),
+            }),
+            sendTo('peerConnectionEvents', ({ event }) => ({
+              type: 'watchDataChannel' as const,
+              channel: event.channel,
+            })),
+          ],
+        },
+        SEND_DATA: { actions: 'sendData' },
+        'peer.candidateApplied': {
+          actions: assign({ counters: ({ context }) => count(context, 'candidatesApplied') }),
+        },
+        'peer.candidateDiscarded': {
+          actions: assign({ counters: ({ context }) => count(context, 'candidatesDiscarded') }),
+        },
+      },
+      states: {
+        signaling: {
+          initial: 'stable',
+          states: {
+            stable: {
+              entry: { type: 'record', params: { region: 'signaling', state: 'stable' } },
+              always: [
+                ...drainInbox('stable'),
+                { guard: 'renegotiationPending', target: 'makingOffer' },
+              ],
+            },
+            makingOffer: {
+              entry: [
+                { type: 'record', params: { region: 'signaling', state: 'makingOffer' } },
+                raise({ type: 'peer.offerStarted' }),
+              ],
+              invoke: {
+                src: 'makeOffer',
+                input: ({ context }) => ({ pc: requirePc(context) }),
+                onDone: {
+                  target: 'haveLocalOffer',
+                  actions: [
+                    {
+                      type: 'sendSignal',
+                      params: ({ event }) => createDescriptionMessage(event.output),
+                    },
+                    assign({ counters: ({ context }) => count(context, 'offersSent') }),
+                  ],
+                },
+                onError: [
+                  {
+                    guard: 'pcInHaveLocalOffer',
+                    target: 'haveLocalOffer',
+                    actions: {
+                      type: 'reportError',
+                      params: negotiationError('setLocalDescription'),
+                    },
+                  },
+                  {
+                    target: 'stable',
+                    actions: {
+                      type: 'reportError',
+                      params: negotiationError('setLocalDescription'),
+                    },
+                  },
+                ],
+              },
+            },
+            haveLocalOffer: {
+              entry: { type: 'record', params: { region: 'signaling', state: 'haveLocalOffer' } },
+              always: drainInbox('haveLocalOffer'),
+            },
+            settingRemoteDescription: {
+              entry: {
+                type: 'record',
+                params: { region: 'signaling', state: 'settingRemoteDescription' },
+              },
+              invoke: {
+                src: 'applyRemoteDescription',
+                input: ({ context }) => ({
+                  pc: requirePc(context),
+                  description: context.pendingRemoteDescription as DescriptionPayload,
+                  rollback: context.options.rollback,
+                  explicitRollbackLearnt: context.explicitRollback,
+                }),
+                onDone: [
+                  {
+                    guard: 'appliedOffer',
+                    target: 'answering',
+                    actions: [
+                      'flushBufferedCandidates',
+                      assign(({ context, event }) => ({
+                        bufferedCandidates: [],
+                        explicitRollback: context.explicitRollback || event.output.explicitRollback,
+                        counters: event.output.rolledBack
+                          ? count(context, 'rollbacks')
+                          : context.counters,
+                      })),
+                    ],
+                  },
+                  {
+                    guard: 'pcInHaveLocalOffer',
+                    target: 'haveLocalOffer',
+                    actions: ['flushBufferedCandidates', assign({ bufferedCandidates: [] })],
+                  },
+                  {
+                    target: 'stable',
+                    actions: [
+                      'flushBufferedCandidates',
+                      assign({ bufferedCandidates: [], pendingRemoteDescription: null }),
+                      raise(({ context }) => ({
+                        type: 'peer.negotiated' as const,
+                        connection: readPeerConnectionStates(requirePc(context)).connection,
+                      })),
+                    ],
+                  },
+                ],
+                onError: [
+                  {
+                    guard: 'pcInHaveLocalOffer',
+                    target: 'haveLocalOffer',
+                    actions: [
+                      { type: 'reportError', params: negotiationError('setRemoteDescription') },
+                      assign({ pendingRemoteDescription: null }),
+                    ],
+                  },
+                  {
+                    guard: 'pcInHaveRemoteOffer',
+                    target: 'rollingBack',
+                    actions: [
+                      { type: 'reportError', params: negotiationError('setRemoteDescription') },
+                      assign({ pendingRemoteDescription: null }),
+                    ],
+                  },
+                  {
+                    target: 'stable',
+                    actions: [
+                      { type: 'reportError', params: negotiationError('setRemoteDescription') },
+                      assign({ pendingRemoteDescription: null }),
+                    ],
+                  },
+                ],
+              },
+            },
+            answering: {
+              entry: { type: 'record', params: { region: 'signaling', state: 'answering' } },
+              invoke: {
+                src: 'makeAnswer',
+                input: ({ context }) => ({ pc: requirePc(context) }),
+                onDone: {
+                  target: 'stable',
+                  actions: [
+                    {
+                      type: 'sendSignal',
+                      params: ({ event }) => createDescriptionMessage(event.output),
+                    },
+                    assign(({ context }) => ({
+                      pendingRemoteDescription: null,
+                      counters: count(context, 'answersSent'),
+                    })),
+                    raise(({ context }) => ({
+                      type: 'peer.negotiated' as const,
+                      connection: readPeerConnectionStates(requirePc(context)).connection,
+                    })),
+                  ],
+                },
+                onError: {
+                  target: 'rollingBack',
+                  actions: [
+                    { type: 'reportError', params: negotiationError('setLocalDescription') },
+                    assign({ pendingRemoteDescription: null }),
+                  ],
+                },
+              },
+            },
+            rollingBack: {
+              entry: { type: 'record', params: { region: 'signaling', state: 'rollingBack' } },
+              invoke: {
+                src: 'makeRollback',
+                input: ({ context }) => ({ pc: requirePc(context) }),
+                onDone: 'stable',
+                onError: {
+                  target: 'stable',
+                  actions: { type: 'reportError', params: negotiationError('rollback') },
+                },
+              },
+            },
+          },
+        },
+        connection: {
+          initial: 'new',
+          states: {
+            new: {
+              entry: { type: 'record', params: { region: 'connection', state: 'new' } },
+              on: {
+                'pc.statesChanged': [toFailedRestart, toConnecting, toConnected, toDisconnected],
+                RESTART_ICE: { actions: 'restartIce' },
+              },
+            },
+            connecting: {
+              entry: { type: 'record', params: { region: 'connection', state: 'connecting' } },
+              on: {
+                'pc.statesChanged': [toFailedRestart, toConnected, toDisconnected],
+                RESTART_ICE: manualIceRestart,
+              },
+            },
+            connected: {
+              entry: { type: 'record', params: { region: 'connection', state: 'connected' } },
+              on: {
+                'pc.statesChanged': [toFailedRestart, toConnecting, toDisconnected],
+                RESTART_ICE: manualIceRestart,
+              },
+            },
+            disconnected: {
+              entry: { type: 'record', params: { region: 'connection', state: 'disconnected' } },
+              after: { disconnectedGracePeriod: 'restartingIce' },
+              on: {
+                'pc.statesChanged': [toFailedRestart, toConnecting, toConnected],
+                RESTART_ICE: manualIceRestart,
+              },
+            },
+            restartingIce: {
+              entry: [
+                { type: 'record', params: { region: 'connection', state: 'restartingIce' } },
+                assign(({ context }) => ({
+                  iceRestartAttempts: context.iceRestartAttempts + 1,
+                  iceRestartStartedAt: context.iceRestartStartedAt ?? context.options.now(),
+                  counters: count(context, 'iceRestarts'),
+                })),
+                'restartIce',
+              ],
+              after: {
+                iceRestartTimeout: [
+                  { guard: 'canRetryIceRestart', target: 'restartingIce', reenter: true },
+                  {
+                    target: '#peer.failed',
+                    actions: [
+                      {
+                        type: 'reportError',
+                        params: ({ context }) => ({
+                          error: new IceRestartError(context.iceRestartAttempts),
+                        }),
+                      },
+                      { type: 'sendSignal', params: () => createByeMessage('ice-failed') },
+                      assign({ closeReason: 'ice-failed' }),
+                    ],
+                  },
+                ],
+              },
+              on: {
+                'pc.statesChanged': {
+                  guard: { type: 'connectionIs', params: { state: 'connected' } },
+                  target: 'connected',
+                  actions: 'recordIceRecovery',
+                },
+                'peer.negotiated': {
+                  guard: 'negotiatedWhileConnected',
+                  target: 'connected',
+                  actions: 'recordIceRecovery',
+                },
+                RESTART_ICE: manualIceRestart,
+              },
+            },
+          },
+        },
+        renegotiation: {
+          initial: 'idle',
+          states: {
+            idle: {
+              on: { 'pc.negotiationNeeded': 'pending' },
+            },
+            pending: {
+              entry: { type: 'record', params: { region: 'renegotiation', state: 'pending' } },
+              on: { 'peer.offerStarted': 'idle' },
+            },
+          },
+        },
+      },
+    },
+    failed: {
+      entry: [{ type: 'record', params: { region: 'peer', state: 'failed' } }],
+      on: {
+        CLOSE: 'closed',
+        'peer.mediaReady': { actions: 'stopLateMedia' },
+        '*': { guard: 'isCommand', actions: ['warnAfterClose', 'reportClosed'] },
+      },
+    },
+    closed: {
+      entry: [
+        { type: 'record', params: { region: 'peer', state: 'closed' } },
+        emit(({ context }) => ({
+          type: 'closed' as const,
+          reason: context.closeReason ?? 'local',
+        })),
+      ],
+      on: {
+        'peer.mediaReady': { actions: 'stopLateMedia' },
+        '*': { guard: 'isCommand', actions: ['warnAfterClose', 'reportClosed'] },
+      },
+    },
+  },
+});

@@ -1,0 +1,113 @@
+import type { PeerStateError } from '../errors.js';
+import type { PeerSnapshot } from './createPeer.js';
+import type { DataChannelInfo, LocalTrack, PeerCommand, RemoteTrack } from './types.js';
+
+/** The phase a UI shows, derived from the machine's state. */
+export type PeerPhase =
+  | 'idle'
+  | 'starting'
+  | 'negotiating'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'failed'
+  | 'closed';
+
+/** What a UI reads from a peer: plain values derived from one snapshot. */
+export interface PeerView {
+  readonly phase: PeerPhase;
+  readonly isConnected: boolean;
+  readonly isClosed: boolean;
+  /** The signaling region's state (`stable`, `makingOffer`, …) while active. */
+  readonly signalingState: string | null;
+  /** The connection region's state (`new`, `connected`, `restartingIce`, …) while active. */
+  readonly connectionState: string | null;
+  readonly localTracks: readonly LocalTrack[];
+  readonly remoteTracks: readonly RemoteTrack[];
+  /** Remote streams that still carry at least one track. */
+  readonly remoteStreams: readonly MediaStream[];
+  readonly dataChannels: readonly DataChannelInfo[];
+  readonly error: PeerStateError | null;
+}
+
+/** The actions a UI calls; each sends one command. */
+export interface PeerActions {
+  addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): void;
+  removeTrack(track: MediaStreamTrack): void;
+  replaceTrack(track: MediaStreamTrack, withTrack: MediaStreamTrack | null): void;
+  startMedia(constraints?: MediaStreamConstraints): void;
+  createDataChannel(label: string, options?: RTCDataChannelInit): void;
+  sendData(label: string, data: string | ArrayBuffer | ArrayBufferView | Blob): void;
+  restartIce(): void;
+  close(options?: { reason?: string; stopTracks?: boolean }): void;
+}
+
+function regionState(snapshot: PeerSnapshot, region: 'signaling' | 'connection'): string | null {
+  const { value } = snapshot;
+  if (typeof value === 'string' || !('active' in value)) return null;
+  const active = value.active as Record<string, unknown>;
+  const state = active[region];
+  return typeof state === 'string' ? state : null;
+}
+
+/**
+ * Derives what a UI shows from a snapshot. Pure: the React and Vue adapters both use it, so the
+ * two can never disagree.
+ */
+export function peerView(snapshot: PeerSnapshot): PeerView {
+  const { context } = snapshot;
+  const signalingState = regionState(snapshot, 'signaling');
+  const connectionState = regionState(snapshot, 'connection');
+  let phase: PeerPhase;
+  if (snapshot.matches('idle')) phase = 'idle';
+  else if (snapshot.matches('starting')) phase = 'starting';
+  else if (snapshot.matches('failed')) phase = 'failed';
+  else if (snapshot.matches('closed')) phase = 'closed';
+  else if (connectionState === 'connected') phase = 'connected';
+  else if (connectionState === 'disconnected' || connectionState === 'restartingIce')
+    phase = 'reconnecting';
+  else if (connectionState === 'connecting') phase = 'connecting';
+  else phase = 'negotiating';
+
+  const remoteStreams: MediaStream[] = [];
+  for (const entry of context.remoteTracks) {
+    if (entry.ended) continue;
+    for (const stream of entry.streams) {
+      if (!remoteStreams.includes(stream)) remoteStreams.push(stream);
+    }
+  }
+  return {
+    phase,
+    isConnected: phase === 'connected',
+    isClosed: phase === 'closed' || phase === 'failed',
+    signalingState,
+    connectionState,
+    localTracks: context.localTracks,
+    remoteTracks: context.remoteTracks,
+    remoteStreams,
+    dataChannels: context.dataChannels,
+    error: context.lastError,
+  };
+}
+
+/** Binds the {@link PeerActions} to an actor's `send`. */
+export function peerActions(send: (command: PeerCommand) => void): PeerActions {
+  return {
+    addTrack: (track, ...streams) => send({ type: 'ADD_TRACK', track, streams }),
+    removeTrack: (track) => send({ type: 'REMOVE_TRACK', track }),
+    replaceTrack: (track, withTrack) => send({ type: 'REPLACE_TRACK', track, withTrack }),
+    startMedia: (constraints) =>
+      send(
+        constraints === undefined ? { type: 'START_MEDIA' } : { type: 'START_MEDIA', constraints },
+      ),
+    createDataChannel: (label, options) =>
+      send(
+        options === undefined
+          ? { type: 'CREATE_DATA_CHANNEL', label }
+          : { type: 'CREATE_DATA_CHANNEL', label, options },
+      ),
+    sendData: (label, data) => send({ type: 'SEND_DATA', label, data }),
+    restartIce: () => send({ type: 'RESTART_ICE' }),
+    close: (options) => send({ type: 'CLOSE', ...options }),
+  };
+}

@@ -1,0 +1,166 @@
+import { MediaError } from '../errors.js';
+import type { PeerConnectionLike } from '../platform/types.js';
+import type { LocalTrack, PeerInternalEvent, RemoteTrack } from './types.js';
+
+type Report = (event: PeerInternalEvent) => void;
+
+/** Sends a track. The engine fires `negotiationneeded`, which the machine serializes. */
+export function addLocalTrack(
+  pc: PeerConnectionLike,
+  track: MediaStreamTrack,
+  streams: readonly MediaStream[],
+  owned: boolean,
+  report: Report,
+): void {
+  try {
+    const sender = pc.addTrack(track, ...streams);
+    report({ type: 'peer.trackAdded', track, streams, sender, owned });
+  } catch (cause) {
+    report({
+      type: 'peer.error',
+      error: new MediaError('addTrack', `could not add ${track.kind} track ${track.id}`, cause),
+    });
+  }
+}
+
+/** Stops sending a track the app added before. */
+export function removeLocalTrack(
+  pc: PeerConnectionLike,
+  localTracks: readonly LocalTrack[],
+  track: MediaStreamTrack,
+  report: Report,
+): void {
+  const local = localTracks.find((entry) => entry.track === track);
+  if (!local) {
+    report({
+      type: 'peer.error',
+      error: new MediaError('removeTrack', `track ${track.id} is not sent by this peer`),
+    });
+    return;
+  }
+  try {
+    pc.removeTrack(local.sender);
+    report({ type: 'peer.trackRemoved', track });
+  } catch (cause) {
+    report({
+      type: 'peer.error',
+      error: new MediaError('removeTrack', `could not remove track ${track.id}`, cause),
+    });
+  }
+}
+
+/**
+ * Swaps a sent track without renegotiation. Where the engine cannot (`replaceTrack` missing or
+ * refusing, as over the legacy stream API) it falls back to remove + add, which renegotiates.
+ */
+export function replaceLocalTrack(
+  pc: PeerConnectionLike,
+  localTracks: readonly LocalTrack[],
+  track: MediaStreamTrack,
+  withTrack: MediaStreamTrack | null,
+  report: Report,
+): void {
+  const local = localTracks.find((entry) => entry.track === track);
+  if (!local) {
+    report({
+      type: 'peer.error',
+      error: new MediaError('replaceTrack', `track ${track.id} is not sent by this peer`),
+    });
+    return;
+  }
+  if (withTrack && withTrack.kind !== track.kind) {
+    report({
+      type: 'peer.error',
+      error: new MediaError(
+        'replaceTrack',
+        `cannot replace a ${track.kind} track with a ${withTrack.kind} track`,
+      ),
+    });
+    return;
+  }
+  const fallback = (cause: unknown) => {
+    if (!withTrack) {
+      report({
+        type: 'peer.error',
+        error: new MediaError('replaceTrack', `could not replace track ${track.id}`, cause),
+      });
+      return;
+    }
+    try {
+      pc.removeTrack(local.sender);
+      report({ type: 'peer.trackRemoved', track });
+    } catch (removeCause) {
+      report({
+        type: 'peer.error',
+        error: new MediaError('replaceTrack', `could not replace track ${track.id}`, removeCause),
+      });
+      return;
+    }
+    addLocalTrack(pc, withTrack, local.streams, false, report);
+  };
+  if (typeof local.sender.replaceTrack !== 'function') {
+    fallback(new Error('replaceTrack is not supported by this engine'));
+    return;
+  }
+  local.sender.replaceTrack(withTrack).then(
+    () => report({ type: 'peer.trackReplaced', track, withTrack }),
+    (cause: unknown) => {
+      if (pc.signalingState === 'closed') return;
+      fallback(cause);
+    },
+  );
+}
+
+/** The remote track entry after an event on the track or its streams. */
+export function refreshRemoteTrack(entry: RemoteTrack): RemoteTrack {
+  const { track } = entry;
+  return {
+    ...entry,
+    // A stream the remote stopped sending on no longer lists the track.
+    streams: entry.streams.filter((stream) => stream.getTrackById(track.id) !== null),
+    muted: track.muted,
+    ended: track.readyState === 'ended',
+  };
+}
+
+/** Adds or updates the entry of a remote track announced by a `track` event. */
+export function upsertRemoteTrack(
+  remoteTracks: readonly RemoteTrack[],
+  track: MediaStreamTrack,
+  streams: readonly MediaStream[],
+  mid: string | null,
+): RemoteTrack[] {
+  const entry: RemoteTrack = {
+    track,
+    streams,
+    muted: track.muted,
+    ended: track.readyState === 'ended',
+    mid,
+  };
+  const index = remoteTracks.findIndex((existing) => existing.track === track);
+  if (index === -1) return [...remoteTracks, entry];
+  return remoteTracks.map((existing, i) => (i === index ? entry : existing));
+}
+
+/** Captures media for the peer; the tracks it yields are owned by the SDK (stopped on close). */
+export function captureMedia(
+  mediaDevices: Pick<MediaDevices, 'getUserMedia'> | undefined,
+  constraints: MediaStreamConstraints,
+  report: Report,
+): void {
+  if (!mediaDevices) {
+    report({
+      type: 'peer.error',
+      error: new MediaError('getUserMedia', 'navigator.mediaDevices is not available here'),
+    });
+    return;
+  }
+  mediaDevices.getUserMedia(constraints).then(
+    (stream) => report({ type: 'peer.mediaReady', stream }),
+    (cause: unknown) =>
+      report({
+        type: 'peer.error',
+        error: new MediaError('getUserMedia', 'capture failed', cause),
+      }),
+  );
+}
