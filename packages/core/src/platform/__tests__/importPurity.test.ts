@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const GLOBALS = [
+  'RTCPeerConnection',
+  'webkitRTCPeerConnection',
+  'mozRTCPeerConnection',
+  'RTCSessionDescription',
+  'RTCIceCandidate',
+  'MediaStream',
+  'webkitMediaStream',
+];
+
+describe('importing the platform layer', () => {
+  const reads: string[] = [];
+
+  afterEach(() => {
+    for (const name of GLOBALS) Reflect.deleteProperty(globalThis, name);
+  });
+
+  it('reads no WebRTC global until a function is called', async () => {
+    for (const name of GLOBALS) {
+      Object.defineProperty(globalThis, name, {
+        configurable: true,
+        get() {
+          reads.push(name);
+          return undefined;
+        },
+      });
+    }
+    vi.resetModules();
+    const modules = await Promise.all([
+      import('../detectPeerConnection.js'),
+      import('../legacyCallbackPeerConnection.js'),
+      import('../streamApiPeerConnection.js'),
+      import('../compat.js'),
+      import('../connectionStateOf.js'),
+      import('../implicitSetLocalDescription.js'),
+      import('../restartIceShim.js'),
+      import('../legacyStatsReport.js'),
+      import('../emulatedRtp.js'),
+      import('../overlay.js'),
+    ]);
+    expect(reads).toEqual([]);
+    expect(modules[0].findPeerConnection()).toBeUndefined();
+    expect(reads).toEqual(['RTCPeerConnection', 'webkitRTCPeerConnection', 'mozRTCPeerConnection']);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * The compatibility shims `detectPeerConnection().create()` applies to every peer connection.
+ * @module
+ */
+
+import { implicitSetLocalDescription } from './implicitSetLocalDescription.js';
+import { restartIceShim } from './restartIceShim.js';
+import type { PeerConnectionLike } from './types.js';
+
+/**
+ * Applies each shim the engine needs, and only those: `restartIce()` when it is missing, and
+ * parameterless `setLocalDescription()` when the engine declares the description required
+ * (`length >= 1`) or lacks `restartIce` (every such engine predates implicit descriptions;
+ * the shim then still tries the engine first). A fully modern peer connection is returned as
+ * is, so it stays the native object.
+ */
+export function compat(pc: Omit<PeerConnectionLike, 'restartIce'>): PeerConnectionLike {
+  const lacksRestartIce = typeof (pc as Partial<PeerConnectionLike>).restartIce !== 'function';
+  const withRestartIce = restartIceShim(pc);
+  if (!lacksRestartIce && pc.setLocalDescription.length < 1) return withRestartIce;
+  return implicitSetLocalDescription(withRestartIce);
+}
