@@ -98,8 +98,14 @@ function requirePc(context: PeerContext): PeerConnectionLike {
 
 type Report = (event: PeerInternalEvent) => void;
 
-function reporter(self: { send: (event: PeerEvent) => void }): Report {
-  return (event) => self.send(event);
+function reporter(self: {
+  send: (event: PeerEvent) => void;
+  getSnapshot: () => { status: string };
+}): Report {
+  // Async work (a candidate, replaceTrack, getUserMedia) may settle after the actor stopped.
+  return (event) => {
+    if (self.getSnapshot().status === 'active') self.send(event);
+  };
 }
 
 function invalidStateError(message: string): Error {
@@ -258,8 +264,9 @@ export const peerMachine = setup({
       }
     },
     sendSignal: ({ context, self }, message: SignalingMessage) => {
+      const report = reporter(self);
       const fail = (cause: unknown) =>
-        self.send({ type: 'peer.error', error: new SignalingSendError(message.type, cause) });
+        report({ type: 'peer.error', error: new SignalingSendError(message.type, cause) });
       try {
         const result = context.options.signaling.send(message);
         if (result && typeof result.then === 'function') result.then(undefined, fail);

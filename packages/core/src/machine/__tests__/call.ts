@@ -1,0 +1,169 @@
+/** Test fixture: two peer machines over in-memory signaling and a fake network. */
+import { afterEach, beforeEach, expect } from 'vitest';
+import { waitFor } from 'xstate';
+import type { PeerStateError } from '../../errors.js';
+import { createInMemorySignalingPair } from '../../signaling/inMemorySignaling.js';
+import type { SignalingChannel, SignalingMessage } from '../../signaling/types.js';
+import {
+  createFakeNetwork,
+  type FakeNetwork,
+  type FakeNetworkOptions,
+  type FakePeerConnection,
+  type FakePeerConnectionOptions,
+  liveFakeListenerCount,
+  openFakePeerConnections,
+  resetFakeRegistry,
+} from '../../testing/index.js';
+import {
+  type CreatePeerOptions,
+  createPeer,
+  type PeerActor,
+  type PeerSnapshot,
+} from '../createPeer.js';
+import type { PeerEmitted } from '../types.js';
+
+export interface TestPeer {
+  readonly actor: PeerActor;
+  readonly errors: PeerStateError[];
+  readonly emitted: PeerEmitted[];
+  /** Every message this peer sent, in order. */
+  readonly sent: SignalingMessage[];
+  pc(): FakePeerConnection;
+}
+
+export interface TestCall {
+  readonly a: TestPeer;
+  readonly b: TestPeer;
+  readonly network: FakeNetwork;
+  /** The raw signaling ends, to inject messages as the remote would. */
+  readonly toA: SignalingChannel;
+  readonly toB: SignalingChannel;
+}
+
+export interface TestCallOptions {
+  readonly network?: FakeNetworkOptions;
+  readonly a?: Partial<CreatePeerOptions>;
+  readonly b?: Partial<CreatePeerOptions>;
+  readonly fakeA?: FakePeerConnectionOptions;
+  readonly fakeB?: FakePeerConnectionOptions;
+  /** Wrap a peer's outgoing channel (delay, reorder, drop…). */
+  readonly wrapA?: (channel: SignalingChannel) => SignalingChannel;
+  readonly wrapB?: (channel: SignalingChannel) => SignalingChannel;
+  readonly start?: boolean;
+}
+
+const actors: PeerActor[] = [];
+
+beforeEach(() => {
+  resetFakeRegistry();
+});
+
+afterEach(() => {
+  for (const actor of actors.splice(0)) actor.stop();
+});
+
+function recording(channel: SignalingChannel, sent: SignalingMessage[]): SignalingChannel {
+  return {
+    send: (message) => {
+      sent.push(message);
+      return channel.send(message);
+    },
+    subscribe: (listener) => channel.subscribe(listener),
+  };
+}
+
+function testPeer(
+  name: 'a' | 'b',
+  channel: SignalingChannel,
+  network: FakeNetwork,
+  polite: boolean,
+  options: Partial<CreatePeerOptions> | undefined,
+  fake: FakePeerConnectionOptions | undefined,
+  wrap: ((channel: SignalingChannel) => SignalingChannel) | undefined,
+): TestPeer {
+  const sent: SignalingMessage[] = [];
+  const signaling = recording(wrap ? wrap(channel) : channel, sent);
+  const actor = createPeer({
+    signaling,
+    polite,
+    peerConnection: network.factory(name, fake),
+    dev: false,
+    id: name,
+    ...options,
+  });
+  actors.push(actor);
+  const errors: PeerStateError[] = [];
+  const emitted: PeerEmitted[] = [];
+  actor.on('*', (event) => {
+    emitted.push(event);
+    if (event.type === 'error') errors.push(event.error);
+  });
+  return {
+    actor,
+    errors,
+    emitted,
+    sent,
+    pc: () => {
+      const pc = actor.getSnapshot().context.pc;
+      if (!pc) throw new Error(`peer ${name} has no peer connection`);
+      return pc as FakePeerConnection;
+    },
+  };
+}
+
+/** Two peers: `a` impolite, `b` polite, started unless `start: false`. */
+export function createTestCall(options: TestCallOptions = {}): TestCall {
+  const network = createFakeNetwork(options.network);
+  const [toA, toB] = createInMemorySignalingPair();
+  // What `a` sends goes out on `toA`'s end and arrives at `b`, and vice versa.
+  const a = testPeer('a', toA, network, false, options.a, options.fakeA, options.wrapA);
+  const b = testPeer('b', toB, network, true, options.b, options.fakeB, options.wrapB);
+  if (options.start !== false) {
+    a.actor.start();
+    b.actor.start();
+  }
+  return { a, b, network, toA, toB };
+}
+
+export const CONNECTED = { active: { connection: 'connected' } } as const;
+
+export function isConnected(snapshot: PeerSnapshot): boolean {
+  return snapshot.matches(CONNECTED);
+}
+
+/** Waits until the peer's snapshot satisfies `predicate`. */
+export function until(
+  peer: TestPeer,
+  predicate: (snapshot: PeerSnapshot) => boolean,
+  timeout = 2000,
+): Promise<PeerSnapshot> {
+  return waitFor(peer.actor, predicate, { timeout });
+}
+
+export async function bothConnected(call: TestCall, timeout = 2000): Promise<void> {
+  await Promise.all([until(call.a, isConnected, timeout), until(call.b, isConnected, timeout)]);
+}
+
+/** Both peers stable with nothing left to do. */
+export async function bothSettled(call: TestCall, timeout = 2000): Promise<void> {
+  const settled = (snapshot: PeerSnapshot) =>
+    snapshot.matches({ active: { signaling: 'stable', renegotiation: 'idle' } }) &&
+    snapshot.context.inbox.length === 0;
+  await Promise.all([until(call.a, settled, timeout), until(call.b, settled, timeout)]);
+  await tick(20);
+  await Promise.all([until(call.a, settled, timeout), until(call.b, settled, timeout)]);
+}
+
+export function tick(ms = 0): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Closes both peers and proves nothing outlives them. */
+export async function closeAndExpectNoLeaks(call: TestCall): Promise<void> {
+  for (const peer of [call.a, call.b]) {
+    if (!peer.actor.getSnapshot().matches('closed')) peer.actor.send({ type: 'CLOSE' });
+  }
+  await tick(5);
+  expect(openFakePeerConnections()).toEqual([]);
+  expect(liveFakeListenerCount()).toBe(0);
+}
