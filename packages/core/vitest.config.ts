@@ -7,7 +7,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
-      exclude: ['src/**/__tests__/**', 'src/index.ts', 'src/testing/index.ts'],
+      exclude: ['src/**/__tests__/**', 'src/index.ts', 'src/testing/index.ts', 'src/**/types.ts'],
       reporter: ['text-summary', 'text'],
       thresholds: { lines: 90 },
     },

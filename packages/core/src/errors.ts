@@ -5,8 +5,9 @@
  * | code | class | raised when |
  * | --- | --- | --- |
  * | `UNSUPPORTED` | {@link UnsupportedError} | no peer connection constructor exists in the scope |
+ * | `PEER_CONNECTION_FAILED` | {@link PeerConnectionError} | the constructor threw (e.g. an invalid ICE server URL) |
  * | `INVALID_SIGNALING_MESSAGE` | {@link SignalingMessageError} | an incoming message failed validation |
- * | `SIGNALING_SEND_FAILED` | {@link SignalingSendError} | the signaling channel refused an outgoing message |
+ * | `SIGNALING_TRANSPORT_FAILED` | {@link SignalingTransportError} | the signaling channel threw on `send` or `subscribe` |
  * | `NEGOTIATION_FAILED` | {@link NegotiationError} | creating or applying a description failed |
  * | `ICE_CANDIDATE_FAILED` | {@link IceCandidateError} | a remote candidate was rejected (outside an ignored offer) |
  * | `ICE_RESTART_EXHAUSTED` | {@link IceRestartError} | ICE did not recover within the allowed attempts |
@@ -20,8 +21,9 @@
 /** The stable codes of every error the SDK reports. */
 export type PeerErrorCode =
   | 'UNSUPPORTED'
+  | 'PEER_CONNECTION_FAILED'
   | 'INVALID_SIGNALING_MESSAGE'
-  | 'SIGNALING_SEND_FAILED'
+  | 'SIGNALING_TRANSPORT_FAILED'
   | 'NEGOTIATION_FAILED'
   | 'ICE_CANDIDATE_FAILED'
   | 'ICE_RESTART_EXHAUSTED'
@@ -56,6 +58,15 @@ export class UnsupportedError extends PeerStateError {
   }
 }
 
+/** The peer connection could not be created, usually because of its configuration. */
+export class PeerConnectionError extends PeerStateError {
+  constructor(cause: unknown) {
+    super('PEER_CONNECTION_FAILED', `Creating the peer connection failed: ${describe(cause)}`, {
+      cause,
+    });
+  }
+}
+
 /** One problem found while validating a signaling message. */
 export interface SignalingIssue {
   /** Dotted path to the offending field, `''` for the message itself. */
@@ -81,14 +92,31 @@ export class SignalingMessageError extends PeerStateError {
   }
 }
 
-/** The signaling channel threw or rejected while sending. */
-export class SignalingSendError extends PeerStateError {
-  constructor(messageType: string, cause: unknown) {
-    super('SIGNALING_SEND_FAILED', `Sending a "${messageType}" signaling message failed`, {
-      cause,
-    });
+/** The signaling channel threw or rejected in `send`, or threw in `subscribe`. */
+export class SignalingTransportError extends PeerStateError {
+  readonly operation: 'send' | 'subscribe';
+  /** The type of the message that could not be sent (`send` only). */
+  readonly messageType: SignalingMessageType | null;
+
+  constructor(
+    operation: 'send' | 'subscribe',
+    messageType: SignalingMessageType | null,
+    cause: unknown,
+  ) {
+    super(
+      'SIGNALING_TRANSPORT_FAILED',
+      operation === 'send'
+        ? `Sending a "${messageType}" signaling message failed: ${describe(cause)}`
+        : `Subscribing to the signaling channel failed: ${describe(cause)}`,
+      { cause },
+    );
+    this.operation = operation;
+    this.messageType = messageType;
   }
 }
+
+/** The `type` of a signaling message. */
+export type SignalingMessageType = 'description' | 'candidate' | 'bye';
 
 /** Which step of the offer/answer exchange failed. */
 export type NegotiationStep =

@@ -13,11 +13,13 @@ export {
   type MediaOperation,
   NegotiationError,
   type NegotiationStep,
+  PeerConnectionError,
   type PeerErrorCode,
   PeerStateError,
   type SignalingIssue,
   SignalingMessageError,
-  SignalingSendError,
+  type SignalingMessageType,
+  SignalingTransportError,
   UnsupportedError,
 } from './errors.js';
 export {

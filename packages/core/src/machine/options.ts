@@ -32,6 +32,7 @@ export function resolvePeerOptions(options: PeerOptions): ResolvedPeerOptions {
     mediaDevices: options.mediaDevices ?? mediaDevicesIn(scope),
     iceRestart: { ...DEFAULT_ICE_RESTART, ...options.iceRestart },
     rollback: options.rollback ?? 'auto',
+    answerTimeout: options.answerTimeout ?? 10_000,
     signalingLimits: options.signalingLimits ?? {},
     autoStart: options.autoStart ?? true,
     now: options.now ?? Date.now,

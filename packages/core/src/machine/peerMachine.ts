@@ -4,8 +4,9 @@ import {
   IceRestartError,
   NegotiationError,
   type NegotiationStep,
+  PeerConnectionError,
   PeerStateError,
-  SignalingSendError,
+  SignalingTransportError,
 } from '../errors.js';
 import { detectPeerConnection } from '../platform/detectPeerConnection.js';
 import type { PeerConnectionLike } from '../platform/types.js';
@@ -195,6 +196,8 @@ export const peerMachine = setup({
   },
   delays: {
     disconnectedGracePeriod: ({ context }) => context.options.iceRestart.disconnectedGracePeriod,
+    answerTimeout: ({ context }) => context.options.answerTimeout,
+    offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
     iceRestartTimeout: ({ context }) =>
       iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),
   },
@@ -259,14 +262,17 @@ export const peerMachine = setup({
       } catch (cause) {
         self.send({
           type: 'peer.error',
-          error: asPeerError(cause, (error) => new NegotiationError('createOffer', error)),
+          error: asPeerError(cause, (error) => new PeerConnectionError(error)),
         });
       }
     },
     sendSignal: ({ context, self }, message: SignalingMessage) => {
       const report = reporter(self);
       const fail = (cause: unknown) =>
-        report({ type: 'peer.error', error: new SignalingSendError(message.type, cause) });
+        report({
+          type: 'peer.error',
+          error: new SignalingTransportError('send', message.type, cause),
+        });
       try {
         const result = context.options.signaling.send(message);
         if (result && typeof result.then === 'function') result.then(undefined, fail);
@@ -612,6 +618,7 @@ export const peerMachine = setup({
             sendTo('peerConnectionEvents', ({ event }) => ({
               type: 'watchLocalTrack' as const,
               track: event.track,
+              owned: event.owned,
             })),
           ],
         },
@@ -645,6 +652,7 @@ export const peerMachine = setup({
             sendTo('peerConnectionEvents', ({ event }) => ({
               type: 'watchLocalTrack' as const,
               track: event.withTrack ?? event.track,
+              owned: false,
             })),
           ],
         },
@@ -709,10 +717,12 @@ export const peerMachine = setup({
                   },
                   {
                     target: 'stable',
-                    actions: {
-                      type: 'reportError',
-                      params: negotiationError('setLocalDescription'),
-                    },
+                    actions: [
+                      { type: 'reportError', params: negotiationError('setLocalDescription') },
+                      // Engines fire negotiationneeded once per need: without a retry, a failed
+                      // offer would leave the change unnegotiated for good.
+                      raise({ type: 'peer.offerFailed' }),
+                    ],
                   },
                 ],
               },
@@ -720,6 +730,14 @@ export const peerMachine = setup({
             haveLocalOffer: {
               entry: { type: 'record', params: { region: 'signaling', state: 'haveLocalOffer' } },
               always: drainInbox('haveLocalOffer'),
+              // An offer that is never answered (lost, or the remote is gone) would block every
+              // later negotiation: take it back and offer again.
+              after: {
+                answerTimeout: {
+                  target: 'rollingBack',
+                  actions: raise({ type: 'pc.negotiationNeeded' }),
+                },
+              },
             },
             settingRemoteDescription: {
               entry: {
@@ -768,8 +786,9 @@ export const peerMachine = setup({
                 ],
                 onError: [
                   {
+                    // A refused answer leaves our offer dangling: roll it back to stable.
                     guard: 'pcInHaveLocalOffer',
-                    target: 'haveLocalOffer',
+                    target: 'rollingBack',
                     actions: [
                       { type: 'reportError', params: negotiationError('setRemoteDescription') },
                       assign({ pendingRemoteDescription: null }),
@@ -918,11 +937,16 @@ export const peerMachine = setup({
           initial: 'idle',
           states: {
             idle: {
-              on: { 'pc.negotiationNeeded': 'pending' },
+              on: { 'pc.negotiationNeeded': 'pending', 'peer.offerFailed': 'retrying' },
             },
             pending: {
               entry: { type: 'record', params: { region: 'renegotiation', state: 'pending' } },
               on: { 'peer.offerStarted': 'idle' },
+            },
+            retrying: {
+              entry: { type: 'record', params: { region: 'renegotiation', state: 'retrying' } },
+              after: { offerRetryDelay: 'pending' },
+              on: { 'pc.negotiationNeeded': 'pending' },
             },
           },
         },

@@ -73,6 +73,12 @@ export interface PeerOptions {
   readonly iceRestart?: Partial<IceRestartOptions>;
   /** @defaultValue 'auto' */
   readonly rollback?: RollbackMode;
+  /**
+   * How long an offer may wait for its answer, in ms, before the machine rolls it back and
+   * offers again (the answer was lost, or the remote restarted).
+   * @defaultValue 10000
+   */
+  readonly answerTimeout?: number;
   readonly signalingLimits?: Partial<SignalingLimits>;
   /** Start negotiating as soon as the actor starts; otherwise wait for `START`. @defaultValue true */
   readonly autoStart?: boolean;
@@ -92,6 +98,7 @@ export interface ResolvedPeerOptions {
   readonly mediaDevices: Pick<MediaDevices, 'getUserMedia'> | undefined;
   readonly iceRestart: IceRestartOptions;
   readonly rollback: RollbackMode;
+  readonly answerTimeout: number;
   readonly signalingLimits: Partial<SignalingLimits>;
   readonly autoStart: boolean;
   readonly now: () => number;
@@ -295,7 +302,9 @@ export type PeerInternalEvent =
   /** Raised when an offer/answer exchange completed and signaling is stable again. */
   | { readonly type: 'peer.negotiated'; readonly connection: RTCPeerConnectionState }
   /** Raised when the machine starts an offer, which satisfies any pending renegotiation. */
-  | { readonly type: 'peer.offerStarted' };
+  | { readonly type: 'peer.offerStarted' }
+  /** Raised when making an offer failed; the renegotiation region retries after a delay. */
+  | { readonly type: 'peer.offerFailed' };
 
 /** Every event the machine handles. */
 export type PeerEvent = PeerCommand | PeerInternalEvent;

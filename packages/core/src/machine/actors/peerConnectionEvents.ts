@@ -6,12 +6,21 @@ import type { PeerInternalEvent } from '../types.js';
 /** Tell the listener to watch an object the machine created itself. */
 export type PeerConnectionEventsCommand =
   | { readonly type: 'watchDataChannel'; readonly channel: RTCDataChannel }
-  | { readonly type: 'watchLocalTrack'; readonly track: MediaStreamTrack };
+  | {
+      readonly type: 'watchLocalTrack';
+      readonly track: MediaStreamTrack;
+      /** Captured by the SDK: stopped when the peer goes away. */
+      readonly owned: boolean;
+    };
 
 /**
  * Every listener the machine puts on the peer connection and the objects it hands out (remote
  * tracks and streams, data channels, local tracks). It lives as long as the `active` state: its
  * cleanup removes every listener, so nothing outlives a closed peer.
+ *
+ * It also owns the peer connection's end of life. XState runs no exit actions when an actor is
+ * stopped (`actor.stop()`, an unmounting component), but it does run this cleanup: closing the
+ * connection and stopping SDK-captured tracks here means a stopped peer never leaks them.
  */
 export const peerConnectionEvents = fromCallback<
   PeerConnectionEventsCommand,
@@ -20,6 +29,7 @@ export const peerConnectionEvents = fromCallback<
   const send = (event: PeerInternalEvent) => sendBack(event);
   const disposers: Array<() => void> = [];
   const watched = new WeakSet<object>();
+  const ownedTracks = new Set<MediaStreamTrack>();
 
   function listen(target: EventTarget, type: string, listener: (event: Event) => void) {
     target.addEventListener(type, listener);
@@ -87,11 +97,18 @@ export const peerConnectionEvents = fromCallback<
   });
 
   receive((command) => {
-    if (command.type === 'watchDataChannel') watchChannel(command.channel);
-    else watchTrack(command.track);
+    if (command.type === 'watchDataChannel') {
+      watchChannel(command.channel);
+      return;
+    }
+    watchTrack(command.track);
+    if (command.owned) ownedTracks.add(command.track);
   });
 
   return () => {
     for (const dispose of disposers.splice(0)) dispose();
+    for (const track of ownedTracks) track.stop();
+    // Idempotent: after CLOSE the exit action has closed it already.
+    pc.close();
   };
 });

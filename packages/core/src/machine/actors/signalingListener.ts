@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import { PeerStateError, SignalingMessageError } from '../../errors.js';
+import { PeerStateError, SignalingTransportError } from '../../errors.js';
 import {
   parseSignalingMessage,
   type SignalingLimits,
@@ -27,10 +27,7 @@ export const signalingListener = fromCallback<
     const error =
       cause instanceof PeerStateError
         ? cause
-        : new SignalingMessageError(
-            [{ path: '', message: `subscribing to the signaling channel threw: ${String(cause)}` }],
-            undefined,
-          );
+        : new SignalingTransportError('subscribe', null, cause);
     send({ type: 'peer.error', error });
   }
   return () => unsubscribe();

@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { waitFor } from 'xstate';
+import { createInMemorySignalingPair } from '../../signaling/inMemorySignaling.js';
+import {
+  createFakeNetwork,
+  FakePeerConnection,
+  type FakePeerConnectionOptions,
+  liveFakeListenerCount,
+  openFakePeerConnections,
+  resetFakeRegistry,
+} from '../../testing/index.js';
+import { createPeer, type PeerActor } from '../createPeer.js';
+
+type Callback<T> = (value: T) => void;
+
+/** Builds a constructor that links every two instances it creates over one fake network. */
+function linkedConstructor<T extends typeof FakePeerConnection>(
+  Base: T,
+  options: FakePeerConnectionOptions,
+) {
+  const network = createFakeNetwork();
+  let waiting: FakePeerConnection | null = null;
+  const Linked = class extends (Base as typeof FakePeerConnection) {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration, options);
+      if (waiting) {
+        network.link(waiting, this);
+        waiting = null;
+      } else {
+        waiting = this;
+      }
+    }
+  };
+  return Linked as unknown as T;
+}
+
+/**
+ * An engine of the callback era: every async method takes success/failure callbacks and returns
+ * nothing, there is no parameterless setLocalDescription, no restartIce, no implicit rollback.
+ */
+class LegacyCallbackEngine extends FakePeerConnection {
+  // @ts-expect-error the legacy signature differs from the promise one on purpose
+  override createOffer(
+    success: Callback<RTCSessionDescriptionInit>,
+    failure: Callback<unknown>,
+    options?: RTCOfferOptions,
+  ): void {
+    super.createOffer(options).then(success, failure);
+  }
+  // @ts-expect-error legacy signature
+  override createAnswer(
+    success: Callback<RTCSessionDescriptionInit>,
+    failure: Callback<unknown>,
+  ): void {
+    super.createAnswer().then(success, failure);
+  }
+  // @ts-expect-error legacy signature
+  override setLocalDescription(
+    description: RTCSessionDescriptionInit,
+    success: Callback<void>,
+    failure: Callback<unknown>,
+  ): void {
+    super.setLocalDescription(description).then(success, failure);
+  }
+  // @ts-expect-error legacy signature
+  override setRemoteDescription(
+    description: RTCSessionDescriptionInit,
+    success: Callback<void>,
+    failure: Callback<unknown>,
+  ): void {
+    super.setRemoteDescription(description).then(success, failure);
+  }
+  // @ts-expect-error legacy signature
+  override addIceCandidate(
+    candidate: RTCIceCandidateInit,
+    success: Callback<void>,
+    failure: Callback<unknown>,
+  ): void {
+    super.addIceCandidate(candidate).then(success, failure);
+  }
+}
+
+const OLD_ENGINE: FakePeerConnectionOptions = {
+  implicitRollback: false,
+  parameterlessSetLocalDescription: false,
+  restartIce: false,
+};
+
+async function connectOver(scope: object): Promise<[PeerActor, PeerActor]> {
+  const [left, right] = createInMemorySignalingPair();
+  const a = createPeer({ signaling: left, polite: false, scope, dev: false });
+  const b = createPeer({ signaling: right, polite: true, scope, dev: false });
+  const errors: unknown[] = [];
+  a.on('error', (e) => errors.push(e.error));
+  b.on('error', (e) => errors.push(e.error));
+  a.start();
+  b.start();
+  a.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+  b.send({ type: 'CREATE_DATA_CHANNEL', label: 'glare' });
+  const connected = { active: { connection: 'connected' } } as const;
+  await Promise.all(
+    [a, b].map((actor) => waitFor(actor, (s) => s.matches(connected), { timeout: 2000 })),
+  );
+  // A restart goes through the engine's shim too.
+  a.send({ type: 'RESTART_ICE' });
+  await waitFor(a, (s) => s.context.counters.offersSent >= 2 && s.matches(connected), {
+    timeout: 2000,
+  });
+  expect(errors).toEqual([]);
+  return [a, b];
+}
+
+describe('peer connection platforms', () => {
+  it('uses the webkit-prefixed constructor when the standard one is missing', async () => {
+    resetFakeRegistry();
+    const scope = { webkitRTCPeerConnection: linkedConstructor(FakePeerConnection, {}) };
+    const [a, b] = await connectOver(scope);
+    expect(a.getSnapshot().context.platform).toEqual({
+      name: 'webkitRTCPeerConnection',
+      api: 'promise',
+      streamApi: false,
+    });
+    a.send({ type: 'CLOSE' });
+    await waitFor(b, (s) => s.matches('closed'));
+    expect(openFakePeerConnections()).toEqual([]);
+    expect(liveFakeListenerCount()).toBe(0);
+  });
+
+  it('prefers RTCPeerConnection over the prefixed ones', async () => {
+    resetFakeRegistry();
+    const standard = linkedConstructor(FakePeerConnection, {});
+    const scope = {
+      RTCPeerConnection: standard,
+      webkitRTCPeerConnection: class {},
+      mozRTCPeerConnection: class {},
+    };
+    const [a] = await connectOver(scope);
+    expect(a.getSnapshot().context.platform?.name).toBe('RTCPeerConnection');
+    a.send({ type: 'CLOSE' });
+  });
+
+  it('drives a legacy callback-API engine (moz prefix) through the promise adapter', async () => {
+    resetFakeRegistry();
+    const scope = {
+      mozRTCPeerConnection: linkedConstructor(
+        LegacyCallbackEngine as unknown as typeof FakePeerConnection,
+        OLD_ENGINE,
+      ),
+    };
+    const [a, b] = await connectOver(scope);
+    expect(a.getSnapshot().context.platform).toMatchObject({
+      name: 'mozRTCPeerConnection',
+      api: 'legacy-callback',
+    });
+    // Glare on an engine without implicit rollback: the polite side rolled back explicitly.
+    expect(b.getSnapshot().context.explicitRollback).toBe(true);
+    a.send({ type: 'CLOSE' });
+    await waitFor(b, (s) => s.matches('closed'));
+    expect(openFakePeerConnections()).toEqual([]);
+  });
+
+  it('fails with a typed UNSUPPORTED error when there is no peer connection at all', () => {
+    const [left] = createInMemorySignalingPair();
+    const peer = createPeer({ signaling: left, polite: false, scope: {}, dev: false });
+    const errors: { code: string; lookedFor?: readonly string[] }[] = [];
+    peer.on('error', ({ error }) => errors.push(error as never));
+    peer.start();
+    expect(peer.getSnapshot().matches('failed')).toBe(true);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.code).toBe('UNSUPPORTED');
+    expect(errors[0]?.lookedFor).toEqual([
+      'RTCPeerConnection',
+      'webkitRTCPeerConnection',
+      'mozRTCPeerConnection',
+    ]);
+    // Commands after the failure are refused like after close.
+    peer.send({ type: 'RESTART_ICE' });
+    expect(errors.at(-1)?.code).toBe('PEER_CLOSED');
+    peer.send({ type: 'CLOSE' });
+    expect(peer.getSnapshot().matches('closed')).toBe(true);
+  });
+
+  it('reports a peerConnection factory that throws', () => {
+    const [left] = createInMemorySignalingPair();
+    const peer = createPeer({
+      signaling: left,
+      polite: false,
+      dev: false,
+      peerConnection: () => {
+        throw new Error('boom');
+      },
+    });
+    const codes: string[] = [];
+    peer.on('error', ({ error }) => codes.push(error.code));
+    peer.start();
+    expect(peer.getSnapshot().matches('failed')).toBe(true);
+    expect(codes).toEqual(['PEER_CONNECTION_FAILED']);
+  });
+});
