@@ -56,7 +56,7 @@ function PeerPanel({
           Hang up
         </button>
       </div>
-      <PeerVideo data-testid="local-video" stream={peer.localTracks[0]?.streams[0]} muted />{' '}
+      <PeerVideo data-testid="local-video" stream={peer.localStreams[0]} muted />{' '}
       <PeerVideo data-testid="remote-video" stream={peer.remoteStreams[0]} muted />
       <h3>Data channels</h3>
       <ul data-testid="channels">

@@ -29,6 +29,7 @@ export {
   type PeerSnapshot,
 } from './machine/createPeer.js';
 export { DEFAULT_ICE_RESTART, resolvePeerOptions } from './machine/options.js';
+export { onPeerEvents, type PeerEventHandlers } from './machine/peerEvents.js';
 export { peerMachine, TIMELINE_LIMIT } from './machine/peerMachine.js';
 export {
   type PeerActions,

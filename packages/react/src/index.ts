@@ -3,9 +3,11 @@
  * @packageDocumentation
  */
 
+/** Re-exported from core for convenience. */
+export type { PeerEventHandlers } from '@peerstate/core';
 export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';
 export { PeerProvider, type PeerProviderProps, usePeerContext } from './peerContext.js';
 export { type UsePeerResult, usePeer } from './usePeer.js';
 export { type UsePeerOptions, usePeerActorRef } from './usePeerActorRef.js';
-export { type PeerEventHandlers, usePeerEvents } from './usePeerEvents.js';
+export { usePeerEvents } from './usePeerEvents.js';
 export { usePeerSelector } from './usePeerSelector.js';

@@ -1,6 +1,11 @@
-import { type CreatePeerOptions, createPeer, type PeerActor } from '@peerstate/core';
+import {
+  type CreatePeerOptions,
+  createPeer,
+  type PeerActor,
+  type PeerEventHandlers,
+} from '@peerstate/core';
 import { useEffect, useRef, useState } from 'react';
-import { type PeerEventHandlers, usePeerEvents } from './usePeerEvents.js';
+import { usePeerEvents } from './usePeerEvents.js';
 
 /** Options of the hooks, beside the peer's own. */
 export interface UsePeerOptions {

@@ -1,10 +1,5 @@
-import type { PeerActor, PeerEmitted } from '@peerstate/core';
+import { onPeerEvents, type PeerActor, type PeerEventHandlers } from '@peerstate/core';
 import { useEffect, useRef } from 'react';
-
-/** One optional handler per event a peer emits (`error`, `data`, `track`, `dataChannel`, `closed`). */
-export type PeerEventHandlers = {
-  readonly [K in PeerEmitted['type']]?: (event: Extract<PeerEmitted, { type: K }>) => void;
-};
 
 /**
  * Calls `handlers` for the events `actor` emits. The handlers may change on every render without
@@ -15,11 +10,5 @@ export function usePeerEvents(actor: PeerActor, handlers: PeerEventHandlers | un
   useEffect(() => {
     latest.current = handlers;
   });
-  useEffect(() => {
-    const subscription = actor.on('*', (event) => {
-      const handler = latest.current?.[event.type] as ((event: PeerEmitted) => void) | undefined;
-      handler?.(event);
-    });
-    return () => subscription.unsubscribe();
-  }, [actor]);
+  useEffect(() => onPeerEvents(actor, () => latest.current), [actor]);
 }

@@ -3,10 +3,11 @@
  * @packageDocumentation
  */
 
+/** Re-exported from core for convenience. */
+export type { PeerEventHandlers } from '@peerstate/core';
 export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';
 export { injectPeer, peerKey, providePeer } from './peerContext.js';
 export {
-  type PeerEventHandlers,
   type PeerViewRefs,
   type UsePeerOptions,
   type UsePeerReturn,

@@ -1,10 +1,11 @@
 import {
   type CreatePeerOptions,
   createPeer,
+  onPeerEvents,
   type PeerActions,
   type PeerActor,
   type PeerCommand,
-  type PeerEmitted,
+  type PeerEventHandlers,
   type PeerSnapshot,
   type PeerView,
   peerActions,
@@ -20,11 +21,6 @@ import {
   type ShallowRef,
   shallowRef,
 } from 'vue';
-
-/** One optional handler per event a peer emits (`error`, `data`, `track`, `dataChannel`, `closed`). */
-export type PeerEventHandlers = {
-  readonly [K in PeerEmitted['type']]?: (event: Extract<PeerEmitted, { type: K }>) => void;
-};
 
 /** Options of {@link usePeer}, beside the peer's own. */
 export interface UsePeerOptions {
@@ -80,10 +76,7 @@ export function usePeer(
       actor.subscribe((next) => {
         snapshot.value = next;
       }),
-      actor.on('*', (event) => {
-        const handler = hooks.on?.[event.type] as ((event: PeerEmitted) => void) | undefined;
-        handler?.(event);
-      }),
+      { unsubscribe: onPeerEvents(actor, () => hooks.on) },
     ];
     snapshot.value = actor.getSnapshot();
     if (owned) actor.start();

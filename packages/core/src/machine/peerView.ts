@@ -23,6 +23,8 @@ export interface PeerView {
   /** The connection region's state (`new`, `connected`, `restartingIce`, …) while active. */
   readonly connectionState: string | null;
   readonly localTracks: readonly LocalTrack[];
+  /** Streams the local tracks are sent in (what a local preview shows). */
+  readonly localStreams: readonly MediaStream[];
   readonly remoteTracks: readonly RemoteTrack[];
   /** Remote streams that still carry at least one track. */
   readonly remoteStreams: readonly MediaStream[];
@@ -50,6 +52,14 @@ function regionState(snapshot: PeerSnapshot, region: 'signaling' | 'connection')
   return typeof state === 'string' ? state : null;
 }
 
+function uniqueStreams(entries: readonly { streams: readonly MediaStream[] }[]): MediaStream[] {
+  const streams: MediaStream[] = [];
+  for (const entry of entries) {
+    for (const stream of entry.streams) if (!streams.includes(stream)) streams.push(stream);
+  }
+  return streams;
+}
+
 /**
  * Derives what a UI shows from a snapshot. Pure: the React and Vue adapters both use it, so the
  * two can never disagree.
@@ -69,13 +79,8 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
   else if (connectionState === 'connecting') phase = 'connecting';
   else phase = 'negotiating';
 
-  const remoteStreams: MediaStream[] = [];
-  for (const entry of context.remoteTracks) {
-    if (entry.ended) continue;
-    for (const stream of entry.streams) {
-      if (!remoteStreams.includes(stream)) remoteStreams.push(stream);
-    }
-  }
+  const remoteStreams = uniqueStreams(context.remoteTracks.filter((entry) => !entry.ended));
+  const localStreams = uniqueStreams(context.localTracks);
   return {
     phase,
     isConnected: phase === 'connected',
@@ -83,6 +88,7 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
     signalingState,
     connectionState,
     localTracks: context.localTracks,
+    localStreams,
     remoteTracks: context.remoteTracks,
     remoteStreams,
     dataChannels: context.dataChannels,

@@ -13,6 +13,12 @@
 
 export type { FakeDomErrorName, FakeRtcErrorFields } from './domError.js';
 export {
+  createFakeCall,
+  type FakeCall,
+  type FakeCallOptions,
+  type FakeCallSide,
+} from './fakeCall.js';
+export {
   FakeDataChannel,
   type FakeDataChannelConfig,
   type FakeDataChannelLink,
