@@ -1,0 +1,301 @@
+/**
+ * Property scenarios: two peers, random interleavings of commands, and a signaling wire with faults.
+ * What is guaranteed depends on what the wire does, and each profile says so:
+ *
+ * | profile            | wire                                                   | guaranteed                                  |
+ * | ------------------ | ------------------------------------------------------ | ------------------------------------------- |
+ * | reliable           | FIFO, random delays                                    | converge¹, no error at all, no lost candidate |
+ * | candidatesReorder  | candidates overtake anything; descriptions stay FIFO   | converge¹, no error at all                  |
+ * | duplicating        | FIFO, any candidate may arrive twice                   | converge¹, only typed NEGOTIATION_FAILED     |
+ * | hostile            | candidates reordered/duplicated/dropped, offers        | safe², settles³                             |
+ * |                    | dropped, answers and bye delivered once, in order      |                                             |
+ * | duplicatingAll     | FIFO, any message may arrive twice                     | as duplicating: FAILS today (bug 4)          |
+ * | hostileAll         | anything reordered, duplicated, dropped                | as hostile: FAILS today (bug 3)              |
+ *
+ * ¹ both peers connected, each receives exactly the kinds of tracks the other sends, the same
+ *   open channels on both ends; a remote close ends the other side `closed` with reason `remote`.
+ * ² no invariant broken on any snapshot, no InvalidStateError or other exception escapes (every
+ *   error is a typed PeerStateError event), no unhandled rejection, nothing left after close
+ *   (peer connections, listeners, signaling subscriptions, timers).
+ * ³ the signaling regions never stay in a transient state (makingOffer, settingRemoteDescription,
+ *   answering, rollingBack); at rest a `stable` region matches a `stable` engine.
+ *
+ * CI runs a fixed seed and a few runs per profile; `FC_RUNS=500 FC_SEED=… pnpm --filter
+ * @peerstate/core test:long` runs more and prints how many passed.
+ */
+import fc from 'fast-check';
+import { PeerStateError } from '../../errors.js';
+import type { peerMachine } from '../../machine/peerMachine.js';
+import type { SignalingMessage } from '../../signaling/types.js';
+import { createFakeStream, createFakeTrack } from '../../testing/index.js';
+import {
+  createModelCall,
+  type DeliveryPlan,
+  isConnected,
+  isInTransit,
+  type ModelCall,
+  type ModelPeer,
+  openChannels,
+  receivedKinds,
+  sentKinds,
+} from './harness.js';
+
+export type Side = 'a' | 'b';
+export type Command =
+  | { readonly t: 'add'; readonly on: Side; readonly kind: 'audio' | 'video' }
+  | { readonly t: 'remove'; readonly on: Side; readonly index: number }
+  | { readonly t: 'replace'; readonly on: Side; readonly index: number; readonly withNull: boolean }
+  | { readonly t: 'channel'; readonly on: Side; readonly label: 'chat' | 'file' | 'ctl' }
+  | { readonly t: 'restart'; readonly on: Side }
+  | { readonly t: 'wait'; readonly ms: number };
+
+const side = fc.constantFrom<Side>('a', 'b');
+const command: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({ t: fc.constant('add' as const), on: side, kind: fc.constantFrom('audio', 'video') }),
+  fc.record({ t: fc.constant('remove' as const), on: side, index: fc.nat(3) }),
+  fc.record({
+    t: fc.constant('replace' as const),
+    on: side,
+    index: fc.nat(3),
+    withNull: fc.boolean(),
+  }),
+  fc.record({
+    t: fc.constant('channel' as const),
+    on: side,
+    label: fc.constantFrom('chat', 'file', 'ctl'),
+  }),
+  fc.record({ t: fc.constant('restart' as const), on: side }),
+  fc.record({ t: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 40 }) }),
+);
+
+export interface Scenario {
+  readonly commands: readonly Command[];
+  /** One delivery decision per message, per direction; messages past the end arrive in 1 ms. */
+  readonly wireA: readonly Delivery[];
+  readonly wireB: readonly Delivery[];
+  /** Hang up at the end (from this side), or not. */
+  readonly close: Side | null;
+}
+
+export interface Delivery {
+  readonly delay: number;
+  readonly dup: boolean;
+  readonly drop: boolean;
+}
+
+const delivery = (faults: { dup: boolean; drop: boolean }): fc.Arbitrary<Delivery> =>
+  fc.record({
+    delay: fc.integer({ min: 0, max: 30 }),
+    dup: faults.dup ? fc.boolean() : fc.constant(false),
+    drop: faults.drop ? fc.boolean() : fc.constant(false),
+  });
+
+export function scenario(faults: { dup: boolean; drop: boolean }): fc.Arbitrary<Scenario> {
+  return fc.record({
+    commands: fc.array(command, { minLength: 1, maxLength: 12 }),
+    wireA: fc.array(delivery(faults), { maxLength: 24 }),
+    wireB: fc.array(delivery(faults), { maxLength: 24 }),
+    close: fc.constantFrom<Side | null>(null, null, 'a', 'b'),
+  });
+}
+
+export type Profile =
+  | 'reliable'
+  | 'candidatesReorder'
+  | 'duplicating'
+  | 'hostile'
+  | 'duplicatingAll'
+  | 'hostileAll';
+
+function isAnswer(message: SignalingMessage): boolean {
+  return message.type === 'description' && message.description.type !== 'offer';
+}
+
+function plan(profile: Profile, decisions: readonly Delivery[]): DeliveryPlan {
+  return (message: SignalingMessage, seq: number) => {
+    const d = decisions[seq] ?? { delay: 1, dup: false, drop: false };
+    const candidate = message.type === 'candidate';
+    switch (profile) {
+      case 'reliable':
+        return [d.delay];
+      case 'candidatesReorder':
+        // Equal delays keep descriptions in order; candidates go anywhere around them.
+        return [candidate ? d.delay : 15];
+      case 'duplicating':
+        // Duplicated descriptions desynchronise the peers for good (bug 4): candidates only.
+        return d.dup && candidate ? [d.delay, d.delay + 3] : [d.delay];
+      case 'duplicatingAll':
+        return d.dup ? [d.delay, d.delay + 3] : [d.delay];
+      case 'hostile':
+        // A lost answer is never recovered (bug 3): answers and bye arrive, once, in order.
+        if (isAnswer(message) || message.type === 'bye') return [15];
+        if (d.drop) return [];
+        return d.dup && candidate ? [d.delay, 30 - d.delay] : [candidate ? d.delay : 15];
+      case 'hostileAll':
+        if (d.drop) return [];
+        return d.dup ? [d.delay, 30 - d.delay] : [d.delay];
+    }
+  };
+}
+
+function localTrack(peer: ModelPeer, index: number): MediaStreamTrack | undefined {
+  const tracks = peer.snapshot().context.localTracks;
+  if (tracks.length === 0) return undefined;
+  return tracks[index % tracks.length]?.track;
+}
+
+async function apply(call: ModelCall, c: Command): Promise<void> {
+  if (c.t === 'wait') {
+    await call.advance(c.ms);
+    return;
+  }
+  const peer = call[c.on];
+  switch (c.t) {
+    case 'add': {
+      const track = createFakeTrack(c.kind);
+      peer.actor.send({ type: 'ADD_TRACK', track, streams: [createFakeStream([track])] });
+      break;
+    }
+    case 'remove': {
+      const track = localTrack(peer, c.index);
+      if (track) peer.actor.send({ type: 'REMOVE_TRACK', track });
+      break;
+    }
+    case 'replace': {
+      const track = localTrack(peer, c.index);
+      if (track) {
+        peer.actor.send({
+          type: 'REPLACE_TRACK',
+          track,
+          withTrack: c.withNull ? null : createFakeTrack(track.kind as 'audio' | 'video'),
+        });
+      }
+      break;
+    }
+    case 'channel':
+      peer.actor.send({ type: 'CREATE_DATA_CHANNEL', label: c.label });
+      break;
+    case 'restart':
+      peer.actor.send({ type: 'RESTART_ICE' });
+      break;
+  }
+  // Commands land in between the steps of whatever negotiation is under way.
+  await call.advance(1);
+}
+
+/** Candidates `from` sent for the ICE generation `to` now uses that `to` never added. */
+function lostCandidates(from: ModelPeer, to: ModelPeer): string[] {
+  const sdp = to.pc().remoteDescription?.sdp ?? '';
+  const ufrag = /a=ice-ufrag:(\S+)/.exec(sdp)?.[1];
+  const added = new Set(to.pc().addedRemoteCandidates.map((c) => c.candidate));
+  return from.out.sent.flatMap((m) =>
+    m.type === 'candidate' &&
+    m.candidate !== null &&
+    m.candidate.candidate !== '' &&
+    m.candidate.usernameFragment === ufrag &&
+    !added.has(m.candidate.candidate)
+      ? [m.candidate.candidate]
+      : [],
+  );
+}
+
+/** Runs one scenario; returns the broken guarantees (empty: it passed). */
+export async function runScenario(
+  profile: Profile,
+  s: Scenario,
+  machine?: typeof peerMachine,
+): Promise<string[]> {
+  const call = createModelCall({
+    ...(machine ? { machine } : {}),
+    planA: plan(profile, s.wireA),
+    planB: plan(profile, s.wireB),
+    ordered: profile === 'reliable' || profile === 'duplicating' || profile === 'duplicatingAll',
+  });
+  const broken: string[] = [];
+  try {
+    // Every call starts with a channel so that there is something to connect.
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    for (const c of s.commands) await apply(call, c);
+    const settled = await call.settle(6000);
+    const peers = [call.a, call.b] as const;
+    for (const peer of peers) {
+      broken.push(...peer.violations);
+      for (const e of peer.escaped) broken.push(`${peer.name}: escaped ${String(e)}`);
+      for (const e of peer.errors) {
+        if (!(e instanceof PeerStateError)) broken.push(`${peer.name}: untyped error ${String(e)}`);
+      }
+      if (isInTransit(peer.snapshot())) {
+        broken.push(`${peer.name} stuck in ${JSON.stringify(peer.snapshot().value)}`);
+      }
+    }
+    for (const e of call.unhandled) broken.push(`unhandled rejection ${String(e)}`);
+    if (!settled) broken.push('never settled');
+
+    const hostile = profile === 'hostile' || profile === 'hostileAll';
+    if (!hostile) {
+      const allowed = profile.startsWith('duplicating') ? ['NEGOTIATION_FAILED'] : [];
+      for (const peer of peers) {
+        const bad = peer.errors.filter((e) => !allowed.includes(e.code));
+        if (bad.length) broken.push(`${peer.name} errors: ${bad.map((e) => e.code).join(', ')}`);
+      }
+      if (!isConnected(call.a) || !isConnected(call.b)) {
+        broken.push(
+          `not both connected: ${JSON.stringify([call.a.snapshot().value, call.b.snapshot().value])}`,
+        );
+      }
+      if (sentKinds(call.a).join() !== receivedKinds(call.b).join()) {
+        broken.push(`a sends [${sentKinds(call.a)}], b receives [${receivedKinds(call.b)}]`);
+      }
+      if (sentKinds(call.b).join() !== receivedKinds(call.a).join()) {
+        broken.push(`b sends [${sentKinds(call.b)}], a receives [${receivedKinds(call.a)}]`);
+      }
+      for (const [x, y] of [
+        [call.a, call.b],
+        [call.b, call.a],
+      ] as const) {
+        const local = openChannels(x, 'local').join();
+        const remote = openChannels(y, 'remote').join();
+        if (local !== remote) broken.push(`${x.name} opened [${local}], ${y.name} has [${remote}]`);
+      }
+      if (profile === 'reliable') {
+        for (const [x, y] of [
+          [call.a, call.b],
+          [call.b, call.a],
+        ] as const) {
+          const lost = lostCandidates(x, y);
+          if (lost.length)
+            broken.push(`${lost.length} candidate(s) of ${x.name} lost at ${y.name}`);
+          const c = y.snapshot().context.counters;
+          if (c.candidatesReceived !== c.candidatesApplied + c.candidatesDiscarded) {
+            broken.push(`${y.name} candidates: ${JSON.stringify(c)}`);
+          }
+        }
+      }
+    } else {
+      for (const peer of peers) {
+        const snap = peer.snapshot();
+        if (
+          snap.matches({ active: { signaling: 'stable' } }) &&
+          peer.pc().signalingState !== 'stable' &&
+          !peer.errors.some((e) => e.code === 'NEGOTIATION_FAILED')
+        ) {
+          broken.push(`${peer.name} stable while its engine is ${peer.pc().signalingState}`);
+        }
+      }
+    }
+
+    if (s.close) {
+      const closer = call[s.close];
+      const other = call[s.close === 'a' ? 'b' : 'a'];
+      closer.actor.send({ type: 'CLOSE' });
+      await call.advance(40);
+      if (!hostile && !other.snapshot().matches('closed')) {
+        broken.push(`${other.name} not closed after the remote hung up`);
+      }
+    }
+    broken.push(...(await call.closeAndCheckLeaks()));
+    return broken;
+  } finally {
+    call.dispose();
+  }
+}
