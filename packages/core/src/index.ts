@@ -39,6 +39,7 @@ export {
   peerView,
 } from './machine/peerView.js';
 export type {
+  BufferedCandidate,
   DataChannelInfo,
   IceRestartOptions,
   InboxItem,

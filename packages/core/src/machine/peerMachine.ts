@@ -10,12 +10,18 @@ import {
 } from '../errors.js';
 import { detectPeerConnection } from '../platform/detectPeerConnection.js';
 import type { PeerConnectionLike } from '../platform/types.js';
+import { iceUfragsOf } from '../sdp/parseSdp.js';
 import {
   createByeMessage,
   createCandidateMessage,
   createDescriptionMessage,
 } from '../signaling/parseSignalingMessage.js';
-import type { DescriptionPayload, SignalingMessage } from '../signaling/types.js';
+import type {
+  CandidatePayload,
+  DescriptionPayload,
+  SignalingChannel,
+  SignalingMessage,
+} from '../signaling/types.js';
 import {
   applyRemoteDescription,
   makeAnswer,
@@ -40,6 +46,7 @@ import {
   upsertRemoteTrack,
 } from './tracks.js';
 import type {
+  BufferedCandidate,
   InboxItem,
   PeerCommand,
   PeerContext,
@@ -77,6 +84,7 @@ const ZERO_COUNTERS: PeerCounters = {
   candidatesApplied: 0,
   candidatesDiscarded: 0,
   invalidMessages: 0,
+  duplicatesIgnored: 0,
   iceRestarts: 0,
 };
 
@@ -90,6 +98,24 @@ function asPeerError(error: unknown, fallback: (cause: unknown) => PeerStateErro
 
 function nextItem(context: PeerContext): InboxItem | undefined {
   return context.inbox[0];
+}
+
+/** How many times an unanswered offer is sent again before it is rolled back. */
+const MAX_OFFER_RESENDS = 2;
+
+/**
+ * Which ICE generation a remote candidate belongs to, by its ufrag: the current remote
+ * description's, an older one (`past`: drop it), or one whose description has not arrived yet
+ * (`future`: keep it until it does). Candidates without a ufrag count as current.
+ */
+function candidateGeneration(
+  context: PeerContext,
+  candidate: CandidatePayload | null,
+): 'current' | 'past' | 'future' {
+  const ufrag = candidate?.usernameFragment;
+  if (!ufrag || context.remoteUfrags.length === 0) return 'current';
+  if (context.remoteUfrags.includes(ufrag)) return 'current';
+  return context.pastRemoteUfrags.includes(ufrag) ? 'past' : 'future';
 }
 
 function requirePc(context: PeerContext): PeerConnectionLike {
@@ -109,6 +135,18 @@ function reporter(self: {
   };
 }
 
+/** Sends one message; a throw or a rejection becomes a typed error event. */
+function sendSignalMessage(signaling: SignalingChannel, message: SignalingMessage, report: Report) {
+  const fail = (cause: unknown) =>
+    report({ type: 'peer.error', error: new SignalingTransportError('send', message.type, cause) });
+  try {
+    const result = signaling.send(message);
+    if (result && typeof result.then === 'function') result.then(undefined, fail);
+  } catch (cause) {
+    fail(cause);
+  }
+}
+
 function invalidStateError(message: string): Error {
   const DomException = (globalThis as { DOMException?: typeof DOMException }).DOMException;
   if (DomException) return new DomException(message, 'InvalidStateError');
@@ -124,12 +162,19 @@ function negotiationError(step: NegotiationStep) {
 /** Takes the next inbox item, when the machine is idle, in arrival order. */
 function drainInbox(state: 'stable' | 'haveLocalOffer') {
   const common = [
+    // Before any remote description, or of an ICE generation whose description has not arrived.
     { guard: 'nextIsEarlyCandidate', actions: 'bufferNextCandidate' },
+    // Of an ICE generation the remote has left behind.
+    { guard: 'nextIsStaleCandidate', actions: 'discardNextCandidate' },
     { guard: 'nextIsCandidate', actions: ['applyNextCandidate', 'dequeue'] },
+    // A copy of the last answer applied (a duplicate on the wire, or a resend): nothing to do.
+    { guard: 'nextIsRepeatedAnswer', actions: 'discardNextDescription' },
   ] as const;
   if (state === 'stable') {
     return [
       ...common,
+      // The remote sent its last offer again: our answer was lost, send it again.
+      { guard: 'nextIsRepeatedOffer', actions: 'answerRepeatedOffer' },
       { guard: 'nextIsOffer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
       // An answer without an offer of ours (a duplicate, or one for an offer we rolled back).
       { guard: 'nextIsAnswer', actions: 'rejectUnexpectedAnswer' },
@@ -137,6 +182,8 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
   }
   return [
     ...common,
+    // An old offer arriving again while ours is pending: it was answered long ago.
+    { guard: 'nextIsRepeatedOffer', actions: 'discardNextDescription' },
     // Perfect negotiation: the impolite peer ignores a colliding offer, the polite one yields.
     { guard: and(['nextIsOffer', 'isImpolite']), actions: 'ignoreNextOffer' },
     { guard: 'nextIsOffer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
@@ -144,22 +191,29 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
   ] as const;
 }
 
+// The connection region handles every `pc.statesChanged` itself (a parallel state's own
+// handler does not run for an event a region takes), so each transition stores the states.
 const toFailedRestart = {
-  guard: { type: 'connectionIs', params: { state: 'failed' } },
+  guard: { type: 'connectionBecomes', params: { state: 'failed' } },
   target: 'restartingIce',
+  actions: 'storePcStates',
 } as const;
 const toConnecting = {
-  guard: { type: 'connectionIs', params: { state: 'connecting' } },
+  guard: { type: 'connectionBecomes', params: { state: 'connecting' } },
   target: 'connecting',
+  actions: 'storePcStates',
 } as const;
 const toConnected = {
-  guard: { type: 'connectionIs', params: { state: 'connected' } },
+  guard: { type: 'connectionBecomes', params: { state: 'connected' } },
   target: 'connected',
+  actions: 'storePcStates',
 } as const;
 const toDisconnected = {
-  guard: { type: 'connectionIs', params: { state: 'disconnected' } },
+  guard: { type: 'connectionBecomes', params: { state: 'disconnected' } },
   target: 'disconnected',
+  actions: 'storePcStates',
 } as const;
+const storeOnly = { actions: 'storePcStates' } as const;
 
 /** A manual `RESTART_ICE` starts a fresh series of attempts. */
 const manualIceRestart = {
@@ -206,8 +260,35 @@ export const peerMachine = setup({
     isBye: ({ event }) => event.type === 'signal.message' && event.message.type === 'bye',
     isCommand: ({ event }) => COMMAND_TYPES.has(event.type),
     renegotiationPending: stateIn({ active: { renegotiation: 'pending' } }),
-    nextIsEarlyCandidate: ({ context }) =>
-      nextItem(context)?.kind === 'candidate' && context.pc?.remoteDescription == null,
+    nextIsEarlyCandidate: ({ context }) => {
+      const item = nextItem(context);
+      if (item?.kind !== 'candidate') return false;
+      return (
+        context.pc?.remoteDescription == null ||
+        candidateGeneration(context, item.candidate) === 'future'
+      );
+    },
+    nextIsStaleCandidate: ({ context }) => {
+      const item = nextItem(context);
+      return item?.kind === 'candidate' && candidateGeneration(context, item.candidate) === 'past';
+    },
+    nextIsRepeatedOffer: ({ context }) => {
+      const item = nextItem(context);
+      return (
+        item?.kind === 'description' &&
+        item.description.type === 'offer' &&
+        item.description.sdp === context.lastRemoteOfferSdp
+      );
+    },
+    nextIsRepeatedAnswer: ({ context }) => {
+      const item = nextItem(context);
+      return (
+        item?.kind === 'description' &&
+        item.description.type !== 'offer' &&
+        item.description.sdp === context.lastRemoteAnswerSdp
+      );
+    },
+    canResendOffer: ({ context }) => context.offerResends < MAX_OFFER_RESENDS,
     nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
     nextIsOffer: ({ context }) => {
       const item = nextItem(context);
@@ -223,8 +304,12 @@ export const peerMachine = setup({
       context.pc?.signalingState === 'have-local-offer' ||
       context.pc?.signalingState === 'have-remote-pranswer',
     pcInHaveRemoteOffer: ({ context }) => context.pc?.signalingState === 'have-remote-offer',
-    connectionIs: ({ event }, params: { state: RTCPeerConnectionState }) =>
-      event.type === 'pc.statesChanged' && event.states.connection === params.state,
+    // A change, not a repeat: signaling-state events also carry `connected`, and must not count
+    // as a recovery while a restart is still being negotiated.
+    connectionBecomes: ({ context, event }, params: { state: RTCPeerConnectionState }) =>
+      event.type === 'pc.statesChanged' &&
+      event.states.connection === params.state &&
+      context.pcStates.connection !== params.state,
     negotiatedWhileConnected: ({ event }) =>
       event.type === 'peer.negotiated' && event.connection === 'connected',
     canRetryIceRestart: ({ context }) =>
@@ -266,35 +351,48 @@ export const peerMachine = setup({
         });
       }
     },
-    sendSignal: ({ context, self }, message: SignalingMessage) => {
-      const report = reporter(self);
-      const fail = (cause: unknown) =>
-        report({
-          type: 'peer.error',
-          error: new SignalingTransportError('send', message.type, cause),
-        });
-      try {
-        const result = context.options.signaling.send(message);
-        if (result && typeof result.then === 'function') result.then(undefined, fail);
-      } catch (cause) {
-        fail(cause);
-      }
-    },
+    sendSignal: ({ context, self }, message: SignalingMessage) =>
+      sendSignalMessage(context.options.signaling, message, reporter(self)),
     dequeue: assign(({ context }) => ({ inbox: context.inbox.slice(1) })),
     bufferNextCandidate: assign(({ context }) => {
       const item = nextItem(context);
       if (item?.kind !== 'candidate') return {};
       return {
         inbox: context.inbox.slice(1),
-        bufferedCandidates: [...context.bufferedCandidates, item.candidate],
+        bufferedCandidates: [
+          ...context.bufferedCandidates,
+          { candidate: item.candidate, descriptionsApplied: context.remoteDescriptionsApplied },
+        ],
         counters: count(context, 'candidatesBuffered'),
       };
     }),
-    ignoreNextOffer: assign(({ context }) => ({
-      inbox: context.inbox.slice(1),
-      ignoreOffer: true,
-      counters: count(context, 'offersIgnored'),
-    })),
+    ignoreNextOffer: assign(({ context }) => {
+      const item = nextItem(context);
+      // The ignored offer's ICE generation will never be applied: its candidates, buffered
+      // already or still to come, are dropped.
+      const ignored =
+        item?.kind === 'description'
+          ? iceUfragsOf(item.description.sdp).filter(
+              (ufrag) =>
+                !context.remoteUfrags.includes(ufrag) && !context.pastRemoteUfrags.includes(ufrag),
+            )
+          : [];
+      const kept = context.bufferedCandidates.filter(
+        ({ candidate }) => !ignored.includes(candidate?.usernameFragment ?? ''),
+      );
+      const counters = count(context, 'offersIgnored');
+      return {
+        inbox: context.inbox.slice(1),
+        ignoreOffer: true,
+        pastRemoteUfrags: [...context.pastRemoteUfrags, ...ignored],
+        bufferedCandidates: kept,
+        counters: {
+          ...counters,
+          candidatesDiscarded:
+            counters.candidatesDiscarded + context.bufferedCandidates.length - kept.length,
+        },
+      };
+    }),
     takeNextDescription: assign(({ context }) => {
       const item = nextItem(context);
       return {
@@ -334,12 +432,78 @@ export const peerMachine = setup({
       if (item?.kind !== 'candidate') return;
       applyRemoteCandidate(requirePc(context), item.candidate, context.ignoreOffer, reporter(self));
     },
-    flushBufferedCandidates: ({ context, self }) => {
-      const pc = requirePc(context);
-      for (const candidate of context.bufferedCandidates) {
-        applyRemoteCandidate(pc, candidate, context.ignoreOffer, reporter(self));
+    storePcStates: assign({
+      pcStates: ({ context, event }) =>
+        event.type === 'pc.statesChanged' ? event.states : context.pcStates,
+    }),
+    discardNextCandidate: assign(({ context }) => ({
+      inbox: context.inbox.slice(1),
+      counters: count(context, 'candidatesDiscarded'),
+    })),
+    discardNextDescription: assign(({ context }) => ({
+      inbox: context.inbox.slice(1),
+      counters: count(context, 'duplicatesIgnored'),
+    })),
+    answerRepeatedOffer: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({
+        inbox: context.inbox.slice(1),
+        counters: count(context, 'duplicatesIgnored'),
+      });
+      const answer = context.pc?.localDescription;
+      if (answer?.type === 'answer' && answer.sdp) {
+        const message = createDescriptionMessage(answer);
+        enqueue(({ self }) =>
+          sendSignalMessage(context.options.signaling, message, reporter(self)),
+        );
       }
-    },
+    }),
+    resendOffer: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ offerResends: context.offerResends + 1 });
+      const offer = context.pc?.localDescription;
+      if (offer?.type === 'offer' && offer.sdp) {
+        const message = createDescriptionMessage(offer);
+        enqueue(({ self }) =>
+          sendSignalMessage(context.options.signaling, message, reporter(self)),
+        );
+      }
+    }),
+    rememberRemoteDescription: assign(({ context }) => {
+      const applied = context.pendingRemoteDescription;
+      const sdp = context.pc?.remoteDescription?.sdp ?? '';
+      const current = sdp ? iceUfragsOf(sdp) : [];
+      const past = [
+        ...context.pastRemoteUfrags,
+        ...context.remoteUfrags.filter(
+          (ufrag) => !current.includes(ufrag) && !context.pastRemoteUfrags.includes(ufrag),
+        ),
+      ];
+      return {
+        remoteDescriptionsApplied: context.remoteDescriptionsApplied + 1,
+        remoteUfrags: current,
+        pastRemoteUfrags: past,
+        lastRemoteOfferSdp: applied?.type === 'offer' ? applied.sdp : context.lastRemoteOfferSdp,
+        lastRemoteAnswerSdp:
+          applied && applied.type !== 'offer' ? applied.sdp : context.lastRemoteAnswerSdp,
+      };
+    }),
+    flushBufferedCandidates: enqueueActions(({ context, enqueue, self }) => {
+      const pc = requirePc(context);
+      const keep: BufferedCandidate[] = [];
+      let discarded = 0;
+      for (const entry of context.bufferedCandidates) {
+        const generation = candidateGeneration(context, entry.candidate);
+        // A candidate may overtake its description, but not by two: one that still matches
+        // nothing after a later description was applied belonged to an abandoned offer.
+        const overtaken = context.remoteDescriptionsApplied - entry.descriptionsApplied > 1;
+        if (generation === 'future' && !overtaken) keep.push(entry);
+        else if (generation !== 'current') discarded++;
+        else applyRemoteCandidate(pc, entry.candidate, context.ignoreOffer, reporter(self));
+      }
+      enqueue.assign({
+        bufferedCandidates: keep,
+        counters: count(context, 'candidatesDiscarded', discarded),
+      });
+    }),
     restartIce: ({ context, self }) => restartIce(requirePc(context), reporter(self)),
     addTrack: ({ context, event, self }) => {
       if (event.type !== 'ADD_TRACK') return;
@@ -418,6 +582,12 @@ export const peerMachine = setup({
       inbox: [],
       pendingRemoteDescription: null,
       bufferedCandidates: [],
+      remoteDescriptionsApplied: 0,
+      remoteUfrags: [],
+      pastRemoteUfrags: [],
+      lastRemoteOfferSdp: null,
+      lastRemoteAnswerSdp: null,
+      offerResends: 0,
       explicitRollback: options.rollback === 'explicit',
       localTracks: [],
       remoteTracks: [],
@@ -604,7 +774,10 @@ export const peerMachine = setup({
           actions: [
             assign({
               localTracks: ({ context, event }) => [
-                ...context.localTracks.filter((entry) => entry.track !== event.track),
+                // The engine may reuse a sender (a track replaced by null, then a new addTrack).
+                ...context.localTracks.filter(
+                  (entry) => entry.track !== event.track && entry.sender !== event.sender,
+                ),
                 {
                   track: event.track,
                   streams: event.streams,
@@ -692,6 +865,7 @@ export const peerMachine = setup({
               entry: [
                 { type: 'record', params: { region: 'signaling', state: 'makingOffer' } },
                 raise({ type: 'peer.offerStarted' }),
+                assign({ offerResends: 0 }),
               ],
               invoke: {
                 src: 'makeOffer',
@@ -730,13 +904,22 @@ export const peerMachine = setup({
             haveLocalOffer: {
               entry: { type: 'record', params: { region: 'signaling', state: 'haveLocalOffer' } },
               always: drainInbox('haveLocalOffer'),
-              // An offer that is never answered (lost, or the remote is gone) would block every
-              // later negotiation: take it back and offer again.
+              // An offer that is never answered would block every later negotiation. The remote
+              // may have applied it and lost only its answer, so send the same offer again
+              // (it answers a repeat with its last answer); after that, take it back and start over.
               after: {
-                answerTimeout: {
-                  target: 'rollingBack',
-                  actions: raise({ type: 'pc.negotiationNeeded' }),
-                },
+                answerTimeout: [
+                  {
+                    guard: 'canResendOffer',
+                    target: 'haveLocalOffer',
+                    reenter: true,
+                    actions: 'resendOffer',
+                  },
+                  {
+                    target: 'rollingBack',
+                    actions: raise({ type: 'pc.negotiationNeeded' }),
+                  },
+                ],
               },
             },
             settingRemoteDescription: {
@@ -757,9 +940,9 @@ export const peerMachine = setup({
                     guard: 'appliedOffer',
                     target: 'answering',
                     actions: [
+                      'rememberRemoteDescription',
                       'flushBufferedCandidates',
                       assign(({ context, event }) => ({
-                        bufferedCandidates: [],
                         explicitRollback: context.explicitRollback || event.output.explicitRollback,
                         counters: event.output.rolledBack
                           ? count(context, 'rollbacks')
@@ -770,13 +953,14 @@ export const peerMachine = setup({
                   {
                     guard: 'pcInHaveLocalOffer',
                     target: 'haveLocalOffer',
-                    actions: ['flushBufferedCandidates', assign({ bufferedCandidates: [] })],
+                    actions: ['rememberRemoteDescription', 'flushBufferedCandidates'],
                   },
                   {
                     target: 'stable',
                     actions: [
+                      'rememberRemoteDescription',
                       'flushBufferedCandidates',
-                      assign({ bufferedCandidates: [], pendingRemoteDescription: null }),
+                      assign({ pendingRemoteDescription: null }),
                       raise(({ context }) => ({
                         type: 'peer.negotiated' as const,
                         connection: readPeerConnectionStates(requirePc(context)).connection,
@@ -863,21 +1047,27 @@ export const peerMachine = setup({
             new: {
               entry: { type: 'record', params: { region: 'connection', state: 'new' } },
               on: {
-                'pc.statesChanged': [toFailedRestart, toConnecting, toConnected, toDisconnected],
+                'pc.statesChanged': [
+                  toFailedRestart,
+                  toConnecting,
+                  toConnected,
+                  toDisconnected,
+                  storeOnly,
+                ],
                 RESTART_ICE: { actions: 'restartIce' },
               },
             },
             connecting: {
               entry: { type: 'record', params: { region: 'connection', state: 'connecting' } },
               on: {
-                'pc.statesChanged': [toFailedRestart, toConnected, toDisconnected],
+                'pc.statesChanged': [toFailedRestart, toConnected, toDisconnected, storeOnly],
                 RESTART_ICE: manualIceRestart,
               },
             },
             connected: {
               entry: { type: 'record', params: { region: 'connection', state: 'connected' } },
               on: {
-                'pc.statesChanged': [toFailedRestart, toConnecting, toDisconnected],
+                'pc.statesChanged': [toFailedRestart, toConnecting, toDisconnected, storeOnly],
                 RESTART_ICE: manualIceRestart,
               },
             },
@@ -885,7 +1075,7 @@ export const peerMachine = setup({
               entry: { type: 'record', params: { region: 'connection', state: 'disconnected' } },
               after: { disconnectedGracePeriod: 'restartingIce' },
               on: {
-                'pc.statesChanged': [toFailedRestart, toConnecting, toConnected],
+                'pc.statesChanged': [toFailedRestart, toConnecting, toConnected, storeOnly],
                 RESTART_ICE: manualIceRestart,
               },
             },
@@ -918,11 +1108,14 @@ export const peerMachine = setup({
                 ],
               },
               on: {
-                'pc.statesChanged': {
-                  guard: { type: 'connectionIs', params: { state: 'connected' } },
-                  target: 'connected',
-                  actions: 'recordIceRecovery',
-                },
+                'pc.statesChanged': [
+                  {
+                    guard: { type: 'connectionBecomes', params: { state: 'connected' } },
+                    target: 'connected',
+                    actions: ['storePcStates', 'recordIceRecovery'],
+                  },
+                  storeOnly,
+                ],
                 'peer.negotiated': {
                   guard: 'negotiatedWhileConnected',
                   target: 'connected',

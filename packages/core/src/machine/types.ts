@@ -179,6 +179,8 @@ export interface PeerCounters {
   /** Remote candidates dropped on purpose: from an ignored offer or an old ICE generation. */
   readonly candidatesDiscarded: number;
   readonly invalidMessages: number;
+  /** Descriptions received again (a duplicate on the wire, or a resend after a lost answer). */
+  readonly duplicatesIgnored: number;
   readonly iceRestarts: number;
 }
 
@@ -186,6 +188,13 @@ export interface PeerCounters {
 export type InboxItem =
   | { readonly kind: 'description'; readonly description: DescriptionPayload }
   | { readonly kind: 'candidate'; readonly candidate: CandidatePayload | null };
+
+/** A remote candidate held until its description is applied. */
+export interface BufferedCandidate {
+  readonly candidate: CandidatePayload | null;
+  /** `remoteDescriptionsApplied` when it arrived. */
+  readonly descriptionsApplied: number;
+}
 
 /** The machine's context. Read it through `snapshot.context` or the `peerView` helper. */
 export interface PeerContext {
@@ -200,7 +209,18 @@ export interface PeerContext {
   /** The description being applied, if any. */
   readonly pendingRemoteDescription: DescriptionPayload | null;
   /** Remote candidates that arrived before any remote description; applied after it. */
-  readonly bufferedCandidates: readonly (CandidatePayload | null)[];
+  readonly bufferedCandidates: readonly BufferedCandidate[];
+  /** Remote descriptions applied so far. */
+  readonly remoteDescriptionsApplied: number;
+  /** ICE ufrags of the current remote description. */
+  readonly remoteUfrags: readonly string[];
+  /** ICE ufrags of earlier remote descriptions: candidates carrying them are dropped. */
+  readonly pastRemoteUfrags: readonly string[];
+  /** The last remote offer and answer applied, to recognise repeats. */
+  readonly lastRemoteOfferSdp: string | null;
+  readonly lastRemoteAnswerSdp: string | null;
+  /** Times the pending offer was sent again for want of an answer. */
+  readonly offerResends: number;
   /** Learnt once the engine refused an implicit rollback. */
   readonly explicitRollback: boolean;
   readonly localTracks: readonly LocalTrack[];

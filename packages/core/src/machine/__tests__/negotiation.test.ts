@@ -112,15 +112,20 @@ describe('negotiation', () => {
     await closeAndExpectNoLeaks(call);
   });
 
-  it('reports an answer that arrives with no offer pending, and stays usable', async () => {
+  it('ignores a repeated answer, but reports a different one that arrives with no offer pending', async () => {
     const call = createTestCall();
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
     await bothConnected(call);
     await bothSettled(call);
     const answer = call.b.sent.find((m) => m.type === 'description');
-    expect(answer).toBeDefined();
-    // Replay the old answer at `a`, whose signaling is stable: a wrong-state description.
-    call.toB.send(answer!);
+    if (answer?.type !== 'description') throw new Error('no answer was sent');
+    // A duplicate of the answer already applied (a retransmission): ignored, counted.
+    call.toB.send(answer);
+    await until(call.a, (s) => s.context.counters.duplicatesIgnored === 1);
+    expect(call.a.errors).toEqual([]);
+    // A different answer while stable: a description in the wrong state.
+    const other = answer.description.sdp.replace(/^o=(\S+) (\d+)/m, 'o=$1 999');
+    call.toB.send({ ...answer, description: { ...answer.description, sdp: other } });
     await until(call.a, (s) => s.context.lastError !== null);
     expect(call.a.errors.map((e) => e.code)).toEqual(['NEGOTIATION_FAILED']);
     expect(call.a.actor.getSnapshot().matches({ active: { signaling: 'stable' } })).toBe(true);
