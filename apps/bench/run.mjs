@@ -1,0 +1,483 @@
+#!/usr/bin/env node
+// peerstate benchmarks. One command: `pnpm --filter @peerstate/bench bench` (from the root:
+// `pnpm bench`). Prints a table and writes results/latest.json. Benchmarks report; they never
+// fail on a number (only on a crash).
+//
+//   node run.mjs                 everything
+//   node run.mjs --quick         a smoke run: few iterations, 20 cycles (seconds, not minutes)
+//   node run.mjs --only=connect,glare,ice,overhead,cycles
+//
+// Env: CHROMIUM_PATH (default /usr/bin/chromium), TURNSERVER_PATH (default: turnserver on PATH).
+//
+// What is measured:
+// - connect / connect+media: ms to connected (peer a) and to the first data-channel round trip,
+//   the machine against two hand-written RTCPeerConnections over the same in-memory signaling,
+//   interleaved (raw, machine, machine, raw, …) in one page so noise hits both alike.
+// - glare: both peers add a track at the same instant, until both have the other's track and are
+//   stable; next to it, one peer adding a track (a plain renegotiation).
+// - ice: a relay-only call through a local coturn; the TURN process is killed, ICE breaks, TURN
+//   comes back; ms from TURN back to connected again. Skipped without `turnserver`.
+// - overhead (Node, fake peer connection): events/s through the actor, bytes per idle actor.
+// - cycles: 1,000 connect/close cycles in Chromium; open peer connections and heap after GC
+//   before and after.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const coreSrc = path.resolve(here, '../../packages/core/src');
+const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = new Set(
+  (onlyArg ? onlyArg.slice(7) : 'connect,glare,ice,overhead,cycles').split(',').filter(Boolean),
+);
+const ITER = quick ? 3 : 20;
+const CYCLES = quick ? 20 : 1000;
+const ICE_ROUNDS = quick ? 1 : 3;
+
+const alias = {
+  '@peerstate/core/testing': path.join(coreSrc, 'testing/index.ts'),
+  '@peerstate/core': path.join(coreSrc, 'index.ts'),
+};
+
+const results = { date: new Date().toISOString(), quick, node: process.version, chromium: null };
+const rows = [];
+const row = (bench, metric, value, note = '') => rows.push({ bench, metric, value, note });
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  return {
+    n: values.length,
+    median: q(0.5),
+    p90: q(0.9),
+    min: sorted[0],
+    max: sorted.at(-1),
+    mean,
+  };
+}
+const r1 = (v) => (v == null ? v : Math.round(v * 10) / 10);
+
+// ---------------------------------------------------------------------------------------------
+// Node: machine overhead
+
+async function overhead() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'peerstate-bench-'));
+  try {
+    const outfile = path.join(dir, 'overhead.mjs');
+    await build({
+      entryPoints: [path.join(here, 'node/overhead.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile,
+      alias,
+      logLevel: 'silent',
+      define: { 'process.env.NODE_ENV': '"production"' },
+    });
+    const args = ['--expose-gc', outfile, ...(quick ? ['--quick'] : [])];
+    const out = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(out.stderr || out.stdout);
+    const r = JSON.parse(out.stdout.trim().split('\n').pop());
+    results.overhead = r;
+    row(
+      'overhead (Node, fake pc)',
+      'SEND_DATA events/s',
+      r.sendDataPerSecond.toLocaleString('en'),
+      `${r.events} events`,
+    );
+    row(
+      'overhead (Node, fake pc)',
+      'ignored events/s',
+      r.ignoredEventPerSecond.toLocaleString('en'),
+      'bare actor cost',
+    );
+    row(
+      'overhead (Node, fake pc)',
+      'fake channel.send/s',
+      r.rawChannelSendPerSecond.toLocaleString('en'),
+      'no machine, for scale',
+    );
+    row(
+      'overhead (Node, fake pc)',
+      'heap per idle actor',
+      `${(r.bytesPerIdleActor / 1024).toFixed(1)} KiB`,
+      `${r.actors} actors`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// TURN
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function findTurnserver() {
+  const candidate = process.env.TURNSERVER_PATH ?? 'turnserver';
+  const found = spawnSync('sh', ['-c', `command -v ${candidate}`], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : null;
+}
+
+function startTurn(bin, port, relayBase) {
+  const child = spawn(
+    bin,
+    [
+      '-n',
+      '--listening-ip=127.0.0.1',
+      '--relay-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      `--min-port=${relayBase}`,
+      `--max-port=${relayBase + 200}`,
+      '--user=u:p',
+      '--realm=bench',
+      '--lt-cred-mech',
+      '--no-tls',
+      '--no-dtls',
+      '--allow-loopback-peers',
+      '--no-cli',
+      '--no-stdout-log',
+      '--log-file=/dev/null',
+      `--pidfile=${path.join(os.tmpdir(), `peerstate-bench-turn-${port}.pid`)}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    // coturn has no readiness signal: wait until the UDP port answers a TCP probe on the same port.
+    const deadline = Date.now() + 5_000;
+    const probe = () => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(child);
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error('turnserver did not start'));
+        else setTimeout(probe, 50);
+      });
+    };
+    probe();
+  });
+}
+
+function stopTurn(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chromium
+
+const PRELUDE = `
+(() => {
+  const Native = window.RTCPeerConnection;
+  const all = new Set();
+  const refs = [];
+  let created = 0;
+  class Counted extends Native {
+    constructor(...args) {
+      super(...args);
+      created++;
+      all.add(this);
+      refs.push(new WeakRef(this));
+      const drop = () => { if (this.signalingState === 'closed') all.delete(this); };
+      this.addEventListener('signalingstatechange', drop);
+      const close = this.close.bind(this);
+      this.close = () => { close(); all.delete(this); };
+    }
+  }
+  window.RTCPeerConnection = Counted;
+  window.__pcs = {
+    open: () => all.size,
+    created: () => created,
+    reachable: () => refs.filter((r) => r.deref() !== undefined).length,
+  };
+})();`;
+
+async function chromiumBenches() {
+  const bundle = await build({
+    entryPoints: [path.join(here, 'browser/bench.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    alias,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  const code = bundle.outputFiles[0].text;
+  const html = `<!doctype html><meta charset="utf-8"><title>peerstate bench</title><script>${PRELUDE}</script><script type="module" src="/bench.js"></script>`;
+  const server = http.createServer((req, res) => {
+    if (req.url === '/bench.js')
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
+    else if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    else res.writeHead(404).end();
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'peerstate-bench-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--js-flags=--expose-gc',
+    ],
+  });
+  results.chromium = browser.version();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(origin);
+    await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 10_000 });
+    const call = (name, ...args) => page.evaluate(([n, a]) => window.bench[n](...a), [name, args]);
+
+    if (only.has('connect')) await connect(call, false);
+    if (only.has('connect')) await connect(call, true);
+    if (only.has('glare')) await glare(call);
+    if (only.has('ice')) await ice(call);
+    if (only.has('cycles')) await cycleBench(page, call);
+    if (pageErrors.length) console.warn(`page errors:\n${pageErrors.join('\n')}`);
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+async function connect(call, media) {
+  const label = media ? 'connect + audio/video' : 'connect (data channel)';
+  // Warm-up: one of each, not counted (JIT, first getUserMedia, network stack).
+  await call('rawConnect', media);
+  await call('machineConnect', media);
+  const raw = { connectedMs: [], roundTripMs: [] };
+  const machine = { connectedMs: [], roundTripMs: [] };
+  for (let i = 0; i < ITER; i++) {
+    // ABBA order: each kind goes first half of the time.
+    const order = i % 2 === 0 ? ['rawConnect', 'machineConnect'] : ['machineConnect', 'rawConnect'];
+    for (const kind of order) {
+      const r = await call(kind, media);
+      const into = kind === 'rawConnect' ? raw : machine;
+      into.connectedMs.push(r.connectedMs);
+      into.roundTripMs.push(r.roundTripMs);
+    }
+  }
+  const key = media ? 'connectMedia' : 'connect';
+  results[key] = {};
+  for (const metric of ['connectedMs', 'roundTripMs']) {
+    const m = stats(machine[metric]);
+    const r = stats(raw[metric]);
+    // Ratio of medians, and the median of the per-pair ratios (pairs ran back to back).
+    const pairRatios = machine[metric].map((v, i) => v / raw[metric][i]);
+    const ratio = stats(pairRatios).median;
+    results[key][metric] = {
+      machine: m,
+      raw: r,
+      ratioOfMedians: m.median / r.median,
+      medianPairRatio: ratio,
+    };
+    const what = metric === 'connectedMs' ? 'to connected' : 'to 1st data round trip';
+    row(
+      label,
+      `${what}: machine / raw`,
+      `${r1(m.median)} / ${r1(r.median)} ms`,
+      `×${ratio.toFixed(2)} (median of ${ITER} interleaved pairs)`,
+    );
+  }
+}
+
+async function glare(call) {
+  await call('renegotiate', false); // warm-up
+  const glareMs = [];
+  const singleMs = [];
+  let rollbacks = 0;
+  let offersIgnored = 0;
+  for (let i = 0; i < ITER; i++) {
+    const g = await call('renegotiate', true);
+    glareMs.push(g.ms);
+    rollbacks += g.rollbacks;
+    offersIgnored += g.offersIgnored;
+    singleMs.push((await call('renegotiate', false)).ms);
+  }
+  results.glare = { glare: stats(glareMs), single: stats(singleMs), rollbacks, offersIgnored };
+  row(
+    'glare',
+    'both add a track at once',
+    `${r1(stats(glareMs).median)} ms`,
+    `p90 ${r1(stats(glareMs).p90)} ms; ${rollbacks} rollbacks, ${offersIgnored} offers ignored in ${ITER} runs`,
+  );
+  row(
+    'glare',
+    'one side adds a track',
+    `${r1(stats(singleMs).median)} ms`,
+    'plain renegotiation, for reference',
+  );
+}
+
+async function ice(call) {
+  const bin = findTurnserver();
+  if (!bin) {
+    results.ice = { skipped: 'needs coturn (apt-get install -y coturn)' };
+    row(
+      'ICE restart (TURN kill)',
+      'recovery',
+      'skipped',
+      'needs coturn: apt-get install -y coturn',
+    );
+    return;
+  }
+  const port = await freePort();
+  const relayBase = 40000 + Math.floor(Math.random() * 20000);
+  const configuration = {
+    iceTransportPolicy: 'relay',
+    iceServers: [{ urls: `turn:127.0.0.1:${port}?transport=udp`, username: 'u', credential: 'p' }],
+  };
+  const rounds = [];
+  let turn = await startTurn(bin, port, relayBase);
+  try {
+    for (let i = 0; i < ICE_ROUNDS; i++) {
+      const connected = await call('iceConnect', configuration);
+      await stopTurn(turn);
+      const broken = await call('iceWaitBroken');
+      turn = await startTurn(bin, port, relayBase);
+      const recovered = await call('iceWaitRecovered');
+      rounds.push({ ...connected, ...broken, ...recovered });
+    }
+  } finally {
+    await stopTurn(turn);
+  }
+  const rec = stats(rounds.map((r) => r.recoveredAfterMs));
+  results.ice = { rounds, recoveredAfterMs: rec };
+  row(
+    'ICE restart (TURN kill)',
+    'TURN back → connected',
+    `${r1(rec.median)} ms`,
+    `max ${r1(rec.max)} ms, ${rounds.length} rounds (includes the 2 s disconnectedGracePeriod); ICE noticed the kill after ${r1(stats(rounds.map((r) => r.brokenAfterMs)).median)} ms; restarts ${rounds.map((r) => r.iceRestarts).join('/')}`,
+  );
+}
+
+async function heapAfterGc(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
+async function cycleBench(page, call) {
+  await call('cycles', 1); // warm-up
+  const heapStart = await heapAfterGc(page);
+  const startCounts = await call('reachable');
+  const t0 = performance.now();
+  const batch = 100;
+  const series = [];
+  let completed = 0;
+  let stalled = null;
+  while (completed < CYCLES) {
+    const r = await call('cycles', Math.min(batch, CYCLES - completed));
+    completed += r.done;
+    series.push({ cycles: completed, open: r.open, created: r.created });
+    if (!quick) process.stdout.write(`\r  cycles ${completed}/${CYCLES}`);
+    if (r.error) {
+      stalled = { atCycle: completed + 1, error: r.error };
+      break;
+    }
+  }
+  if (!quick) process.stdout.write('\n');
+  const seconds = (performance.now() - t0) / 1000;
+  const heapEnd = await heapAfterGc(page);
+  const endCounts = await call('reachable');
+  results.cycles = {
+    cycles: CYCLES,
+    completed,
+    stalled,
+    seconds,
+    heapStart,
+    heapEnd,
+    start: startCounts,
+    end: endCounts,
+    series,
+  };
+  if (stalled) {
+    row(
+      `${CYCLES} connect/close cycles`,
+      'STALLED',
+      `at cycle ${stalled.atCycle}`,
+      stalled.error.slice(0, 200),
+    );
+  }
+  row(
+    `${CYCLES} connect/close cycles`,
+    'open peer connections start → end',
+    `${startCounts.open} → ${endCounts.open}`,
+    `${endCounts.created - startCounts.created} created; unreachable after GC: ${endCounts.created - endCounts.reachable}/${endCounts.created}`,
+  );
+  row(
+    `${CYCLES} connect/close cycles`,
+    'JS heap after GC start → end',
+    `${(heapStart / 1048576).toFixed(2)} → ${(heapEnd / 1048576).toFixed(2)} MiB`,
+    `${((heapEnd - heapStart) / 1024).toFixed(0)} KiB growth; ${((seconds * 1000) / Math.max(1, completed)).toFixed(1)} ms per cycle`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function printTable() {
+  const headers = ['benchmark', 'metric', 'value', 'note'];
+  const data = rows.map((r) => [r.bench, r.metric, String(r.value), r.note]);
+  const widths = headers.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${line(headers)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const d of data) console.log(line(d));
+}
+
+const started = performance.now();
+if (only.has('overhead')) await overhead();
+if (['connect', 'glare', 'ice', 'cycles'].some((b) => only.has(b))) await chromiumBenches();
+results.seconds = (performance.now() - started) / 1000;
+printTable();
+const outDir = path.join(here, 'results');
+mkdirSync(outDir, { recursive: true });
+const file = path.join(outDir, quick ? 'quick.json' : 'latest.json');
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(
+  `\n${results.chromium ?? ''} · ${process.version} · ${results.seconds.toFixed(0)} s · ${path.relative(process.cwd(), file)}`,
+);

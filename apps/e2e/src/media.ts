@@ -1,0 +1,106 @@
+/** Media helpers of the fixture: fake-device capture, a canvas camera, remote playback. */
+import { record } from './log.js';
+import { getPeer, type Peer } from './peers.js';
+
+export async function capture(constraints: MediaStreamConstraints): Promise<MediaStream> {
+  const stream = await navigator.mediaDevices.getUserMedia(constraints);
+  record(
+    'fixture',
+    'getUserMedia',
+    stream
+      .getTracks()
+      .map((t) => `${t.kind}:${t.id}`)
+      .join(' '),
+  );
+  return stream;
+}
+
+/** A second "camera" of a known size, so the remote side can tell the swap happened. */
+export function canvasCamera(width: number, height: number): MediaStreamTrack {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2d context');
+  let frame = 0;
+  const draw = () => {
+    frame += 1;
+    context.fillStyle = `hsl(${(frame * 7) % 360} 80% 50%)`;
+    context.fillRect(0, 0, width, height);
+    context.fillStyle = '#000';
+    context.fillText(String(frame), 10, 20);
+  };
+  draw();
+  setInterval(draw, 1000 / 30);
+  const track = canvas.captureStream(30).getVideoTracks()[0];
+  if (!track) throw new Error('canvas.captureStream gave no video track');
+  return track;
+}
+
+function videoElement(peer: Peer): HTMLVideoElement {
+  const id = `video-${peer.name}`;
+  let video = document.getElementById(id) as HTMLVideoElement | null;
+  if (!video) {
+    video = document.createElement('video');
+    video.id = id;
+    video.muted = true;
+    video.autoplay = true;
+    video.playsInline = true;
+    document.getElementById('videos')?.append(video);
+  }
+  return video;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function poll(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/**
+ * Plays the newest live remote video track of `name` in a `<video>` and waits until it has a
+ * size (optionally a given width) and its `currentTime` advances.
+ */
+export async function playRemoteVideo(args: {
+  readonly name: string;
+  readonly timeoutMs: number;
+  readonly width?: number;
+}) {
+  const peer = getPeer(args.name);
+  const tracks = peer.actor
+    .getSnapshot()
+    .context.remoteTracks.filter((t) => t.track.kind === 'video' && t.track.readyState === 'live');
+  const entry = tracks[tracks.length - 1];
+  if (!entry) throw new Error(`peer ${args.name} has no live remote video track`);
+  const video = videoElement(peer);
+  const current = video.srcObject as MediaStream | null;
+  if (current?.getVideoTracks()[0] !== entry.track)
+    video.srcObject = new MediaStream([entry.track]);
+  await video.play().catch((error: unknown) => record(args.name, 'play', String(error)));
+  const { width } = args;
+  await poll(
+    () => (width === undefined ? video.videoWidth > 0 : video.videoWidth === width),
+    args.timeoutMs,
+    `remote <video> of ${args.name} videoWidth ${width === undefined ? '> 0' : `= ${width}`} (is ${video.videoWidth})`,
+  );
+  const firstTime = video.currentTime;
+  await poll(
+    () => video.currentTime > firstTime + 0.3,
+    args.timeoutMs,
+    `remote <video> of ${args.name} currentTime to advance from ${firstTime}`,
+  );
+  return {
+    trackId: entry.track.id,
+    videoWidth: video.videoWidth,
+    videoHeight: video.videoHeight,
+    firstTime,
+    laterTime: video.currentTime,
+  };
+}

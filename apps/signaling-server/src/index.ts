@@ -1,0 +1,9 @@
+/**
+ * `@peerstate/signaling-server`: the reference WebSocket signaling server.
+ * @packageDocumentation
+ */
+export {
+  type SignalingServer,
+  type SignalingServerOptions,
+  startSignalingServer,
+} from './server.js';

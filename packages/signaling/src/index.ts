@@ -1,0 +1,64 @@
+/**
+ * `@peerstate/signaling`: signaling transports for `@peerstate/core`. A WebSocket room channel
+ * that survives drops, and WHIP/WHEP channels that take a peer to a media server.
+ * @packageDocumentation
+ */
+
+export {
+  type AnyPeerErrorCode,
+  type HttpSignalingProtocol,
+  isSignalingError,
+  SignalingError,
+  type SignalingErrorCode,
+  type WebSocketErrorCode,
+  WebSocketSignalingError,
+  type WhipErrorCode,
+  WhipHttpError,
+  WhipNetworkError,
+  WhipProtocolError,
+  type WhipStep,
+} from './errors.js';
+export {
+  CLOSE_CODES,
+  type ClientFrame,
+  FATAL_CLOSE_CODES,
+  ID_PATTERN,
+  type ParseFrameResult,
+  parseClientFrame,
+  parseServerFrame,
+  ROOM_PROTOCOL_VERSION,
+  type ServerFrame,
+  utf8Length,
+} from './websocket/protocol.js';
+export {
+  createWebSocketSignaling,
+  DEFAULT_HEARTBEAT,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_RECONNECT,
+  type HeartbeatOptions,
+  type PresenceEvent,
+  type ReconnectOptions,
+  type WebSocketCloseInfo,
+  type WebSocketConstructorLike,
+  type WebSocketLike,
+  type WebSocketSignaling,
+  type WebSocketSignalingOptions,
+  type WebSocketSignalingState,
+} from './websocket/websocketSignaling.js';
+export {
+  createWhepSignaling,
+  createWhipSignaling,
+  type FetchLike,
+  type HttpSignaling,
+  type HttpSignalingOptions,
+} from './whip/httpSignaling.js';
+export {
+  applyRestartFragment,
+  buildTrickleFragment,
+  type OfferIceInfo,
+  offerIceInfo,
+  parseTrickleFragment,
+  SDPFRAG_CONTENT_TYPE,
+  type TrickleFragment,
+  ufragOf,
+} from './whip/sdpFragment.js';
