@@ -22,6 +22,8 @@ export {
   SignalingTransportError,
   UnsupportedError,
 } from './errors.js';
+export type { AppliedRemoteDescription } from './machine/actors/negotiation.js';
+export type { PeerConnectionEventsCommand } from './machine/actors/peerConnectionEvents.js';
 export {
   type CreatePeerOptions,
   createPeer,
@@ -58,7 +60,7 @@ export type {
   RollbackMode,
   TransitionRecord,
 } from './machine/types.js';
-export { connectionStateOf } from './platform/connectionStateOf.js';
+export { type ConnectionStateSource, connectionStateOf } from './platform/connectionStateOf.js';
 export {
   type DetectPeerConnectionOptions,
   detectPeerConnection,
@@ -72,7 +74,7 @@ export type {
   PeerConnectionLike,
   PeerConnectionName,
 } from './platform/types.js';
-export { diffSessionDescriptions, type SdpChange } from './sdp/diffSdp.js';
+export { diffSessionDescriptions, type SdpChange, type SdpSectionRef } from './sdp/diffSdp.js';
 export { type ParsedCandidate, parseCandidate } from './sdp/parseCandidate.js';
 export {
   iceUfragsOf,
@@ -82,8 +84,12 @@ export {
   type SdpDirection,
   type SdpMediaSection,
   type SdpMsid,
+  type SdpOrigin,
 } from './sdp/parseSdp.js';
 export {
+  type BroadcastChannelConstructor,
+  type BroadcastChannelEnvelope,
+  type BroadcastChannelLike,
   type BroadcastChannelSignaling,
   type BroadcastChannelSignalingOptions,
   createBroadcastChannelSignaling,

@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useRef, type VideoHTMLAttributes } from 'react';
 
+/** Props of {@link PeerVideo}: the stream to show, plus any `<video>` attribute. */
 export interface PeerVideoProps
   extends Omit<VideoHTMLAttributes<HTMLVideoElement>, 'src' | 'children'> {
   /** The stream to show; `null` shows nothing. */

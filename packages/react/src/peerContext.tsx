@@ -3,6 +3,7 @@ import { createContext, type ReactNode, useContext } from 'react';
 
 const PeerContext = createContext<PeerActor | null>(null);
 
+/** Props of {@link PeerProvider}: the actor to share and the tree that uses it. */
 export interface PeerProviderProps {
   /** The call's peer, e.g. from `usePeerActorRef(options)`. */
   readonly peer: PeerActor;

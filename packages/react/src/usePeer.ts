@@ -20,7 +20,9 @@ export interface UsePeerResult extends PeerView, PeerActions {
   readonly view: PeerView;
   /** The machine's state value, e.g. `{ active: { connection: 'connected', … } }`. */
   readonly state: PeerSnapshot['value'];
+  /** `snapshot.matches`: whether the machine is in a state. */
   readonly matches: PeerSnapshot['matches'];
+  /** Sends any command to the peer. */
   readonly send: (command: PeerCommand) => void;
 }
 

@@ -1,5 +1,6 @@
 import { defineComponent, h, onBeforeUnmount, shallowRef, watchPostEffect } from 'vue';
 
+/** Props of {@link PeerVideo}: the stream to show. */
 export interface PeerVideoProps {
   /** The stream to show; `null` shows nothing. */
   readonly stream?: MediaStream | null | undefined;

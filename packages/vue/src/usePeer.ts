@@ -41,6 +41,7 @@ export interface UsePeerReturn extends PeerViewRefs, PeerActions {
   readonly state: ComputedRef<PeerSnapshot['value']>;
   /** Reactive when called in a render function, `computed` or `watch`. */
   readonly matches: PeerSnapshot['matches'];
+  /** Sends any command to the peer. */
   readonly send: (command: PeerCommand) => void;
 }
 

@@ -159,6 +159,16 @@ function negotiationError(step: NegotiationStep) {
   });
 }
 
+/** Action params: the error an event carries. */
+function errorOfEvent({ event }: { event: { error: PeerStateError } }) {
+  return { error: event.error };
+}
+
+/** Action params: the bye a `CLOSE` sends. */
+function byeOfClose({ event }: { event: { reason?: string } }) {
+  return createByeMessage(event.reason);
+}
+
 /** Takes the next inbox item, when the machine is idle, in arrival order. */
 function drainInbox(state: 'stable' | 'haveLocalOffer') {
   const common = [
@@ -571,6 +581,7 @@ export const peerMachine = setup({
   },
 }).createMachine({
   id: 'peer',
+  /** The initial context, from the input. */
   context: ({ input }) => {
     const options = resolvePeerOptions(input);
     return {
@@ -632,7 +643,11 @@ export const peerMachine = setup({
         'peer.error': {
           target: 'failed',
           actions: [
-            { type: 'reportError', params: ({ event }) => ({ error: event.error }) },
+            {
+              type: 'reportError',
+              /** The error the event carries. */
+              params: errorOfEvent,
+            },
             assign({ closeReason: ({ event }) => event.error.code.toLowerCase() }),
           ],
         },
@@ -646,11 +661,13 @@ export const peerMachine = setup({
         {
           id: 'peerConnectionEvents',
           src: 'peerConnectionEvents',
+          /** Input of the invoked actor, from the context. */
           input: ({ context }) => ({ pc: requirePc(context) }),
         },
         {
           id: 'signalingListener',
           src: 'signalingListener',
+          /** Input of the invoked actor, from the context. */
           input: ({ context }) => ({
             signaling: context.options.signaling,
             limits: context.options.signalingLimits,
@@ -661,7 +678,11 @@ export const peerMachine = setup({
         CLOSE: {
           target: 'closed',
           actions: [
-            { type: 'sendSignal', params: ({ event }) => createByeMessage(event.reason) },
+            {
+              type: 'sendSignal',
+              /** The bye to send. */
+              params: byeOfClose,
+            },
             'stopTracksIfAsked',
             assign({ closeReason: ({ event }) => event.reason ?? 'local' }),
           ],
@@ -698,12 +719,20 @@ export const peerMachine = setup({
         ],
         'signal.invalid': {
           actions: [
-            { type: 'reportError', params: ({ event }) => ({ error: event.error }) },
+            {
+              type: 'reportError',
+              /** The error the event carries. */
+              params: errorOfEvent,
+            },
             assign({ counters: ({ context }) => count(context, 'invalidMessages') }),
           ],
         },
         'peer.error': {
-          actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) },
+          actions: {
+            type: 'reportError',
+            /** The error the event carries. */
+            params: errorOfEvent,
+          },
         },
         'pc.statesChanged': {
           actions: assign({ pcStates: ({ event }) => event.states }),
@@ -712,6 +741,7 @@ export const peerMachine = setup({
           actions: [
             {
               type: 'sendSignal',
+              /** Parameters of the action, from the event. */
               params: ({ event }) => createCandidateMessage(event.candidate),
             },
             assign({ counters: ({ context }) => count(context, 'candidatesSent') }),
@@ -869,12 +899,14 @@ export const peerMachine = setup({
               ],
               invoke: {
                 src: 'makeOffer',
+                /** Input of the invoked actor, from the context. */
                 input: ({ context }) => ({ pc: requirePc(context) }),
                 onDone: {
                   target: 'haveLocalOffer',
                   actions: [
                     {
                       type: 'sendSignal',
+                      /** Parameters of the action, from the event. */
                       params: ({ event }) => createDescriptionMessage(event.output),
                     },
                     assign({ counters: ({ context }) => count(context, 'offersSent') }),
@@ -886,6 +918,7 @@ export const peerMachine = setup({
                     target: 'haveLocalOffer',
                     actions: {
                       type: 'reportError',
+                      /** Parameters of the action, from the event. */
                       params: negotiationError('setLocalDescription'),
                     },
                   },
@@ -929,6 +962,7 @@ export const peerMachine = setup({
               },
               invoke: {
                 src: 'applyRemoteDescription',
+                /** Input of the invoked actor, from the context. */
                 input: ({ context }) => ({
                   pc: requirePc(context),
                   description: context.pendingRemoteDescription as DescriptionPayload,
@@ -1000,12 +1034,14 @@ export const peerMachine = setup({
               entry: { type: 'record', params: { region: 'signaling', state: 'answering' } },
               invoke: {
                 src: 'makeAnswer',
+                /** Input of the invoked actor, from the context. */
                 input: ({ context }) => ({ pc: requirePc(context) }),
                 onDone: {
                   target: 'stable',
                   actions: [
                     {
                       type: 'sendSignal',
+                      /** Parameters of the action, from the event. */
                       params: ({ event }) => createDescriptionMessage(event.output),
                     },
                     assign(({ context }) => ({
@@ -1031,6 +1067,7 @@ export const peerMachine = setup({
               entry: { type: 'record', params: { region: 'signaling', state: 'rollingBack' } },
               invoke: {
                 src: 'makeRollback',
+                /** Input of the invoked actor, from the context. */
                 input: ({ context }) => ({ pc: requirePc(context) }),
                 onDone: 'stable',
                 onError: {
@@ -1097,6 +1134,7 @@ export const peerMachine = setup({
                     actions: [
                       {
                         type: 'reportError',
+                        /** Parameters of the action, from the event. */
                         params: ({ context }) => ({
                           error: new IceRestartError(context.iceRestartAttempts),
                         }),

@@ -34,13 +34,21 @@ export interface PeerView {
 
 /** The actions a UI calls; each sends one command. */
 export interface PeerActions {
+  /** Sends `ADD_TRACK`: send a track (renegotiates). */
   addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): void;
+  /** Sends `REMOVE_TRACK`: stop sending a track (renegotiates). */
   removeTrack(track: MediaStreamTrack): void;
+  /** Sends `REPLACE_TRACK`: swap a sent track without renegotiation. */
   replaceTrack(track: MediaStreamTrack, withTrack: MediaStreamTrack | null): void;
+  /** Sends `START_MEDIA`: capture with `getUserMedia` (the SDK owns and stops these tracks). */
   startMedia(constraints?: MediaStreamConstraints): void;
+  /** Sends `CREATE_DATA_CHANNEL`. */
   createDataChannel(label: string, options?: RTCDataChannelInit): void;
+  /** Sends `SEND_DATA`: send on the open channel with this label. */
   sendData(label: string, data: string | ArrayBuffer | ArrayBufferView | Blob): void;
+  /** Sends `RESTART_ICE`. */
   restartIce(): void;
+  /** Sends `CLOSE`: hang up (bye, close, release). */
   close(options?: { reason?: string; stopTracks?: boolean }): void;
 }
 

@@ -40,6 +40,8 @@ export function removeLocalTrack(
   }
   try {
     pc.removeTrack(local.sender);
+    // A track the SDK captured has no other owner: release the device with it.
+    if (local.owned) track.stop();
     report({ type: 'peer.trackRemoved', track });
   } catch (cause) {
     report({

@@ -101,6 +101,7 @@ export interface ResolvedPeerOptions {
   readonly answerTimeout: number;
   readonly signalingLimits: Partial<SignalingLimits>;
   readonly autoStart: boolean;
+  /** Clock for timestamps. */
   readonly now: () => number;
   readonly dev: boolean;
 }

@@ -13,20 +13,33 @@ export interface PeerConnectionLike extends EventTarget {
   readonly iceGatheringState: RTCIceGatheringState;
   readonly localDescription: RTCSessionDescription | null;
   readonly remoteDescription: RTCSessionDescription | null;
+  /** Creates an offer (the machine uses the parameterless `setLocalDescription`). */
   createOffer(options?: RTCOfferOptions): Promise<RTCSessionDescriptionInit>;
+  /** Creates an answer. */
   createAnswer(options?: RTCAnswerOptions): Promise<RTCSessionDescriptionInit>;
   /** Called without an argument, creates the right description itself (implicit description). */
   setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void>;
+  /** Applies the remote peer's description. */
   setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void>;
+  /** Adds a remote candidate; an empty candidate means end of candidates. */
   addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void>;
+  /** Asks for new ICE credentials in the next offer. */
   restartIce(): void;
+  /** Sends a track. */
   addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): RTCRtpSender;
+  /** Stops sending the sender's track. */
   removeTrack(sender: RTCRtpSender): void;
+  /** The senders, one per sent track. */
   getSenders(): RTCRtpSender[];
+  /** The receivers. */
   getReceivers(): RTCRtpReceiver[];
+  /** The transceivers. */
   getTransceivers(): RTCRtpTransceiver[];
+  /** Creates a data channel. */
   createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel;
+  /** Statistics, as in `RTCPeerConnection.getStats`. */
   getStats(selector?: MediaStreamTrack | null): Promise<RTCStatsReport>;
+  /** Closes the connection for good. */
   close(): void;
 }
 

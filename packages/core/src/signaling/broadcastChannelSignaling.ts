@@ -10,9 +10,13 @@ import type { SignalingChannel, SignalingMessage } from './types.js';
 
 /** The part of `BroadcastChannel` used here; the real one satisfies it. */
 export interface BroadcastChannelLike {
+  /** Posts to every other channel of the same name. */
   postMessage(message: unknown): void;
+  /** Listens for messages. */
   addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  /** Stops listening. */
   removeEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  /** Closes the channel. */
   close(): void;
 }
 

@@ -8,6 +8,7 @@ import type { FakePeerConnection, FakePeerConnectionOptions } from './fakePeerCo
 export interface FakeCallSide {
   readonly signaling: SignalingChannel;
   readonly polite: boolean;
+  /** Creates this side's fake peer connection, linked to the other side's. */
   readonly peerConnection: (configuration?: RTCConfiguration) => FakePeerConnection;
   readonly mediaDevices: FakeMediaDevices;
   readonly dev: false;

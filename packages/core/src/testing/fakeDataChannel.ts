@@ -27,7 +27,8 @@ interface Outgoing {
   readonly size: number;
 }
 
-type Handler<E extends Event = Event> = ((this: RTCDataChannel, ev: E) => unknown) | null;
+/** Handler type of the fake data channel's `on*` properties. */
+export type Handler<E extends Event = Event> = ((this: RTCDataChannel, ev: E) => unknown) | null;
 
 const encoder = new TextEncoder();
 

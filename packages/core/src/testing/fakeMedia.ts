@@ -22,8 +22,10 @@ export interface FakeTrackOptions {
   readonly settings?: MediaTrackSettings;
 }
 
-type TrackHandler = ((this: MediaStreamTrack, ev: Event) => unknown) | null;
-type StreamHandler = ((this: MediaStream, ev: MediaStreamTrackEvent) => unknown) | null;
+/** Handler type of the fake track's `on*` properties. */
+export type TrackHandler = ((this: MediaStreamTrack, ev: Event) => unknown) | null;
+/** Handler type of the fake stream's `on*` properties. */
+export type StreamHandler = ((this: MediaStream, ev: MediaStreamTrackEvent) => unknown) | null;
 
 const defaultSettings: Record<FakeTrackKind, MediaTrackSettings> = {
   audio: {
@@ -260,7 +262,9 @@ export interface FakeMediaDevicesOptions {
 
 /** A `navigator.mediaDevices` stand-in that hands out fake tracks and records its calls. */
 export interface FakeMediaDevices {
+  /** Resolves fake tracks for the requested kinds, or rejects like a browser. */
   getUserMedia(constraints?: MediaStreamConstraints): Promise<MediaStream>;
+  /** Lists the fake devices. */
   enumerateDevices(): Promise<MediaDeviceInfo[]>;
   /** How many times `getUserMedia` was called (successful or not). */
   readonly callCount: number;

@@ -147,7 +147,10 @@ interface TrackChanges {
   readonly events: FakeRtpTransceiver[];
 }
 
-type PcHandler<E extends Event = Event> = ((this: RTCPeerConnection, ev: E) => unknown) | null;
+/** Handler type of the fake peer connection's `on*` properties. */
+export type FakePeerConnectionHandler<E extends Event = Event> =
+  | ((this: RTCPeerConnection, ev: E) => unknown)
+  | null;
 
 const DEFAULT_MAX_MESSAGE_SIZE = 262144;
 let connectionCount = 0;
@@ -351,65 +354,67 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
     return this.#addedRemoteCandidates;
   }
 
-  get onnegotiationneeded(): PcHandler {
+  get onnegotiationneeded(): FakePeerConnectionHandler {
     return this.getHandler('negotiationneeded');
   }
-  set onnegotiationneeded(value: PcHandler) {
+  set onnegotiationneeded(value: FakePeerConnectionHandler) {
     this.setHandler('negotiationneeded', value);
   }
-  get onsignalingstatechange(): PcHandler {
+  get onsignalingstatechange(): FakePeerConnectionHandler {
     return this.getHandler('signalingstatechange');
   }
-  set onsignalingstatechange(value: PcHandler) {
+  set onsignalingstatechange(value: FakePeerConnectionHandler) {
     this.setHandler('signalingstatechange', value);
   }
-  get onicecandidate(): PcHandler<RTCPeerConnectionIceEvent> {
+  get onicecandidate(): FakePeerConnectionHandler<RTCPeerConnectionIceEvent> {
     return this.getHandler('icecandidate');
   }
-  set onicecandidate(value: PcHandler<RTCPeerConnectionIceEvent>) {
+  set onicecandidate(value: FakePeerConnectionHandler<RTCPeerConnectionIceEvent>) {
     this.setHandler('icecandidate', value);
   }
-  get onicecandidateerror(): PcHandler {
+  get onicecandidateerror(): FakePeerConnectionHandler {
     return this.getHandler('icecandidateerror');
   }
-  set onicecandidateerror(value: PcHandler) {
+  set onicecandidateerror(value: FakePeerConnectionHandler) {
     this.setHandler('icecandidateerror', value);
   }
-  get oniceconnectionstatechange(): PcHandler {
+  get oniceconnectionstatechange(): FakePeerConnectionHandler {
     return this.getHandler('iceconnectionstatechange');
   }
-  set oniceconnectionstatechange(value: PcHandler) {
+  set oniceconnectionstatechange(value: FakePeerConnectionHandler) {
     this.setHandler('iceconnectionstatechange', value);
   }
-  get onicegatheringstatechange(): PcHandler {
+  get onicegatheringstatechange(): FakePeerConnectionHandler {
     return this.getHandler('icegatheringstatechange');
   }
-  set onicegatheringstatechange(value: PcHandler) {
+  set onicegatheringstatechange(value: FakePeerConnectionHandler) {
     this.setHandler('icegatheringstatechange', value);
   }
-  get onconnectionstatechange(): PcHandler {
+  get onconnectionstatechange(): FakePeerConnectionHandler {
     return this.getHandler('connectionstatechange');
   }
-  set onconnectionstatechange(value: PcHandler) {
+  set onconnectionstatechange(value: FakePeerConnectionHandler) {
     this.setHandler('connectionstatechange', value);
   }
-  get ontrack(): PcHandler<RTCTrackEvent> {
+  get ontrack(): FakePeerConnectionHandler<RTCTrackEvent> {
     return this.getHandler('track');
   }
-  set ontrack(value: PcHandler<RTCTrackEvent>) {
+  set ontrack(value: FakePeerConnectionHandler<RTCTrackEvent>) {
     this.setHandler('track', value);
   }
-  get ondatachannel(): PcHandler<RTCDataChannelEvent> {
+  get ondatachannel(): FakePeerConnectionHandler<RTCDataChannelEvent> {
     return this.getHandler('datachannel');
   }
-  set ondatachannel(value: PcHandler<RTCDataChannelEvent>) {
+  set ondatachannel(value: FakePeerConnectionHandler<RTCDataChannelEvent>) {
     this.setHandler('datachannel', value);
   }
 
+  /** As `RTCPeerConnection.getConfiguration`, following the spec. */
   getConfiguration(): RTCConfiguration {
     return { ...this.#configuration };
   }
 
+  /** As `RTCPeerConnection.setConfiguration`, following the spec. */
   setConfiguration(configuration: RTCConfiguration = {}): void {
     if (this.#closed) throw closedError();
     this.#configuration = { ...configuration };
@@ -417,6 +422,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
 
   // --- offer/answer -----------------------------------------------------------------------
 
+  /** As `RTCPeerConnection.createOffer`, following the spec. */
   createOffer(options: RTCOfferOptions = {}): Promise<RTCSessionDescriptionInit> {
     if (!this.#closed) this.#applyLegacyOfferOptions(options);
     return this.#chain(async () => {
@@ -427,6 +433,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
     });
   }
 
+  /** As `RTCPeerConnection.createAnswer`, following the spec. */
   createAnswer(_options?: RTCAnswerOptions): Promise<RTCSessionDescriptionInit> {
     return this.#chain(async () => {
       await nextTask();
@@ -501,6 +508,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
     });
   }
 
+  /** As `RTCPeerConnection.setRemoteDescription`, following the spec. */
   setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
     return this.#chain(async () => {
       await nextTask();
@@ -534,6 +542,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
     });
   }
 
+  /** As `RTCPeerConnection.addIceCandidate`, following the spec. */
   addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
     const init = candidate ?? {};
     const text = init.candidate ?? '';
@@ -584,6 +593,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
 
   // --- media ------------------------------------------------------------------------------
 
+  /** As `RTCPeerConnection.addTrack`, following the spec. */
   addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): RTCRtpSender {
     if (this.#closed) throw closedError();
     const kind = this.#trackKind(track);
@@ -623,6 +633,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
     return transceiver.sender;
   }
 
+  /** As `RTCPeerConnection.removeTrack`, following the spec. */
   removeTrack(sender: RTCRtpSender): void {
     if (this.#closed) throw closedError();
     const transceiver = this.#transceivers.find((t) => t.sender === sender);
@@ -637,6 +648,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
     this.#updateNegotiationNeeded();
   }
 
+  /** As `RTCPeerConnection.addTransceiver`, following the spec. */
   addTransceiver(
     trackOrKind: MediaStreamTrack | string,
     init: RTCRtpTransceiverInit = {},
@@ -662,20 +674,24 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
     return transceiver;
   }
 
+  /** As `RTCPeerConnection.getSenders`, following the spec. */
   getSenders(): RTCRtpSender[] {
     return this.#transceivers.filter((t) => !t[rtpState].stopped).map((t) => t.sender);
   }
 
+  /** As `RTCPeerConnection.getReceivers`, following the spec. */
   getReceivers(): RTCRtpReceiver[] {
     return this.#transceivers.filter((t) => !t[rtpState].stopped).map((t) => t.receiver);
   }
 
+  /** As `RTCPeerConnection.getTransceivers`, following the spec. */
   getTransceivers(): RTCRtpTransceiver[] {
     return [...this.#transceivers];
   }
 
   // --- data channels ----------------------------------------------------------------------
 
+  /** As `RTCPeerConnection.createDataChannel`, following the spec. */
   createDataChannel(label: string, init: RTCDataChannelInit = {}): RTCDataChannel {
     if (this.#closed) throw closedError();
     const config = this.#validateDataChannel(label, init);
@@ -708,6 +724,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
 
   // --- stats ------------------------------------------------------------------------------
 
+  /** As `RTCPeerConnection.getStats`, following the spec. */
   async getStats(selector: MediaStreamTrack | null = null): Promise<RTCStatsReport> {
     if (selector !== null) {
       const known = this.#transceivers.some(

@@ -16,8 +16,11 @@ export const rtpState = Symbol('peerstate.fakeRtpState');
 /** What a transceiver needs from the peer connection that owns it. */
 export interface FakeRtpOwner {
   readonly isClosed: boolean;
+  /** Runs an operation on the owner's operations chain. */
   chain<T>(operation: () => Promise<T>): Promise<T>;
+  /** Re-evaluates the negotiation-needed flag (spec: update the negotiation-needed flag). */
   updateNegotiationNeeded(): void;
+  /** The owner's statistics, optionally for one track. */
   getStats(selector?: MediaStreamTrack | null): Promise<RTCStatsReport>;
 }
 

@@ -7,7 +7,8 @@
 
 import { FakeEventTarget } from './fakeEventTarget.js';
 
-type Handler<T> = ((this: T, ev: Event) => unknown) | null;
+/** Handler type of the fake transports' `on*` properties. */
+export type Handler<T> = ((this: T, ev: Event) => unknown) | null;
 
 /** `RTCIceTransport`. */
 export class FakeIceTransport extends FakeEventTarget implements RTCIceTransport {
@@ -79,6 +80,7 @@ export class FakeDtlsTransport extends FakeEventTarget implements RTCDtlsTranspo
   get state(): RTCDtlsTransportState {
     return this.#state;
   }
+  /** No certificates: the fake does no DTLS. */
   getRemoteCertificates(): ArrayBuffer[] {
     return this.#state === 'connected' ? [new ArrayBuffer(32)] : [];
   }

@@ -23,6 +23,7 @@ export {
   type FakeDataChannelConfig,
   type FakeDataChannelLink,
   type FakeDataChannelPayload,
+  type Handler as FakeDataChannelHandler,
 } from './fakeDataChannel.js';
 export {
   FakeMediaStreamTrackEvent,
@@ -48,6 +49,8 @@ export {
   FakeMediaStreamTrack,
   type FakeTrackKind,
   type FakeTrackOptions,
+  type StreamHandler as FakeStreamHandler,
+  type TrackHandler as FakeTrackHandler,
 } from './fakeMedia.js';
 export {
   createFakeNetwork,
@@ -67,6 +70,7 @@ export {
   type FakeConnectionState,
   FakePeerConnection,
   type FakePeerConnectionFactoryLog,
+  type FakePeerConnectionHandler,
   type FakePeerConnectionOptions,
 } from './fakePeerConnection.js';
 export {
@@ -75,8 +79,14 @@ export {
   liveFakeListenerCount,
   openFakePeerConnections,
   resetFakeRegistry,
+  type TrackedTarget,
 } from './fakeRegistry.js';
-export { FakeRtpReceiver, FakeRtpSender, FakeRtpTransceiver } from './fakeRtp.js';
+export {
+  type FakeRtpOwner,
+  FakeRtpReceiver,
+  FakeRtpSender,
+  FakeRtpTransceiver,
+} from './fakeRtp.js';
 export {
   buildSdp,
   defaultCodecs,
@@ -92,4 +102,9 @@ export {
   FakeSdpSyntaxError,
   parseSdp,
 } from './fakeSdp.js';
-export { FakeDtlsTransport, FakeIceTransport, FakeSctpTransport } from './fakeTransports.js';
+export {
+  FakeDtlsTransport,
+  FakeIceTransport,
+  FakeSctpTransport,
+  type Handler as FakeTransportHandler,
+} from './fakeTransports.js';

@@ -149,6 +149,17 @@ describe('tracks', () => {
     expect(appTrack.readyState).toBe('live');
   });
 
+  it('removing a track the SDK captured stops it', async () => {
+    const call = createTestCall({ a: { mediaDevices: createFakeMediaDevices() } });
+    call.a.actor.send({ type: 'START_MEDIA', constraints: { audio: true } });
+    const a = await until(call.a, (s) => s.context.localTracks.length === 1);
+    const mic = a.context.localTracks[0]!.track;
+    call.a.actor.send({ type: 'REMOVE_TRACK', track: mic });
+    expect(mic.readyState).toBe('ended');
+    expect(call.a.actor.getSnapshot().context.localTracks).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
   it('CLOSE with stopTracks stops the app’s tracks too', async () => {
     const { call, camera } = await callWithVideo();
     call.a.actor.send({ type: 'CLOSE', stopTracks: true });

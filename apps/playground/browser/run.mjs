@@ -1,0 +1,473 @@
+#!/usr/bin/env node
+// Browser test of the playground: builds it with Vite, serves dist/ on 127.0.0.1 and drives it in
+// headless Chromium (fake camera and microphone) as a user would: connect, chat, start and switch
+// media, read the SDP/ICE/stats panels, cause glare, restart ICE, export the session and replay
+// it, break the connection, start over, and run one peer per tab over BroadcastChannel. Every
+// check asserts on what the page shows. Screenshots of the main views go to test-results/.
+//
+//   node browser/run.mjs            production build, then development (StrictMode mounts twice)
+//   BUILD_MODES=production node browser/run.mjs
+//
+// Env: CHROMIUM_PATH (default /usr/bin/chromium), STEP_TIMEOUT_MS (default 10000).
+// Prints one line per check, then `N passed, N failed`; exits 1 if any failed.
+
+import { mkdir, readFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+
+const appDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const resultsDir = path.join(appDir, 'test-results');
+const MODES = (process.env.BUILD_MODES ?? 'production,development').split(',').filter(Boolean);
+const STEP_TIMEOUT_MS = Number(process.env.STEP_TIMEOUT_MS ?? 10_000);
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+function serve(root) {
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
+    const file = path.join(root, url.pathname === '/' ? 'index.html' : url.pathname);
+    try {
+      if (!file.startsWith(root)) throw new Error('outside dist');
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+const results = [];
+function report(name, error) {
+  results.push(!error);
+  console.log(error ? `✗ ${name}: ${String(error.message ?? error).split('\n')[0]}` : `✓ ${name}`);
+}
+
+/** The page a failing check photographs, so CI artifacts show what went wrong. */
+let failurePage;
+let failures = 0;
+
+async function check(name, body) {
+  try {
+    await body();
+    report(name);
+  } catch (error) {
+    report(name, error);
+    failures += 1;
+    await failurePage
+      ?.screenshot({ path: path.join(resultsDir, `failure-${failures}.png`) })
+      .catch(() => {});
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** Watches a page for uncaught errors and console errors. */
+function watch(page, problems, label) {
+  page.on('pageerror', (error) => problems.push(`${label} uncaught: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`${label} console.error: ${message.text()}`);
+  });
+}
+
+async function runMode(browser, mode) {
+  const outDir = path.join(appDir, 'dist', mode);
+  process.env.NODE_ENV = mode;
+  await build({ root: appDir, mode, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const server = await serve(outDir);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  failurePage = page;
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const problems = [];
+  watch(page, problems, 'playground');
+
+  const prefix = `[${mode}]`;
+  const shot = (name) => page.screenshot({ path: path.join(resultsDir, `${mode}-${name}.png`) });
+  const head = (name) => page.locator(`section.peer-head[data-peer="${name}"]`);
+  const panel = (name) => page.locator(`section.peer-panel[data-peer="${name}"]`);
+  const phase = (name) => head(name).getByTestId('phase');
+  const expectText = (locator, text, timeout = STEP_TIMEOUT_MS) =>
+    locator.filter({ hasText: text }).first().waitFor({ timeout });
+  const counter = async (name, key) =>
+    Number(await head(name).locator(`[data-counter="${key}"]`).getAttribute('data-value'));
+  const waitCounter = (name, key, atLeast, timeout = STEP_TIMEOUT_MS) =>
+    page
+      .waitForFunction(
+        ([peer, counterKey, min]) =>
+          Number(
+            document.querySelector(
+              `section.peer-head[data-peer="${peer}"] [data-counter="${counterKey}"]`,
+            )?.dataset.value,
+          ) >= min,
+        [name, key, atLeast],
+        { timeout },
+      )
+      .catch(async () => {
+        throw new Error(`${name} ${key} is ${await counter(name, key)}, expected ≥ ${atLeast}`);
+      });
+  const isActive = (name, stateId) =>
+    head(name).locator(`[data-state-id="${stateId}"][data-active="true"]`);
+  const tab = (name) => page.getByRole('tab', { name });
+  const position = async () =>
+    Number(/#(\d+)/.exec((await page.getByTestId('position').textContent()) ?? '')?.[1]);
+
+  try {
+    await check(`${prefix} loads: two peers, each machine drawn from its definition`, async () => {
+      await page.goto(`${origin}/?ice=quick`);
+      for (const name of ['Alice', 'Bob']) {
+        await expectText(phase(name), 'negotiating');
+        // Every region of the parallel `active` state, and its active leaves, are drawn.
+        for (const region of ['signaling', 'connection', 'renegotiation']) {
+          await head(name).locator(`[data-state-id="peer.active.${region}"]`).waitFor();
+        }
+        await isActive(name, 'peer.active.signaling.stable').waitFor();
+        await isActive(name, 'peer.active.connection.new').waitFor();
+        const inactive = await head(name)
+          .locator('[data-state-id="peer.closed"]')
+          .getAttribute('data-active');
+        assert(inactive === 'false', `peer.closed should be inactive, is ${inactive}`);
+      }
+    });
+
+    await check(`${prefix} a data channel connects both; chat goes both ways`, async () => {
+      await head('Alice').getByRole('button', { name: 'Open data channel' }).click();
+      await expectText(phase('Alice'), 'connected');
+      await expectText(phase('Bob'), 'connected');
+      await isActive('Alice', 'peer.active.connection.connected').waitFor();
+      await head('Alice').getByPlaceholder('Message').fill('hello Bob');
+      await head('Alice').getByRole('button', { name: 'Send' }).click();
+      await head('Bob').getByPlaceholder('Message').fill('hi Alice');
+      await head('Bob').getByRole('button', { name: 'Send' }).click();
+      await tab('Media & chat').click();
+      await expectText(panel('Bob').getByTestId('chat-log'), '← hello Bob');
+      await expectText(panel('Alice').getByTestId('chat-log'), '← hi Alice');
+      await expectText(panel('Alice').getByTestId('chat-log'), '→ hello Bob');
+    });
+
+    await check(
+      `${prefix} fake camera plays on the other side; switching camera shows`,
+      async () => {
+        await head('Alice').getByRole('button', { name: 'Start camera + mic' }).click();
+        await head('Bob').getByRole('button', { name: 'Start camera + mic' }).click();
+        const remote = panel('Bob').getByTestId('remote-video');
+        await page.waitForFunction(
+          (element) => element.videoWidth > 0 && element.currentTime > 0,
+          await remote.elementHandle(),
+          { timeout: STEP_TIMEOUT_MS },
+        );
+        await expectText(panel('Alice'), 'sends video 640×480');
+        await isActive('Alice', 'peer.active.signaling.stable').waitFor();
+        const offers = await counter('Alice', 'offersSent');
+        await head('Alice').getByRole('button', { name: 'Switch camera' }).click();
+        // REPLACE_TRACK to the camera at 320×240: Alice sends the new track, Bob receives at most
+        // 320 px (the source is no wider), and no renegotiation was needed.
+        await expectText(panel('Alice'), 'sends video 320×240');
+        await page
+          .waitForFunction(
+            (element) => element.videoWidth > 0 && element.videoWidth <= 320,
+            await remote.elementHandle(),
+            { timeout: STEP_TIMEOUT_MS },
+          )
+          .catch(async () => {
+            throw new Error(`remote video width ${await remote.evaluate((v) => v.videoWidth)}`);
+          });
+        const after = await counter('Alice', 'offersSent');
+        assert(after === offers, `switching camera renegotiated: offersSent ${offers} → ${after}`);
+        await shot('media');
+      },
+    );
+
+    await check(`${prefix} stats plot bitrate, fps and RTT from getStats`, async () => {
+      await tab('Stats').click();
+      await page.waitForFunction(
+        () => {
+          const read = (peer, id) =>
+            Number(
+              document.querySelector(
+                `section.peer-panel[data-peer="${peer}"] [data-testid="${id}"]`,
+              )?.textContent,
+            );
+          return (
+            read('Bob', 'stat-Bitrate-in') > 50 &&
+            read('Bob', 'stat-Frames per second-in') > 0 &&
+            read('Alice', 'stat-Round-trip time-RTT') >= 0
+          );
+        },
+        null,
+        { timeout: 15_000 },
+      );
+      const canvases = await panel('Bob').locator('.uplot canvas').count();
+      assert(canvases === 4, `expected 4 uPlot canvases, found ${canvases}`);
+      await shot('stats');
+    });
+
+    await check(`${prefix} SDP panel: parsed m-lines and the diff of each offer`, async () => {
+      await tab('SDP').click();
+      const local = panel('Alice').getByTestId('sdp-local');
+      for (const text of ['application', 'audio', 'video', 'sendrecv', 'opus', 'VP8']) {
+        await expectText(local, text);
+      }
+      const diffs = panel('Alice').getByTestId('offer-diffs');
+      await expectText(diffs, 'application (mid 0) added');
+      await expectText(diffs, 'video (mid 2) added, sendrecv');
+      await shot('sdp');
+    });
+
+    await check(`${prefix} ICE panel: host candidates and a selected succeeded pair`, async () => {
+      await tab('ICE').click();
+      const candidates = panel('Alice').getByTestId('candidates');
+      await candidates.locator('tr[data-origin="local"]', { hasText: 'host' }).first().waitFor();
+      await candidates.locator('tr[data-origin="remote"]', { hasText: 'host' }).first().waitFor();
+      await panel('Alice')
+        .getByTestId('candidate-pairs')
+        .locator('tr.selected', { hasText: 'succeeded' })
+        .waitFor();
+      await shot('ice');
+    });
+
+    await check(`${prefix} glare: impolite ignores the collision, polite rolls back`, async () => {
+      const ignored = await counter('Alice', 'offersIgnored');
+      const rollbacks = await counter('Bob', 'rollbacks');
+      await page.getByRole('button', { name: 'Cause glare' }).click();
+      await waitCounter('Alice', 'offersIgnored', ignored + 1);
+      await waitCounter('Bob', 'rollbacks', rollbacks + 1);
+      await isActive('Alice', 'peer.active.connection.connected').waitFor();
+      await isActive('Bob', 'peer.active.connection.connected').waitFor();
+      await isActive('Bob', 'peer.active.signaling.stable').waitFor();
+    });
+
+    await check(`${prefix} restart ICE: diagram, timeline and SDP diff show it`, async () => {
+      const restarts = await counter('Alice', 'iceRestarts');
+      await head('Alice').getByRole('button', { name: 'Restart ICE' }).click();
+      await waitCounter('Alice', 'iceRestarts', restarts + 1);
+      await isActive('Alice', 'peer.active.connection.connected').waitFor();
+      await tab('SDP').click();
+      await expectText(panel('Alice').getByTestId('offer-diffs'), 'ICE restart: ufrag');
+      await tab('Timeline').click();
+      // Only transitions: the restart is there, events are filtered out.
+      for (const kind of ['command', 'signal', 'pc', 'internal']) {
+        await page.locator('.filters').getByLabel(kind).uncheck();
+      }
+      const rows = panel('Alice').locator('.timeline li');
+      await expectText(rows, 'active.connection.connected → active.connection.restartingIce');
+      const kinds = await rows.evaluateAll((items) => [
+        ...new Set(items.map((i) => i.dataset.kind)),
+      ]);
+      assert(kinds.length === 1 && kinds[0] === 'transition', `filter leaked: ${kinds}`);
+      for (const kind of ['command', 'signal', 'pc', 'internal']) {
+        await page.locator('.filters').getByLabel(kind).check();
+      }
+      await shot('timeline');
+    });
+
+    await check(`${prefix} tabs are keyboard accessible`, async () => {
+      await tab('Timeline').focus();
+      await page.keyboard.press('ArrowRight');
+      const selected = await page.getByRole('tab', { selected: true }).textContent();
+      assert(selected === 'SDP', `ArrowRight selected ${selected}`);
+      const focused = await page.evaluate(() => document.activeElement?.textContent);
+      assert(focused === 'SDP', `focus on ${focused}`);
+      await tab('Timeline').click();
+    });
+
+    let file;
+    await check(`${prefix} export: both peers' events, snapshots and stats as JSON`, async () => {
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export session' }).click();
+      file = path.join(resultsDir, `${mode}-session.json`);
+      await (await download).saveAs(file);
+      const session = JSON.parse(await readFile(file, 'utf8'));
+      assert(session.format === 'peerstate-session', `format ${session.format}`);
+      assert(session.peers.length === 2, `${session.peers.length} peers`);
+      const [alice, bob] = session.peers;
+      assert(alice.name === 'Alice' && bob.name === 'Bob', 'peer names');
+      for (const peer of session.peers) {
+        assert(peer.snapshots.length > 10, `${peer.name}: ${peer.snapshots.length} snapshots`);
+        assert(peer.stats.length > 0, `${peer.name}: no stats`);
+      }
+      assert(
+        alice.entries.some((e) => e.type === 'RESTART_ICE' && e.kind === 'command'),
+        'no RESTART_ICE command recorded',
+      );
+      assert(
+        alice.entries.some(
+          (e) =>
+            e.kind === 'transition' && e.detail.to.includes('peer.active.connection.restartingIce'),
+        ),
+        'no transition to restartingIce recorded',
+      );
+      assert(session.sdps.length > 2, `${session.sdps.length} SDPs`);
+      const seqs = [...alice.entries, ...bob.entries].map((e) => e.seq).sort((a, b) => a - b);
+      assert(new Set(seqs).size === seqs.length, 'seqs not unique across peers');
+    });
+
+    await check(`${prefix} import: replay without a connection, scrub and step`, async () => {
+      await page.getByTestId('import-file').setInputFiles(file);
+      await expectText(page.locator('header'), `replay: ${mode}-session.json`);
+      assert((await page.locator('video').count()) === 0, 'replay shows videos');
+      await expectText(phase('Alice'), 'replay');
+      // The end: connected, as when exported.
+      await isActive('Alice', 'peer.active.connection.connected').waitFor();
+      await page.getByRole('button', { name: 'First' }).click();
+      assert((await position()) === 1, `position ${await position()}`);
+      await isActive('Alice', 'peer.starting').waitFor();
+      const connected = await head('Alice')
+        .locator('[data-state-id="peer.active.connection.connected"]')
+        .getAttribute('data-active');
+      assert(connected === 'false', 'connected is active at the first entry');
+      await page.getByRole('button', { name: 'Step ▶' }).click();
+      assert((await position()) === 2, 'step did not advance');
+      // The scrubber is a slider: the keyboard moves it.
+      await page.getByTestId('scrubber').focus();
+      await page.keyboard.press('ArrowRight');
+      assert((await position()) === 3, 'ArrowRight on the scrubber did not advance');
+      // Clicking a timeline entry shows the snapshot at that moment.
+      for (const kind of ['command', 'signal', 'pc', 'internal']) {
+        await page.locator('.filters').getByLabel(kind).uncheck();
+      }
+      const entry = panel('Alice')
+        .locator('.timeline li', { hasText: 'active.connection.restartingIce' })
+        .first()
+        .getByRole('button');
+      const seq = Number(await entry.getAttribute('data-seq'));
+      await entry.click();
+      assert((await position()) === seq, `position ${await position()} after clicking #${seq}`);
+      await isActive('Alice', 'peer.active.connection.restartingIce').waitFor();
+      await expectText(panel('Alice').getByTestId('snapshot-json'), '"restartingIce"');
+      for (const kind of ['command', 'signal', 'pc', 'internal']) {
+        await page.locator('.filters').getByLabel(kind).check();
+      }
+      await tab('SDP').click();
+      await expectText(panel('Bob').getByTestId('sdp-local'), 'video');
+      await tab('Timeline').click();
+      await shot('replay');
+      await page.getByRole('button', { name: 'Back to the live call' }).click();
+      await expectText(phase('Alice'), 'connected');
+    });
+
+    await check(`${prefix} import rejects a file that is not a session`, async () => {
+      await page.getByTestId('import-file').setInputFiles({
+        name: 'bogus.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from('{"hello": 1}'),
+      });
+      await expectText(page.getByRole('alert'), 'Not a peerstate session file');
+      await expectText(phase('Alice'), 'connected');
+    });
+
+    await check(
+      `${prefix} break Bob's connection: Alice restarts ICE, gives up, both end`,
+      async () => {
+        const restarts = await counter('Alice', 'iceRestarts');
+        await head('Bob').getByRole('button', { name: 'Break connection' }).click();
+        // ICE consent fails ~5 s later; the quick policy restarts after 1 s, three times.
+        await isActive('Alice', 'peer.active.connection.restartingIce').waitFor({
+          timeout: 15_000,
+        });
+        await waitCounter('Alice', 'iceRestarts', restarts + 1);
+        await shot('break');
+        await expectText(phase('Alice'), 'failed', 15_000);
+        await expectText(head('Alice').getByTestId('last-error'), 'ICE_RESTART_EXHAUSTED');
+        await expectText(phase('Bob'), 'closed');
+      },
+    );
+
+    await check(`${prefix} start over: a fresh call and a fresh session`, async () => {
+      await page.getByRole('button', { name: 'Start over' }).click();
+      await expectText(phase('Alice'), 'negotiating');
+      await head('Alice').getByRole('button', { name: 'Open data channel' }).click();
+      await expectText(phase('Bob'), 'connected');
+      assert((await position()) < 200, `position ${await position()} carried over`);
+    });
+
+    await check(`${prefix} BroadcastChannel: one peer per tab connects`, async () => {
+      const room = `test-${mode}-${Date.now()}`;
+      const tabs = [];
+      for (const role of ['impolite', 'polite']) {
+        const tabPage = await context.newPage();
+        tabPage.setDefaultTimeout(STEP_TIMEOUT_MS);
+        watch(tabPage, problems, role);
+        await tabPage.goto(`${origin}/?signaling=broadcast-channel&room=${room}&role=${role}`);
+        tabs.push(tabPage);
+      }
+      const [alice, bob] = tabs;
+      await alice
+        .locator('section.peer-head')
+        .getByTestId('phase')
+        .filter({ hasText: 'negotiating' })
+        .waitFor();
+      await alice.getByRole('button', { name: 'Open data channel' }).click();
+      for (const tabPage of tabs) {
+        await tabPage.getByTestId('phase').filter({ hasText: 'connected' }).waitFor();
+      }
+      assert((await bob.locator('section.peer-head').count()) === 1, 'one peer per tab');
+      await bob.screenshot({ path: path.join(resultsDir, `${mode}-broadcast-tab.png`) });
+      for (const tabPage of tabs) await tabPage.close();
+    });
+
+    await check(`${prefix} no console errors`, async () => {
+      assert(problems.length === 0, problems.join(' | '));
+    });
+  } finally {
+    await context.close();
+    await new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections?.();
+  }
+}
+
+async function main() {
+  await mkdir(resultsDir, { recursive: true });
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      timeout: 30_000,
+    });
+    console.log(`# Chromium ${browser.version()}`);
+    for (const mode of MODES) {
+      await runMode(browser, mode).catch((error) => report(`[${mode}] harness`, error));
+    }
+  } catch (error) {
+    report('launch Chromium', error);
+  } finally {
+    await browser?.close();
+  }
+  const passed = results.filter(Boolean).length;
+  const failed = results.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed || results.length === 0 ? 1 : 0;
+}
+
+main().then((code) => process.exit(code));

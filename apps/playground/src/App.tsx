@@ -1,0 +1,240 @@
+import type { PeerActor } from '@peerstate/core';
+import { usePeerActorRef } from '@peerstate/react';
+import { type ChangeEvent, type ReactNode, useMemo, useRef, useState } from 'react';
+import {
+  configSearch,
+  type PlaygroundConfig,
+  QUICK_ICE_RESTART,
+  readConfig,
+} from './call/config.js';
+import { type Call, createCall, type PeerSpec } from './call/createCall.js';
+import { useStatsSampler } from './call/useStatsSampler.js';
+import { parseSession, serializeSession } from './session/io.js';
+import { type SessionRecorder, type SessionStore, staticStore } from './session/recorder.js';
+import type { Session } from './session/types.js';
+import { Workspace } from './Workspace.js';
+
+/** The peer options of one side: the recorder's inspector is how the playground sees the machine. */
+function usePlaygroundPeer(call: Call, index: number, config: PlaygroundConfig): PeerActor {
+  const spec = call.peers[index] as PeerSpec;
+  const [inspect] = useState(() => call.recorder.inspector(index));
+  const actor = usePeerActorRef({
+    signaling: spec.signaling,
+    polite: spec.polite,
+    id: spec.name,
+    inspect,
+    ...(config.ice === 'quick' ? { iceRestart: QUICK_ICE_RESTART } : {}),
+  });
+  useStatsSampler(actor, call.recorder, index);
+  return actor;
+}
+
+interface CallViewProps {
+  readonly call: Call;
+  readonly config: PlaygroundConfig;
+  readonly render: (store: SessionRecorder, actors: readonly PeerActor[]) => ReactNode;
+}
+
+/** Two peers in this page. */
+function TwoPeerCall({ call, config, render }: CallViewProps) {
+  const alice = usePlaygroundPeer(call, 0, config);
+  const bob = usePlaygroundPeer(call, 1, config);
+  return <>{render(call.recorder, [alice, bob])}</>;
+}
+
+/** One peer in this tab; the other is in another tab or machine. */
+function OneTabCall({ call, config, render }: CallViewProps) {
+  const peer = usePlaygroundPeer(call, 0, config);
+  return <>{render(call.recorder, [peer])}</>;
+}
+
+function download(session: Session) {
+  const blob = new Blob([serializeSession(session)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `peerstate-session-${new Date(session.startedAt).toISOString().replace(/[:.]/g, '-')}.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function SignalingPicker({ config }: { config: PlaygroundConfig }) {
+  const [draft, setDraft] = useState(config);
+  const other = { ...config, role: config.role === 'polite' ? 'impolite' : 'polite' } as const;
+  return (
+    <form
+      className="signaling"
+      onSubmit={(event) => {
+        event.preventDefault();
+        window.location.search = configSearch(draft);
+      }}
+    >
+      <label>
+        Signaling{' '}
+        <select
+          value={draft.mode}
+          onChange={(event) =>
+            setDraft({ ...draft, mode: event.target.value as PlaygroundConfig['mode'] })
+          }
+        >
+          <option value="in-memory">in-memory (both peers here)</option>
+          <option value="broadcast-channel">BroadcastChannel (one peer per tab)</option>
+          <option value="websocket">WebSocket relay (one peer per tab)</option>
+        </select>
+      </label>
+      {draft.mode === 'websocket' ? (
+        <label>
+          URL{' '}
+          <input
+            value={draft.url}
+            size={22}
+            onChange={(event) => setDraft({ ...draft, url: event.target.value })}
+          />
+        </label>
+      ) : null}
+      {draft.mode !== 'in-memory' ? (
+        <label>
+          Role{' '}
+          <select
+            value={draft.role}
+            onChange={(event) =>
+              setDraft({ ...draft, role: event.target.value as PlaygroundConfig['role'] })
+            }
+          >
+            <option value="impolite">Alice (impolite)</option>
+            <option value="polite">Bob (polite)</option>
+          </select>
+        </label>
+      ) : null}
+      <label title="quick: 1 s grace, 3 restarts from 0.5 s, so a broken call ends within seconds">
+        ICE restarts{' '}
+        <select
+          value={draft.ice}
+          onChange={(event) =>
+            setDraft({ ...draft, ice: event.target.value as PlaygroundConfig['ice'] })
+          }
+        >
+          <option value="default">SDK defaults</option>
+          <option value="quick">quick</option>
+        </select>
+      </label>
+      <button type="submit">Apply</button>
+      {config.mode !== 'in-memory' ? (
+        <a href={configSearch(other) || '?'} target="_blank" rel="noreferrer">
+          Open the other side in a new tab
+        </a>
+      ) : null}
+    </form>
+  );
+}
+
+export function App() {
+  const config = useMemo(() => readConfig(window.location.search), []);
+  const [call, setCall] = useState(() => createCall(config));
+  const [imported, setImported] = useState<{ store: SessionStore; name: string } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const startOver = () => {
+    setCall(createCall(config));
+    // The old peers close on unmount (a microtask later) and send bye over the old signaling:
+    // release it after that. (Not in an effect cleanup: StrictMode runs those on its simulated
+    // unmount, which would cut the live call's signaling.)
+    setTimeout(() => call.dispose(), 100);
+  };
+
+  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    try {
+      setImported({ store: staticStore(parseSession(await file.text())), name: file.name });
+      setProblem(null);
+    } catch (error) {
+      setProblem((error as Error).message);
+    }
+  };
+
+  const render = (recorder: SessionRecorder, actors: readonly PeerActor[]) => {
+    const store = imported?.store ?? recorder;
+    const glare = () => {
+      // Both in the same task: each restarts ICE, so each sends an offer before the other's arrives.
+      for (const actor of actors) actor.send({ type: 'RESTART_ICE' });
+    };
+    const actions = (
+      <>
+        {imported ? null : <SignalingPicker config={config} />}
+        <div className="buttons">
+          {actors.length === 2 && !imported ? (
+            <button
+              type="button"
+              onClick={glare}
+              title="Both peers restart ICE in the same task, so both send an offer at once: the impolite peer ignores the colliding offer, the polite one rolls back and answers."
+            >
+              Cause glare
+            </button>
+          ) : null}
+          {imported ? null : (
+            <button type="button" onClick={startOver}>
+              Start over
+            </button>
+          )}
+          <button type="button" onClick={() => download(store.session)}>
+            Export session
+          </button>
+          <button type="button" onClick={() => fileInput.current?.click()}>
+            Import session…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept="application/json,.json"
+            className="visually-hidden"
+            tabIndex={-1}
+            aria-label="Session file"
+            data-testid="import-file"
+            onChange={onFile}
+          />
+          {imported ? (
+            <button type="button" onClick={() => setImported(null)}>
+              Back to the live call
+            </button>
+          ) : null}
+        </div>
+        {problem ? (
+          <p className="error" role="alert">
+            {problem}
+          </p>
+        ) : null}
+      </>
+    );
+    const title = imported ? (
+      <>
+        peerstate playground <span className="mode-badge replay">replay: {imported.name}</span>
+      </>
+    ) : (
+      <>
+        peerstate playground <span className="mode-badge">live · {config.mode}</span>
+      </>
+    );
+    return (
+      <Workspace
+        key={
+          imported
+            ? `import-${imported.name}-${imported.store.session.startedAt}`
+            : `call-${call.id}`
+        }
+        store={store}
+        actors={imported ? [] : actors}
+        title={title}
+        actions={actions}
+      />
+    );
+  };
+
+  return config.mode === 'in-memory' ? (
+    <TwoPeerCall key={call.id} call={call} config={config} render={render} />
+  ) : (
+    <OneTabCall key={call.id} call={call} config={config} render={render} />
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * The recorded session: plain JSON, so it can be exported, attached to a bug report and replayed
+ * without a live connection. Every panel renders from it, live or replayed.
+ * @module
+ */
+
+/** Any value JSON can carry. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export const SESSION_FORMAT = 'peerstate-session';
+export const SESSION_VERSION = 1;
+
+/** How an entry is filtered in the timeline. */
+export type EntryKind = 'command' | 'signal' | 'pc' | 'internal' | 'transition';
+
+export const ENTRY_KINDS: readonly EntryKind[] = [
+  'command',
+  'signal',
+  'pc',
+  'internal',
+  'transition',
+];
+
+/** One thing that happened to a peer: an event its actor received, or a transition it took. */
+export interface SessionEntry {
+  /** Global order across both peers: the replay cursor is a `seq`. */
+  readonly seq: number;
+  /** Milliseconds since the session started. */
+  readonly at: number;
+  readonly kind: EntryKind;
+  /** The event type (for a transition: the event that caused it). */
+  readonly type: string;
+  /** The event's payload as plain data; for a transition `{ from, to }` state ids. */
+  readonly detail: Json;
+}
+
+/** A session description, its SDP interned in {@link Session.sdps}. */
+export interface DescriptionRef {
+  readonly type: string;
+  readonly sdp: number;
+}
+
+export interface TrackSummary {
+  readonly id: string;
+  readonly kind: string;
+  readonly label: string;
+  readonly readyState: string;
+  readonly enabled: boolean;
+  readonly muted: boolean;
+  readonly settings: string;
+}
+
+/** The data part of the machine's context at one moment (live objects reduced to summaries). */
+export interface ContextProjection {
+  readonly pcStates: { readonly [key: string]: string };
+  readonly counters: { readonly [key: string]: number };
+  readonly localTracks: readonly (TrackSummary & {
+    readonly sending: boolean;
+    readonly owned: boolean;
+    readonly ended: boolean;
+  })[];
+  readonly remoteTracks: readonly (TrackSummary & {
+    readonly mid: string | null;
+    readonly streams: number;
+    readonly ended: boolean;
+  })[];
+  readonly dataChannels: readonly {
+    readonly label: string;
+    readonly id: number | null;
+    readonly origin: string;
+    readonly readyState: string;
+  }[];
+  readonly lastError: { readonly code: string; readonly message: string } | null;
+  readonly localDescription: DescriptionRef | null;
+  readonly remoteDescription: DescriptionRef | null;
+  readonly iceRestartAttempts: number;
+  readonly lastIceRecoveryMs: number | null;
+  readonly closeReason: string | null;
+  readonly ignoreOffer: boolean;
+  readonly inbox: number;
+  readonly bufferedCandidates: number;
+  readonly platform: string | null;
+}
+
+/** The machine's snapshot after the event with the same `seq`. */
+export interface SnapshotRecord {
+  readonly seq: number;
+  readonly at: number;
+  readonly status: string;
+  /** The state value, e.g. `{ active: { signaling: 'stable', … } }`. */
+  readonly value: Json;
+  readonly context: ContextProjection;
+}
+
+/** A candidate pair from `getStats`. */
+export interface PairSummary {
+  readonly id: string;
+  readonly state: string;
+  readonly nominated: boolean;
+  readonly selected: boolean;
+  readonly local: string;
+  readonly remote: string;
+  readonly rttMs: number | null;
+}
+
+/** One `getStats` sample; rates are over the interval since the previous sample. */
+export interface StatsSample {
+  readonly seq: number;
+  readonly at: number;
+  readonly bitrateInKbps: number | null;
+  readonly bitrateOutKbps: number | null;
+  readonly rttMs: number | null;
+  readonly packetLossPct: number | null;
+  readonly fpsIn: number | null;
+  readonly fpsOut: number | null;
+  readonly pairs: readonly PairSummary[];
+  /** Running totals the next sample's rates are computed from. */
+  readonly totals: StatsTotals;
+}
+
+export interface StatsTotals {
+  readonly timestamp: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly packetsIn: number;
+  readonly packetsLost: number;
+}
+
+export interface PeerRecord {
+  readonly name: string;
+  readonly polite: boolean;
+  readonly entries: SessionEntry[];
+  readonly snapshots: SnapshotRecord[];
+  readonly stats: StatsSample[];
+}
+
+export interface Session {
+  readonly format: typeof SESSION_FORMAT;
+  readonly version: typeof SESSION_VERSION;
+  /** Epoch milliseconds: every `at` is relative to it. */
+  readonly startedAt: number;
+  /** `in-memory`, `broadcast-channel` or `websocket`. */
+  readonly signaling: string;
+  readonly peers: PeerRecord[];
+  /** Every SDP seen, once; descriptions refer to it by index. */
+  readonly sdps: string[];
+}
