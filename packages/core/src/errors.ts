@@ -160,7 +160,12 @@ export class IceRestartError extends PeerStateError {
 }
 
 /** Which media operation failed. */
-export type MediaOperation = 'addTrack' | 'removeTrack' | 'replaceTrack' | 'getUserMedia';
+export type MediaOperation =
+  | 'addTrack'
+  | 'addTransceiver'
+  | 'removeTrack'
+  | 'replaceTrack'
+  | 'getUserMedia';
 
 /** A track operation failed, or the track it named is not known to this peer. */
 export class MediaError extends PeerStateError {

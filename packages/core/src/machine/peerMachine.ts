@@ -39,6 +39,7 @@ import {
 } from './peerConnectionStates.js';
 import {
   addLocalTrack,
+  addLocalTransceiver,
   captureMedia,
   refreshRemoteTrack,
   removeLocalTrack,
@@ -64,6 +65,7 @@ export const TIMELINE_LIMIT = 200;
 const COMMAND_TYPES: ReadonlySet<string> = new Set<PeerCommand['type']>([
   'START',
   'ADD_TRACK',
+  'ADD_TRANSCEIVER',
   'REMOVE_TRACK',
   'REPLACE_TRACK',
   'START_MEDIA',
@@ -519,6 +521,10 @@ export const peerMachine = setup({
       if (event.type !== 'ADD_TRACK') return;
       addLocalTrack(requirePc(context), event.track, event.streams ?? [], false, reporter(self));
     },
+    addTransceiver: ({ context, event, self }) => {
+      if (event.type !== 'ADD_TRANSCEIVER') return;
+      addLocalTransceiver(requirePc(context), event.trackOrKind, event.init, reporter(self));
+    },
     addOwnedTracks: ({ context, event, self }) => {
       if (event.type !== 'peer.mediaReady') return;
       for (const track of event.stream.getTracks()) {
@@ -798,6 +804,7 @@ export const peerMachine = setup({
           })),
         },
         ADD_TRACK: { actions: 'addTrack' },
+        ADD_TRANSCEIVER: { actions: 'addTransceiver' },
         START_MEDIA: { actions: 'startMedia' },
         'peer.mediaReady': { actions: 'addOwnedTracks' },
         'peer.trackAdded': {

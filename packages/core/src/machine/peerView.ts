@@ -36,6 +36,11 @@ export interface PeerView {
 export interface PeerActions {
   /** Sends `ADD_TRACK`: send a track (renegotiates). */
   addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): void;
+  /** Sends `ADD_TRANSCEIVER`: e.g. `addTransceiver('video', { direction: 'recvonly' })`. */
+  addTransceiver(
+    trackOrKind: MediaStreamTrack | 'audio' | 'video',
+    init?: RTCRtpTransceiverInit,
+  ): void;
   /** Sends `REMOVE_TRACK`: stop sending a track (renegotiates). */
   removeTrack(track: MediaStreamTrack): void;
   /** Sends `REPLACE_TRACK`: swap a sent track without renegotiation. */
@@ -108,6 +113,12 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
 export function peerActions(send: (command: PeerCommand) => void): PeerActions {
   return {
     addTrack: (track, ...streams) => send({ type: 'ADD_TRACK', track, streams }),
+    addTransceiver: (trackOrKind, init) =>
+      send(
+        init === undefined
+          ? { type: 'ADD_TRANSCEIVER', trackOrKind }
+          : { type: 'ADD_TRANSCEIVER', trackOrKind, init },
+      ),
     removeTrack: (track) => send({ type: 'REMOVE_TRACK', track }),
     replaceTrack: (track, withTrack) => send({ type: 'REPLACE_TRACK', track, withTrack }),
     startMedia: (constraints) =>

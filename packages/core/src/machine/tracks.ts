@@ -23,6 +23,43 @@ export function addLocalTrack(
   }
 }
 
+/** Adds a transceiver; with a track, the track is sent like `addTrack`'s. */
+export function addLocalTransceiver(
+  pc: PeerConnectionLike,
+  trackOrKind: MediaStreamTrack | 'audio' | 'video',
+  init: RTCRtpTransceiverInit | undefined,
+  report: Report,
+): void {
+  if (typeof pc.addTransceiver !== 'function') {
+    report({
+      type: 'peer.error',
+      error: new MediaError(
+        'addTransceiver',
+        'this engine has no addTransceiver (pre-Unified Plan)',
+      ),
+    });
+    return;
+  }
+  try {
+    const transceiver = pc.addTransceiver(trackOrKind, init);
+    if (typeof trackOrKind !== 'string') {
+      report({
+        type: 'peer.trackAdded',
+        track: trackOrKind,
+        streams: init?.streams ?? [],
+        sender: transceiver.sender,
+        owned: false,
+      });
+    }
+  } catch (cause) {
+    const what = typeof trackOrKind === 'string' ? trackOrKind : `${trackOrKind.kind} track`;
+    report({
+      type: 'peer.error',
+      error: new MediaError('addTransceiver', `could not add a ${what} transceiver`, cause),
+    });
+  }
+}
+
 /** Stops sending a track the app added before. */
 export function removeLocalTrack(
   pc: PeerConnectionLike,

@@ -250,6 +250,15 @@ export type PeerCommand =
       readonly track: MediaStreamTrack;
       readonly streams?: readonly MediaStream[];
     }
+  /**
+   * Add a transceiver, e.g. `{ trackOrKind: 'video', init: { direction: 'recvonly' } }` to receive
+   * without sending (WHEP viewers). Renegotiates.
+   */
+  | {
+      readonly type: 'ADD_TRANSCEIVER';
+      readonly trackOrKind: MediaStreamTrack | 'audio' | 'video';
+      readonly init?: RTCRtpTransceiverInit;
+    }
   /** Stop sending a track. Renegotiates; the remote track is muted and leaves its streams. */
   | { readonly type: 'REMOVE_TRACK'; readonly track: MediaStreamTrack }
   /** Swap a sent track for another of the same kind without renegotiation (`null` sends nothing). */

@@ -27,6 +27,11 @@ export interface PeerConnectionLike extends EventTarget {
   restartIce(): void;
   /** Sends a track. */
   addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): RTCRtpSender;
+  /** Adds a transceiver (e.g. `recvonly` to only receive). Missing on pre-Unified-Plan engines. */
+  addTransceiver?(
+    trackOrKind: MediaStreamTrack | string,
+    init?: RTCRtpTransceiverInit,
+  ): RTCRtpTransceiver;
   /** Stops sending the sender's track. */
   removeTrack(sender: RTCRtpSender): void;
   /** The senders, one per sent track. */

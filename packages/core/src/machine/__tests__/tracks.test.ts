@@ -193,3 +193,43 @@ describe('tracks', () => {
     await closeAndExpectNoLeaks(call);
   });
 });
+
+describe('transceivers', () => {
+  it('a recvonly transceiver receives the remote track without sending one', async () => {
+    const call = createTestCall();
+    call.a.actor.send({
+      type: 'ADD_TRANSCEIVER',
+      trackOrKind: 'video',
+      init: { direction: 'recvonly' },
+    });
+    await bothConnected(call);
+    await bothSettled(call);
+    const camera = createFakeTrack('video');
+    call.b.actor.send({ type: 'ADD_TRACK', track: camera, streams: [createFakeStream([camera])] });
+    const a = await until(call.a, (s) => s.context.remoteTracks.length === 1);
+    expect(a.context.localTracks).toEqual([]);
+    expect(a.context.remoteTracks[0]?.track.kind).toBe('video');
+    // b's track rode on the transceiver a offered: b's SDP answers it sendonly.
+    const transceivers = call.a.pc().getTransceivers();
+    expect(transceivers).toHaveLength(1);
+    expect(transceivers[0]?.direction).toBe('recvonly');
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
+  it('a transceiver with a track is listed as a local track; a missing API is MEDIA_FAILED', async () => {
+    const call = createTestCall();
+    const mic = createFakeTrack('audio');
+    call.a.actor.send({
+      type: 'ADD_TRANSCEIVER',
+      trackOrKind: mic,
+      init: { direction: 'sendonly' },
+    });
+    expect(call.a.actor.getSnapshot().context.localTracks.map((t) => t.track)).toEqual([mic]);
+    await until(call.b, (s) => s.context.remoteTracks.length === 1);
+    Object.defineProperty(call.b.pc(), 'addTransceiver', { value: undefined });
+    call.b.actor.send({ type: 'ADD_TRANSCEIVER', trackOrKind: 'audio' });
+    expect(call.b.errors.map((e) => e.code)).toEqual(['MEDIA_FAILED']);
+    await closeAndExpectNoLeaks(call);
+  });
+});
