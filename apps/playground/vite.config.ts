@@ -11,6 +11,10 @@ export default defineConfig({
     alias: [
       { find: /^@peerstate\/core$/, replacement: source('../../packages/core/src/index.ts') },
       { find: /^@peerstate\/react$/, replacement: source('../../packages/react/src/index.ts') },
+      {
+        find: /^@peerstate\/signaling$/,
+        replacement: source('../../packages/signaling/src/index.ts'),
+      },
     ],
     dedupe: ['react', 'react-dom', 'xstate'],
   },

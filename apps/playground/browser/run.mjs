@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+
 // Browser test of the playground: builds it with Vite, serves dist/ on 127.0.0.1 and drives it in
 // headless Chromium (fake camera and microphone) as a user would: connect, chat, start and switch
 // media, read the SDP/ICE/stats panels, cause glare, restart ICE, export the session and replay
@@ -15,6 +16,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSignalingServer } from '@peerstate/signaling-server';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 
@@ -434,6 +436,46 @@ async function runMode(browser, mode) {
       await bob.screenshot({ path: path.join(resultsDir, `${mode}-broadcast-tab.png`) });
       for (const tabPage of tabs) await tabPage.close();
     });
+
+    await check(
+      `${prefix} WebSocket: one peer per tab connects through the reference server`,
+      async () => {
+        const signaling = await startSignalingServer({ host: '127.0.0.1', port: 0 });
+        try {
+          const room = `ws-${mode}-${Date.now()}`;
+          const tabs = [];
+          for (const role of ['impolite', 'polite']) {
+            const tabPage = await context.newPage();
+            tabPage.setDefaultTimeout(STEP_TIMEOUT_MS);
+            watch(tabPage, problems, role);
+            const query = new URLSearchParams({
+              signaling: 'websocket',
+              url: signaling.url,
+              room,
+              role,
+            });
+            await tabPage.goto(`${origin}/?${query}`);
+            tabs.push(tabPage);
+          }
+          const [alice] = tabs;
+          await alice
+            .locator('section.peer-head')
+            .getByTestId('phase')
+            .filter({ hasText: 'negotiating' })
+            .waitFor();
+          await alice.getByRole('button', { name: 'Open data channel' }).click();
+          for (const tabPage of tabs) {
+            await tabPage.getByTestId('phase').filter({ hasText: 'connected' }).waitFor();
+          }
+          const { peers, rooms } = signaling.stats();
+          // Peers that left are kept a while for resume (StrictMode remounts in development).
+          assert(peers >= 2 && rooms === 1, `server saw ${peers} peers in ${rooms} rooms`);
+          for (const tabPage of tabs) await tabPage.close();
+        } finally {
+          await signaling.close();
+        }
+      },
+    );
 
     await check(`${prefix} no console errors`, async () => {
       assert(problems.length === 0, problems.join(' | '));

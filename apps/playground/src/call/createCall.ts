@@ -8,9 +8,9 @@ import {
   createInMemorySignalingPair,
   type SignalingChannel,
 } from '@peerstate/core';
+import { createWebSocketSignaling } from '@peerstate/signaling';
 import { createSessionRecorder, type SessionRecorder } from '../session/recorder.js';
 import { PEER_NAMES, type PlaygroundConfig } from './config.js';
-import { createWebSocketSignaling } from './webSocketSignaling.js';
 
 export interface PeerSpec {
   readonly name: string;
@@ -45,7 +45,7 @@ export function createCall(config: PlaygroundConfig): Call {
     const channel =
       config.mode === 'broadcast-channel'
         ? createBroadcastChannelSignaling({ name: config.room })
-        : createWebSocketSignaling(config.url);
+        : createWebSocketSignaling({ url: config.url, room: config.room });
     peers = [
       { name: PEER_NAMES[config.role], polite: config.role === 'polite', signaling: channel },
     ];

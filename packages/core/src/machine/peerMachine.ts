@@ -461,8 +461,9 @@ export const peerMachine = setup({
         inbox: context.inbox.slice(1),
         counters: count(context, 'duplicatesIgnored'),
       });
-      const answer = context.pc?.localDescription;
-      if (answer?.type === 'answer' && answer.sdp) {
+      // The exact text sent before (the engine's localDescription has gained candidates since).
+      const answer = context.lastLocalDescription;
+      if (answer?.type === 'answer') {
         const message = createDescriptionMessage(answer);
         enqueue(({ self }) =>
           sendSignalMessage(context.options.signaling, message, reporter(self)),
@@ -471,8 +472,8 @@ export const peerMachine = setup({
     }),
     resendOffer: enqueueActions(({ context, enqueue }) => {
       enqueue.assign({ offerResends: context.offerResends + 1 });
-      const offer = context.pc?.localDescription;
-      if (offer?.type === 'offer' && offer.sdp) {
+      const offer = context.lastLocalDescription;
+      if (offer?.type === 'offer') {
         const message = createDescriptionMessage(offer);
         enqueue(({ self }) =>
           sendSignalMessage(context.options.signaling, message, reporter(self)),
@@ -495,7 +496,8 @@ export const peerMachine = setup({
         pastRemoteUfrags: past,
         lastRemoteOfferSdp: applied?.type === 'offer' ? applied.sdp : context.lastRemoteOfferSdp,
         lastRemoteAnswerSdp:
-          applied && applied.type !== 'offer' ? applied.sdp : context.lastRemoteAnswerSdp,
+          // Only a final answer: the answer that follows a pranswer may carry the same SDP.
+          applied?.type === 'answer' ? applied.sdp : context.lastRemoteAnswerSdp,
       };
     }),
     flushBufferedCandidates: enqueueActions(({ context, enqueue, self }) => {
@@ -604,6 +606,7 @@ export const peerMachine = setup({
       pastRemoteUfrags: [],
       lastRemoteOfferSdp: null,
       lastRemoteAnswerSdp: null,
+      lastLocalDescription: null,
       offerResends: 0,
       explicitRollback: options.rollback === 'explicit',
       localTracks: [],
@@ -739,9 +742,6 @@ export const peerMachine = setup({
             /** The error the event carries. */
             params: errorOfEvent,
           },
-        },
-        'pc.statesChanged': {
-          actions: assign({ pcStates: ({ event }) => event.states }),
         },
         'pc.iceCandidate': {
           actions: [
@@ -911,6 +911,7 @@ export const peerMachine = setup({
                 onDone: {
                   target: 'haveLocalOffer',
                   actions: [
+                    assign({ lastLocalDescription: ({ event }) => event.output }),
                     {
                       type: 'sendSignal',
                       /** Parameters of the action, from the event. */
@@ -1051,8 +1052,9 @@ export const peerMachine = setup({
                       /** Parameters of the action, from the event. */
                       params: ({ event }) => createDescriptionMessage(event.output),
                     },
-                    assign(({ context }) => ({
+                    assign(({ context, event }) => ({
                       pendingRemoteDescription: null,
+                      lastLocalDescription: event.output,
                       counters: count(context, 'answersSent'),
                     })),
                     raise(({ context }) => ({

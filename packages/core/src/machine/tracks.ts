@@ -76,7 +76,16 @@ export function removeLocalTrack(
     return;
   }
   try {
-    pc.removeTrack(local.sender);
+    if (local.sending) {
+      pc.removeTrack(local.sender);
+    } else {
+      // removeTrack does nothing for a sender without a track (it was replaced by null), so
+      // stop sending on its transceiver directly; that renegotiates as removeTrack would.
+      const transceiver = pc.getTransceivers().find((t) => t.sender === local.sender);
+      if (transceiver && transceiver.currentDirection !== 'stopped') {
+        transceiver.direction = transceiver.direction === 'sendrecv' ? 'recvonly' : 'inactive';
+      }
+    }
     // A track the SDK captured has no other owner: release the device with it.
     if (local.owned) track.stop();
     report({ type: 'peer.trackRemoved', track });

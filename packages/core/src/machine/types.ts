@@ -220,6 +220,8 @@ export interface PeerContext {
   /** The last remote offer and answer applied, to recognise repeats. */
   readonly lastRemoteOfferSdp: string | null;
   readonly lastRemoteAnswerSdp: string | null;
+  /** The last offer or answer sent, exactly as sent (to repeat it verbatim). */
+  readonly lastLocalDescription: DescriptionPayload | null;
   /** Times the pending offer was sent again for want of an answer. */
   readonly offerResends: number;
   /** Learnt once the engine refused an implicit rollback. */

@@ -213,7 +213,7 @@ export interface ModelCallOptions {
   /** Replace the peer-connection factory (after fault injection is wired). */
   readonly factoryA?: PeerConnectionFactory;
   readonly factoryB?: PeerConnectionFactory;
-  /** The machine to run (default `peerMachine`; tests of a proposed fix pass a `.provide()`d one). */
+  /** The machine to run (default `peerMachine`; regressions.test.ts passes broken `.provide()`d ones). */
   readonly machine?: typeof peerMachine;
 }
 
@@ -256,9 +256,12 @@ export function checkInvariants(snapshot: PeerSnapshot): string[] {
   }
   if (
     snapshot.matches({ active: { signaling: 'answering' } }) &&
-    context.bufferedCandidates.length
+    context.bufferedCandidates.some(({ candidate }) =>
+      context.remoteUfrags.includes(candidate?.usernameFragment ?? ''),
+    )
   ) {
-    problems.push('answering with candidates still buffered');
+    // Candidates of a later ICE generation may wait; those of the applied one must not.
+    problems.push('answering with candidates of the applied description still buffered');
   }
   const c = context.counters;
   if (c.candidatesApplied + c.candidatesDiscarded > c.candidatesReceived) {

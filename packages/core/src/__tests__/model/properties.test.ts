@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, it, vi } from 'vitest';
-import { type Profile, runScenario, scenario } from './scenario.js';
+import { livenessStats, type Profile, runScenario, scenario } from './scenario.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 12);
 const SEED = Number(process.env.FC_SEED ?? 20240611);
@@ -20,7 +20,13 @@ async function check(profile: Profile, faults: { dup: boolean; drop: boolean }):
     { numRuns: RUNS, seed: SEED },
   );
   const passed = result.failed ? result.numRuns - 1 : result.numRuns;
-  console.info(`[property] ${profile}: ${passed}/${result.numRuns} runs passed (seed ${SEED})`);
+  const excused =
+    profile === 'hostileAll'
+      ? `; liveness not checked in ${livenessStats.excused} run(s), of which ${livenessStats.excusedFailures} did not settle`
+      : '';
+  console.info(
+    `[property] ${profile}: ${passed}/${result.numRuns} runs passed (seed ${SEED})${excused}`,
+  );
   if (result.failed) {
     throw new Error(fc.defaultReportMessage(result) ?? `${profile} failed`);
   }
@@ -57,14 +63,16 @@ describe('properties of two peers under random interleavings and a faulty wire',
     () => check('hostile', { dup: true, drop: true }),
   );
 
-  // Known to fail until bugs 3 and 4 are fixed; remove `.fails` then.
-  it.fails(
-    'bug 4: duplicated descriptions too (expected to fail today)',
-    { timeout: TIMEOUT },
-    () => check('duplicatingAll', { dup: true, drop: false }),
+  it('duplicated descriptions too: converge with typed errors only', { timeout: TIMEOUT }, () =>
+    check('duplicatingAll', { dup: true, drop: false }),
   );
 
-  it.fails('bug 3: lost answers too (expected to fail today)', { timeout: TIMEOUT }, () =>
-    check('hostileAll', { dup: true, drop: true }),
-  );
+  // Liveness only where the design can offer it: see ⁴ in scenario.ts (and bug 7).
+  it('hostile wire for every message (answers and bye too): safe; settles unless the wire lost an offer exchange for good', {
+    timeout: TIMEOUT,
+  }, () => {
+    livenessStats.excused = 0;
+    livenessStats.excusedFailures = 0;
+    return check('hostileAll', { dup: true, drop: true });
+  });
 });
