@@ -322,6 +322,8 @@ async function iceRestart(t, secondBrowser) {
 export const SCENARIOS = [
   {
     name: '1-call-chromium',
+    // Seen to hang (one remote video never unmuting) about once in five runs: fail fast, retry.
+    timeoutMs: 30_000,
     async run(t) {
       const p = await t.chromium('page');
       await call(t, p, p, { signaling: memory('call') });
