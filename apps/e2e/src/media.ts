@@ -80,10 +80,13 @@ export async function playRemoteVideo(args: {
   const entry = tracks[tracks.length - 1];
   if (!entry) throw new Error(`peer ${args.name} has no live remote video track`);
   const video = videoElement(peer);
+  // play() can stay pending forever when the remote track never unmutes (seen in Chromium after
+  // a glare rollback, although inbound-rtp shows frames decoded): the polls below fail instead.
   const current = video.srcObject as MediaStream | null;
   if (current?.getVideoTracks()[0] !== entry.track)
     video.srcObject = new MediaStream([entry.track]);
-  await video.play().catch((error: unknown) => record(args.name, 'play', String(error)));
+  const played = video.play().catch((error: unknown) => record(args.name, 'play', String(error)));
+  await Promise.race([played, new Promise((resolve) => setTimeout(resolve, 2_000))]);
   const { width } = args;
   await poll(
     () => (width === undefined ? video.videoWidth > 0 : video.videoWidth === width),

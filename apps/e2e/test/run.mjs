@@ -48,7 +48,9 @@ async function bundleFixture() {
   }
 }
 
-const MAX_ATTEMPTS = 3;
+// 5: scenarios 1 and 7a fail ~40 % of attempts on a Chromium remote video that never renders
+// after a glare rollback (see the README); fewer attempts would make CI red about 1 run in 10.
+const MAX_ATTEMPTS = 5;
 
 const oneLine = (text, max = 500) => {
   const line = String(text)
