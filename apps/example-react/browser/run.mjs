@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Browser test of this example: builds it with Vite (production, then development, where
-// StrictMode mounts every component twice), serves dist/ on 127.0.0.1, and drives the page in
+// Browser test of the framework examples (example-react, and example-vue, whose test:browser runs
+// this file from its own folder): builds the example in the current directory with Vite
+// (production, then development: React's StrictMode mounts every component twice, Vue adds its dev
+// checks), serves dist/ on 127.0.0.1, and drives the page in
 // headless Chromium the way a person would: open a data channel, send messages both ways, start
 // the fake camera, leave the call. It asserts on what the page shows, and counts the page's
 // RTCPeerConnections to prove exactly one per peer was created and all are closed on leave.
@@ -14,11 +16,11 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 
-const appDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+// The example being tested is the package the script runs in (pnpm runs scripts there).
+const appDir = process.cwd();
 const MODES = (process.env.BUILD_MODES ?? 'production,development').split(',').filter(Boolean);
 const STEP_TIMEOUT_MS = Number(process.env.STEP_TIMEOUT_MS ?? 10_000);
 const CHROMIUM_FLAGS = [
