@@ -68,10 +68,13 @@ describe('negotiation failures leave the machine consistent', () => {
     await closeAndExpectNoLeaks(call);
   });
 
+  // The answer timeout is a real timer racing a real (fake-network) round trip: it is kept long
+  // enough for a loaded CI machine, and the assertions hold whether or not a slow round trip made
+  // the offer go out once more than strictly needed.
   it('an offer whose delivery was lost is sent again after answerTimeout', async () => {
     let dropFirstOffer = true;
     const call = createTestCall({
-      a: { answerTimeout: 50 },
+      a: { answerTimeout: 300 },
       wrapA: (channel) => ({
         send: (message) => {
           if (dropFirstOffer && message.type === 'description') {
@@ -86,8 +89,10 @@ describe('negotiation failures leave the machine consistent', () => {
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
     await bothConnected(call);
     const a = call.a.actor.getSnapshot().context;
+    // One offer was created; it went out again (the same SDP), and the call never rolled back.
     expect(a.counters.offersSent).toBe(1);
-    expect(a.offerResends).toBe(1);
+    expect(a.offerResends).toBeGreaterThanOrEqual(1);
+    expect(a.timeline.some((e) => e.state === 'rollingBack')).toBe(false);
     expect([...call.a.errors, ...call.b.errors]).toEqual([]);
     await closeAndExpectNoLeaks(call);
   });
@@ -95,7 +100,7 @@ describe('negotiation failures leave the machine consistent', () => {
   it('a lost answer: the offer is sent again and the remote answers it again', async () => {
     let dropFirstAnswer = true;
     const call = createTestCall({
-      a: { answerTimeout: 50 },
+      a: { answerTimeout: 300 },
       wrapB: (channel) => ({
         send: (message) => {
           if (dropFirstAnswer && message.type === 'description') {
@@ -111,8 +116,10 @@ describe('negotiation failures leave the machine consistent', () => {
     await until(call.a, (s) => s.matches({ active: { signaling: 'stable' } }));
     await bothConnected(call);
     // The repeat (now carrying the gathered candidates) is applied again and answered again.
-    expect(call.b.sent.filter((m) => m.type === 'description')).toHaveLength(2);
-    expect(call.a.actor.getSnapshot().context.offerResends).toBe(1);
+    // Every repeat of the offer is answered once more: the dropped answer plus one per resend.
+    const resends = call.a.actor.getSnapshot().context.offerResends;
+    expect(resends).toBeGreaterThanOrEqual(1);
+    expect(call.b.sent.filter((m) => m.type === 'description')).toHaveLength(1 + resends);
     expect(call.a.actor.getSnapshot().context.counters.offersSent).toBe(1);
     expect([...call.a.errors, ...call.b.errors]).toEqual([]);
     await closeAndExpectNoLeaks(call);
