@@ -3,8 +3,9 @@
 //
 // The budgets are below the two libraries people compare us with (measured the same way, last
 // two entries, no limit): simple-peer 9.11.1 (29.58 kB) and PeerJS 1.5.5 (31.51 kB), both of which
-// ship everything in one bundle. Exception: core + xstate with *every* export bundled is only
-// below PeerJS. Keep the README's figures in step when a budget moves.
+// ship everything in one bundle. The SDP inspection helpers are a separate entry
+// (`@peerstate/core/sdp`, used by debugging UIs, not by the machine) and are not counted.
+// Keep the README's figures in step when a budget moves.
 
 const core = '../../packages/core/dist/index.js';
 const react = '../../packages/react/dist/index.js';
@@ -22,9 +23,9 @@ export default [
     name: '@peerstate/core + xstate',
     path: core,
     gzip: true,
-    // Every export bundled. Below PeerJS (31.51 kB) but not simple-peer (29.58 kB): measured
-    // 30.28 kB when set. What an app ships is the tree-shaken entry below, which beats both.
-    limit: '31 kB',
+    // Every export of the main entry bundled. Must stay below simple-peer (29.58 kB) and PeerJS
+    // (31.51 kB): measured 29.26 kB when set.
+    limit: '29.5 kB',
   },
   {
     name: '@peerstate/core: createPeer + in-memory signaling + peerView, with xstate (tree-shaken)',

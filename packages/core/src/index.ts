@@ -74,18 +74,6 @@ export type {
   PeerConnectionLike,
   PeerConnectionName,
 } from './platform/types.js';
-export { diffSessionDescriptions, type SdpChange, type SdpSectionRef } from './sdp/diffSdp.js';
-export { type ParsedCandidate, parseCandidate } from './sdp/parseCandidate.js';
-export {
-  iceUfragsOf,
-  type ParsedSdp,
-  parseSdp,
-  type SdpCodec,
-  type SdpDirection,
-  type SdpMediaSection,
-  type SdpMsid,
-  type SdpOrigin,
-} from './sdp/parseSdp.js';
 export {
   type BroadcastChannelConstructor,
   type BroadcastChannelEnvelope,
