@@ -17,14 +17,14 @@ export default [
     path: core,
     ignore: ['xstate'],
     gzip: true,
-    limit: '18.5 kB',
+    limit: '17.5 kB',
   },
   {
     name: '@peerstate/core + xstate',
     path: core,
     gzip: true,
     // Every export of the main entry bundled. Must stay below simple-peer (29.58 kB) and PeerJS
-    // (31.51 kB): measured 29.26 kB when set.
+    // (31.51 kB): measured 29.35 kB with connection rebuilds in.
     limit: '29.5 kB',
   },
   {
@@ -32,7 +32,7 @@ export default [
     path: core,
     import: '{ createPeer, createInMemorySignalingPair, peerView }',
     gzip: true,
-    // Must stay below simple-peer (29.58 kB) and PeerJS (31.51 kB); measured 28.38 kB.
+    // Must stay below simple-peer (29.58 kB) and PeerJS (31.51 kB); measured 28.75 kB.
     limit: '29.5 kB',
   },
   {

@@ -10,7 +10,8 @@
  * | `SIGNALING_TRANSPORT_FAILED` | {@link SignalingTransportError} | the signaling channel threw on `send` or `subscribe` |
  * | `NEGOTIATION_FAILED` | {@link NegotiationError} | creating or applying a description failed |
  * | `ICE_CANDIDATE_FAILED` | {@link IceCandidateError} | a remote candidate was rejected (outside an ignored offer) |
- * | `ICE_RESTART_EXHAUSTED` | {@link IceRestartError} | ICE did not recover within the allowed attempts |
+ * | `ICE_RESTART_EXHAUSTED` | {@link IceRestartError} | ICE did not recover within the allowed attempts (and no rebuild was left) |
+ * | `REBUILD_FAILED` | {@link RebuildError} | the remote peer did not join a rebuild of the connection in time |
  * | `MEDIA_FAILED` | {@link MediaError} | a track operation or `getUserMedia` failed |
  * | `DATA_CHANNEL_FAILED` | {@link DataChannelError} | a data channel could not be created or used |
  * | `PEER_CLOSED` | {@link ClosedError} | an event was sent after the peer was closed |
@@ -27,6 +28,7 @@ export type PeerErrorCode =
   | 'NEGOTIATION_FAILED'
   | 'ICE_CANDIDATE_FAILED'
   | 'ICE_RESTART_EXHAUSTED'
+  | 'REBUILD_FAILED'
   | 'MEDIA_FAILED'
   | 'DATA_CHANNEL_FAILED'
   | 'PEER_CLOSED';
@@ -116,7 +118,7 @@ export class SignalingTransportError extends PeerStateError {
 }
 
 /** The `type` of a signaling message. */
-export type SignalingMessageType = 'description' | 'candidate' | 'bye';
+export type SignalingMessageType = 'description' | 'candidate' | 'bye' | 'rebuild';
 
 /** Which step of the offer/answer exchange failed. */
 export type NegotiationStep =
@@ -156,6 +158,27 @@ export class IceRestartError extends PeerStateError {
       `ICE did not recover after ${attempts} restart attempt${attempts === 1 ? '' : 's'}`,
     );
     this.attempts = attempts;
+  }
+}
+
+/**
+ * The peer asked the remote to rebuild the connection (a new peer connection on both sides) and
+ * the remote did not answer within `rebuild.timeout`: it runs an SDK without rebuilds, it closed,
+ * or signaling is down. The peer enters `failed` and sends bye.
+ */
+export class RebuildError extends PeerStateError {
+  /** The connection generation that was asked for. */
+  readonly epoch: number;
+  /** How long the peer waited, in ms. */
+  readonly waitedMs: number;
+
+  constructor(epoch: number, waitedMs: number) {
+    super(
+      'REBUILD_FAILED',
+      `the remote peer did not join rebuild ${epoch} of the connection within ${waitedMs} ms`,
+    );
+    this.epoch = epoch;
+    this.waitedMs = waitedMs;
   }
 }
 

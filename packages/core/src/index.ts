@@ -16,6 +16,7 @@ export {
   PeerConnectionError,
   type PeerErrorCode,
   PeerStateError,
+  RebuildError,
   type SignalingIssue,
   SignalingMessageError,
   type SignalingMessageType,
@@ -30,7 +31,7 @@ export {
   type PeerActor,
   type PeerSnapshot,
 } from './machine/createPeer.js';
-export { DEFAULT_ICE_RESTART, resolvePeerOptions } from './machine/options.js';
+export { DEFAULT_ICE_RESTART, DEFAULT_REBUILD, resolvePeerOptions } from './machine/options.js';
 export { onPeerEvents, type PeerEventHandlers } from './machine/peerEvents.js';
 export { peerMachine, TIMELINE_LIMIT } from './machine/peerMachine.js';
 export {
@@ -55,6 +56,8 @@ export type {
   PeerInternalEvent,
   PeerOptions,
   PlatformInfo,
+  RebuildOptions,
+  RebuildReason,
   RemoteTrack,
   ResolvedPeerOptions,
   RollbackMode,
@@ -91,6 +94,7 @@ export {
   createByeMessage,
   createCandidateMessage,
   createDescriptionMessage,
+  createRebuildMessage,
   DEFAULT_SIGNALING_LIMITS,
   type ParseSignalingMessageResult,
   parseSignalingMessage,
@@ -102,6 +106,7 @@ export {
   type CandidatePayload,
   type DescriptionMessage,
   type DescriptionPayload,
+  type RebuildMessage,
   SIGNALING_VERSION,
   type SignalingChannel,
   type SignalingMessage,

@@ -60,7 +60,7 @@ export function PeerControls({ actor, name }: { actor: PeerActor; name: string }
           type="button"
           className="danger"
           disabled={!active}
-          title="Closes this side's RTCPeerConnection without telling the machine, as when its process dies: the other side's ICE consent checks go unanswered (about 5 s), it goes disconnected, restarts ICE with backoff and, with nobody to answer, gives up and hangs up."
+          title="Closes this side's RTCPeerConnection without telling the machine, as when its process dies: the other side's ICE consent checks go unanswered (about 5 s), it goes disconnected, restarts ICE with backoff and, when restarts cannot help, asks for a rebuild: both sides create a new peer connection and the call comes back."
           onClick={() => breakConnection(actor)}
         >
           Break connection

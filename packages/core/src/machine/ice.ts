@@ -1,6 +1,6 @@
 import { IceCandidateError, isDomError } from '../errors.js';
 import type { PeerConnectionLike } from '../platform/types.js';
-import { iceUfragsOf } from '../sdp/parseSdp.js';
+import { iceUfragsOf } from '../sdp/iceUfrags.js';
 import type { CandidatePayload } from '../signaling/types.js';
 import type { IceRestartOptions, PeerInternalEvent } from './types.js';
 

@@ -1,4 +1,9 @@
-import type { IceRestartOptions, PeerOptions, ResolvedPeerOptions } from './types.js';
+import type {
+  IceRestartOptions,
+  PeerOptions,
+  RebuildOptions,
+  ResolvedPeerOptions,
+} from './types.js';
 
 /** The ICE restart policy used when none is given. */
 export const DEFAULT_ICE_RESTART: IceRestartOptions = {
@@ -7,6 +12,12 @@ export const DEFAULT_ICE_RESTART: IceRestartOptions = {
   initialDelay: 1000,
   factor: 2,
   maxDelay: 10_000,
+};
+
+/** The rebuild policy used when none is given. */
+export const DEFAULT_REBUILD: RebuildOptions = {
+  maxAttempts: 2,
+  timeout: 10_000,
 };
 
 function isDevelopment(): boolean {
@@ -31,6 +42,7 @@ export function resolvePeerOptions(options: PeerOptions): ResolvedPeerOptions {
     scope,
     mediaDevices: options.mediaDevices ?? mediaDevicesIn(scope),
     iceRestart: { ...DEFAULT_ICE_RESTART, ...options.iceRestart },
+    rebuild: { ...DEFAULT_REBUILD, ...options.rebuild },
     rollback: options.rollback ?? 'auto',
     answerTimeout: options.answerTimeout ?? 10_000,
     signalingLimits: options.signalingLimits ?? {},

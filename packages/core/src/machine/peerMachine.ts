@@ -6,15 +6,17 @@ import {
   type NegotiationStep,
   PeerConnectionError,
   PeerStateError,
+  RebuildError,
   SignalingTransportError,
 } from '../errors.js';
 import { detectPeerConnection } from '../platform/detectPeerConnection.js';
 import type { PeerConnectionLike } from '../platform/types.js';
-import { iceUfragsOf } from '../sdp/parseSdp.js';
+import { iceUfragsOf } from '../sdp/iceUfrags.js';
 import {
   createByeMessage,
   createCandidateMessage,
   createDescriptionMessage,
+  createRebuildMessage,
 } from '../signaling/parseSignalingMessage.js';
 import type {
   CandidatePayload,
@@ -56,6 +58,7 @@ import type {
   PeerEvent,
   PeerInternalEvent,
   PeerOptions,
+  RebuildReason,
   TransitionRecord,
 } from './types.js';
 
@@ -88,6 +91,8 @@ const ZERO_COUNTERS: PeerCounters = {
   invalidMessages: 0,
   duplicatesIgnored: 0,
   iceRestarts: 0,
+  rebuilds: 0,
+  droppedWhileRebuilding: 0,
 };
 
 function count(context: PeerContext, key: keyof PeerCounters, by = 1): PeerCounters {
@@ -118,6 +123,47 @@ function candidateGeneration(
   if (!ufrag || context.remoteUfrags.length === 0) return 'current';
   if (context.remoteUfrags.includes(ufrag)) return 'current';
   return context.pastRemoteUfrags.includes(ufrag) ? 'past' : 'future';
+}
+
+/** The epoch a `rebuild` message carries, or `null` for any other event. */
+function rebuildEpochOf(event: PeerEvent): number | null {
+  return event.type === 'signal.message' && event.message.type === 'rebuild'
+    ? event.message.epoch
+    : null;
+}
+
+/** Events that leave `active` to rebuild the connection (media and channels are kept). */
+function leavesForRebuild(event: PeerEvent): boolean {
+  return event.type === 'peer.rebuildNeeded' || rebuildEpochOf(event) !== null;
+}
+
+/**
+ * Whether the DTLS transport of a connection that reports `failed` while ICE is connected is
+ * really dead. Engines with `RTCDtlsTransport` say so directly (and a `failed` read between an
+ * ICE and a connection state event is not mistaken for it); without it, the states decide.
+ */
+function dtlsTransportFailed(pc: PeerConnectionLike): boolean {
+  const transports = [
+    ...pc.getSenders().map((sender) => sender.transport),
+    ...pc.getReceivers().map((receiver) => receiver.transport),
+    (pc as { sctp?: RTCSctpTransport | null }).sctp?.transport,
+  ].filter((transport): transport is RTCDtlsTransport => transport != null);
+  return transports.length === 0 || transports.some((transport) => transport.state === 'failed');
+}
+
+/** The options that recreate a local data channel like the one given. */
+function dataChannelInitOf(channel: RTCDataChannel): RTCDataChannelInit {
+  return {
+    ordered: channel.ordered,
+    ...(channel.maxPacketLifeTime === null ? {} : { maxPacketLifeTime: channel.maxPacketLifeTime }),
+    ...(channel.maxRetransmits === null ? {} : { maxRetransmits: channel.maxRetransmits }),
+    protocol: channel.protocol,
+    ...(channel.negotiated && channel.id !== null ? { negotiated: true, id: channel.id } : {}),
+  };
+}
+
+function stopOwnedTracks(context: PeerContext): void {
+  for (const { track, owned } of context.localTracks) if (owned) track.stop();
 }
 
 function requirePc(context: PeerContext): PeerConnectionLike {
@@ -226,6 +272,11 @@ const toDisconnected = {
   actions: 'storePcStates',
 } as const;
 const storeOnly = { actions: 'storePcStates' } as const;
+/** The DTLS transport died under a connected ICE path: no ICE restart can save it. */
+const toRebuild = {
+  guard: 'transportFailed',
+  actions: { type: 'requestRebuild', params: { reason: 'transport-failed' } },
+} as const;
 
 /** A manual `RESTART_ICE` starts a fresh series of attempts. */
 const manualIceRestart = {
@@ -266,6 +317,7 @@ export const peerMachine = setup({
     offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
     iceRestartTimeout: ({ context }) =>
       iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),
+    rebuildTimeout: ({ context }) => context.options.rebuild.timeout,
   },
   guards: {
     autoStart: ({ context }) => context.options.autoStart,
@@ -326,6 +378,20 @@ export const peerMachine = setup({
       event.type === 'peer.negotiated' && event.connection === 'connected',
     canRetryIceRestart: ({ context }) =>
       context.iceRestartAttempts < context.options.iceRestart.maxAttempts,
+    canRebuild: ({ context }) => context.rebuildAttempts < context.options.rebuild.maxAttempts,
+    transportFailed: ({ context, event }) =>
+      event.type === 'pc.statesChanged' &&
+      event.states.connection === 'failed' &&
+      (event.states.iceConnection === 'connected' || event.states.iceConnection === 'completed') &&
+      context.rebuildAttempts < context.options.rebuild.maxAttempts &&
+      context.pc !== null &&
+      dtlsTransportFailed(context.pc),
+    /** A `rebuild` to an epoch this peer has not reached: the remote started a rebuild. */
+    isRebuildAhead: ({ context, event }) => (rebuildEpochOf(event) ?? 0) > context.epoch,
+    /** Any other `rebuild`: a repeat, or the answer to one already joined. */
+    isRebuild: ({ event }) => rebuildEpochOf(event) !== null,
+    /** While waiting: the remote joined the rebuild (or started the same one at the same time). */
+    joinsRebuild: ({ context, event }) => (rebuildEpochOf(event) ?? 0) >= context.epoch,
   },
   actions: {
     record: assign(({ context }, params: { region: string; state: string }) => {
@@ -572,13 +638,116 @@ export const peerMachine = setup({
       if (event.type !== 'CLOSE' || !event.stopTracks) return;
       for (const { track } of context.localTracks) track.stop();
     },
-    releasePeerConnection: ({ context }) => {
-      for (const { track, owned } of context.localTracks) if (owned) track.stop();
+    releasePeerConnection: ({ context, event }) => {
+      // A rebuild keeps the tracks for the next connection; anything else ends them.
+      if (!leavesForRebuild(event)) stopOwnedTracks(context);
       for (const { channel } of context.dataChannels) {
         if (channel.readyState !== 'closed') channel.close();
       }
       context.pc?.close();
     },
+    rememberTransceiversForRebuild: assign(({ context, event }) => {
+      if (!leavesForRebuild(event) || !context.pc) return {};
+      // Receive-only transceivers (ADD_TRANSCEIVER with a kind) are not in `localTracks`.
+      const transceivers = context.pc
+        .getTransceivers()
+        .filter(
+          (transceiver) =>
+            transceiver.sender.track === null &&
+            transceiver.direction === 'recvonly' &&
+            !(transceiver as { stopped?: boolean }).stopped,
+        );
+      return {
+        transceiversToRestore: transceivers.map((transceiver) => ({
+          kind: transceiver.receiver.track.kind as 'audio' | 'video',
+          direction: transceiver.direction,
+        })),
+      };
+    }),
+    requestRebuild: raise(
+      (_, params: { reason: 'transport-failed' | 'ice-restart-exhausted' }) => ({
+        type: 'peer.rebuildNeeded' as const,
+        reason: params.reason,
+      }),
+    ),
+    stopOwnedTracksUnlessRebuilt: ({ context, event }) => {
+      if (event.type !== 'peer.created') stopOwnedTracks(context);
+    },
+    startRebuild: enqueueActions(
+      ({ context, enqueue }, params: { reason: RebuildReason; epoch: number }) => {
+        enqueue.assign({
+          epoch: params.epoch,
+          rebuildAttempts: context.rebuildAttempts + (params.reason === 'remote' ? 0 : 1),
+          rebuildStartedAt: context.rebuildStartedAt ?? context.options.now(),
+          counters: count(context, 'rebuilds'),
+        });
+        enqueue.emit({ type: 'rebuilding', reason: params.reason, epoch: params.epoch });
+      },
+    ),
+    adoptNewPeerConnection: assign(({ context, event }) => {
+      if (event.type !== 'peer.created') return {};
+      return {
+        pc: event.pc,
+        platform: event.platform,
+        pcStates: readPeerConnectionStates(event.pc),
+        ignoreOffer: false,
+        inbox: [],
+        pendingRemoteDescription: null,
+        bufferedCandidates: [],
+        remoteDescriptionsApplied: 0,
+        remoteUfrags: [],
+        // Candidates of the old connection may still be on the wire: they are dropped.
+        pastRemoteUfrags: [...context.pastRemoteUfrags, ...context.remoteUfrags],
+        lastRemoteOfferSdp: null,
+        lastRemoteAnswerSdp: null,
+        lastLocalDescription: null,
+        offerResends: 0,
+        iceRestartAttempts: 0,
+        iceRestartStartedAt: null,
+        remoteTracks: [],
+      };
+    }),
+    /** Sends the same media and opens the same local channels on the new connection. */
+    restoreMedia: enqueueActions(({ context, enqueue, self }) => {
+      const pc = requirePc(context);
+      const report = reporter(self);
+      const tracks = context.localTracks.filter((entry) => entry.sending && !entry.ended);
+      // Every local channel is opened again, once per label (the dead transport has closed
+      // them all, so their state cannot tell which ones the app still wanted).
+      const channels = [
+        ...new Map(
+          context.dataChannels
+            .filter((entry) => entry.origin === 'local')
+            .map((entry) => [entry.label, entry] as const),
+        ).values(),
+      ];
+      enqueue.assign({ localTracks: [], dataChannels: [], transceiversToRestore: [] });
+      for (const entry of tracks) {
+        addLocalTrack(pc, entry.track, entry.streams, entry.owned, report);
+      }
+      for (const { kind, direction } of context.transceiversToRestore) {
+        addLocalTransceiver(pc, kind, { direction }, report);
+      }
+      for (const { channel } of channels) {
+        createLocalDataChannel(pc, channel.label, dataChannelInitOf(channel), report);
+      }
+    }),
+    deferEvent: assign(({ context, event }) => ({
+      deferredEvents: [...context.deferredEvents, event],
+    })),
+    replayDeferredEvents: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ deferredEvents: [] });
+      for (const event of context.deferredEvents) enqueue.raise(event);
+    }),
+    recordRebuildRecovery: assign(({ context }) =>
+      context.rebuildStartedAt === null
+        ? {}
+        : {
+            lastRebuildMs: context.options.now() - context.rebuildStartedAt,
+            rebuildAttempts: 0,
+            rebuildStartedAt: null,
+          },
+    ),
     warnAfterClose: ({ context, event }) => {
       if (context.options.dev) {
         console.warn(
@@ -615,6 +784,12 @@ export const peerMachine = setup({
       iceRestartAttempts: 0,
       iceRestartStartedAt: null,
       lastIceRecoveryMs: null,
+      epoch: 0,
+      rebuildAttempts: 0,
+      rebuildStartedAt: null,
+      lastRebuildMs: null,
+      deferredEvents: [],
+      transceiversToRestore: [],
       lastError: null,
       counters: ZERO_COUNTERS,
       startedAt: options.now(),
@@ -665,7 +840,7 @@ export const peerMachine = setup({
     active: {
       type: 'parallel',
       entry: { type: 'record', params: { region: 'peer', state: 'active' } },
-      exit: 'releasePeerConnection',
+      exit: ['rememberTransceiversForRebuild', 'releasePeerConnection'],
       invoke: [
         {
           id: 'peerConnectionEvents',
@@ -696,11 +871,48 @@ export const peerMachine = setup({
             assign({ closeReason: ({ event }) => event.reason ?? 'local' }),
           ],
         },
+        'peer.rebuildNeeded': {
+          target: 'rebuilding',
+          actions: [
+            {
+              type: 'startRebuild',
+              /** This peer starts the rebuild: the next epoch. */
+              params: ({ context, event }) => ({ reason: event.reason, epoch: context.epoch + 1 }),
+            },
+            {
+              type: 'sendSignal',
+              /** The request the remote answers with the same message. */
+              params: ({ context }) => createRebuildMessage(context.epoch),
+            },
+          ],
+        },
         'signal.message': [
           {
             guard: 'isBye',
             target: 'closed',
             actions: assign({ closeReason: 'remote' }),
+          },
+          {
+            // The remote started a rebuild: join it at once (no need to wait, its old
+            // connection's messages were all sent before this one).
+            guard: 'isRebuildAhead',
+            target: 'rebuilding.creating',
+            actions: [
+              {
+                type: 'startRebuild',
+                /** The remote's epoch. */
+                params: ({ event }) => ({ reason: 'remote', epoch: rebuildEpochOf(event) ?? 0 }),
+              },
+              {
+                type: 'sendSignal',
+                /** The answer: the same epoch. */
+                params: ({ context }) => createRebuildMessage(context.epoch),
+              },
+            ],
+          },
+          {
+            guard: 'isRebuild',
+            actions: assign({ counters: ({ context }) => count(context, 'duplicatesIgnored') }),
           },
           {
             actions: assign(({ context, event }) => {
@@ -1106,14 +1318,26 @@ export const peerMachine = setup({
             connecting: {
               entry: { type: 'record', params: { region: 'connection', state: 'connecting' } },
               on: {
+                // No toRebuild here (nor in `new` and `disconnected`): without a connected ICE
+                // path a dead transport shows as `failed` (restart ICE); restartingIce rebuilds
+                // once ICE is back and the connection still is not.
                 'pc.statesChanged': [toFailedRestart, toConnected, toDisconnected, storeOnly],
                 RESTART_ICE: manualIceRestart,
               },
             },
             connected: {
-              entry: { type: 'record', params: { region: 'connection', state: 'connected' } },
+              entry: [
+                { type: 'record', params: { region: 'connection', state: 'connected' } },
+                'recordRebuildRecovery',
+              ],
               on: {
-                'pc.statesChanged': [toFailedRestart, toConnecting, toDisconnected, storeOnly],
+                'pc.statesChanged': [
+                  toRebuild,
+                  toFailedRestart,
+                  toConnecting,
+                  toDisconnected,
+                  storeOnly,
+                ],
                 RESTART_ICE: manualIceRestart,
               },
             },
@@ -1139,6 +1363,14 @@ export const peerMachine = setup({
                 iceRestartTimeout: [
                   { guard: 'canRetryIceRestart', target: 'restartingIce', reenter: true },
                   {
+                    // ICE restarts could not save this connection: a new one may.
+                    guard: 'canRebuild',
+                    actions: {
+                      type: 'requestRebuild',
+                      params: { reason: 'ice-restart-exhausted' },
+                    },
+                  },
+                  {
                     target: '#peer.failed',
                     actions: [
                       {
@@ -1156,6 +1388,7 @@ export const peerMachine = setup({
               },
               on: {
                 'pc.statesChanged': [
+                  toRebuild,
                   {
                     guard: { type: 'connectionBecomes', params: { state: 'connected' } },
                     target: 'connected',
@@ -1187,6 +1420,114 @@ export const peerMachine = setup({
               entry: { type: 'record', params: { region: 'renegotiation', state: 'retrying' } },
               after: { offerRetryDelay: 'pending' },
               on: { 'pc.negotiationNeeded': 'pending' },
+            },
+          },
+        },
+      },
+    },
+    rebuilding: {
+      entry: { type: 'record', params: { region: 'peer', state: 'rebuilding' } },
+      // Owned media was kept for the new connection; if none comes, it ends here.
+      exit: 'stopOwnedTracksUnlessRebuilt',
+      initial: 'awaitingRemote',
+      on: {
+        CLOSE: {
+          target: 'closed',
+          actions: [
+            {
+              type: 'sendSignal',
+              /** The bye to send. */
+              params: byeOfClose,
+            },
+            'stopTracksIfAsked',
+            assign({ closeReason: ({ event }) => event.reason ?? 'local' }),
+          ],
+        },
+        // Commands (and media captured meanwhile) wait for the new connection.
+        'peer.mediaReady': { actions: 'deferEvent' },
+        '*': { guard: 'isCommand', actions: 'deferEvent' },
+      },
+      states: {
+        awaitingRemote: {
+          entry: { type: 'record', params: { region: 'rebuild', state: 'awaitingRemote' } },
+          invoke: {
+            src: 'signalingListener',
+            /** Input of the invoked actor, from the context. */
+            input: ({ context }) => ({
+              signaling: context.options.signaling,
+              limits: context.options.signalingLimits,
+            }),
+          },
+          after: {
+            rebuildTimeout: {
+              target: '#peer.failed',
+              actions: [
+                {
+                  type: 'reportError',
+                  /** Parameters of the action, from the context. */
+                  params: ({ context }) => ({
+                    error: new RebuildError(context.epoch, context.options.rebuild.timeout),
+                  }),
+                },
+                { type: 'sendSignal', params: () => createByeMessage('rebuild-failed') },
+                assign({ closeReason: 'rebuild-failed' }),
+              ],
+            },
+          },
+          on: {
+            'signal.message': [
+              {
+                guard: 'isBye',
+                target: '#peer.closed',
+                actions: assign({ closeReason: 'remote' }),
+              },
+              {
+                guard: 'joinsRebuild',
+                target: 'creating',
+                actions: assign({
+                  epoch: ({ context, event }) =>
+                    Math.max(context.epoch, rebuildEpochOf(event) ?? 0),
+                }),
+              },
+              {
+                // The old connection's descriptions and candidates, sent before the remote
+                // heard of the rebuild: they mean nothing to the new one.
+                actions: assign({
+                  counters: ({ context }) => count(context, 'droppedWhileRebuilding'),
+                }),
+              },
+            ],
+            'signal.invalid': {
+              actions: [
+                { type: 'reportError', params: errorOfEvent },
+                assign({ counters: ({ context }) => count(context, 'invalidMessages') }),
+              ],
+            },
+            'peer.error': {
+              actions: {
+                type: 'reportError',
+                /** The error the event carries. */
+                params: errorOfEvent,
+              },
+            },
+          },
+        },
+        creating: {
+          entry: [
+            { type: 'record', params: { region: 'rebuild', state: 'creating' } },
+            'createPeerConnection',
+          ],
+          on: {
+            'peer.created': {
+              target: '#peer.active',
+              actions: ['adoptNewPeerConnection', 'restoreMedia', 'replayDeferredEvents'],
+            },
+            'peer.error': {
+              target: '#peer.failed',
+              actions: [
+                { type: 'reportError', params: errorOfEvent },
+                assign({ closeReason: ({ event }) => event.error.code.toLowerCase() }),
+              ],
             },
           },
         },

@@ -87,7 +87,12 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
   else if (snapshot.matches('failed')) phase = 'failed';
   else if (snapshot.matches('closed')) phase = 'closed';
   else if (connectionState === 'connected') phase = 'connected';
-  else if (connectionState === 'disconnected' || connectionState === 'restartingIce')
+  else if (
+    connectionState === 'disconnected' ||
+    connectionState === 'restartingIce' ||
+    // A rebuild: from the old connection's end until the new one is connected.
+    context.rebuildStartedAt !== null
+  )
     phase = 'reconnecting';
   else if (connectionState === 'connecting') phase = 'connecting';
   else phase = 'negotiating';

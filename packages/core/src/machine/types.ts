@@ -43,6 +43,32 @@ export interface IceRestartOptions {
 }
 
 /**
+ * How the machine replaces a peer connection that an ICE restart cannot save: its DTLS transport
+ * failed (`connectionState` `failed` while ICE is connected, as Firefox does after a long outage),
+ * or ICE restarts ran out. Both peers close their connection and create a new one (agreed over
+ * signaling with a `rebuild` message), add the same local tracks and data channels again, and
+ * negotiate from scratch.
+ */
+export interface RebuildOptions {
+  /**
+   * Rebuilds this peer may start before it gives up (a rebuild that reaches `connected` gives
+   * the allowance back). `0` turns rebuilds off: a dead transport then ends in `failed` after
+   * the ICE restarts, as before.
+   * @defaultValue 2
+   */
+  readonly maxAttempts: number;
+  /**
+   * How long to wait for the remote peer to join a rebuild, in ms, before entering `failed`
+   * with `REBUILD_FAILED`.
+   * @defaultValue 10000
+   */
+  readonly timeout: number;
+}
+
+/** Why a peer rebuilds its connection. */
+export type RebuildReason = 'transport-failed' | 'ice-restart-exhausted' | 'remote';
+
+/**
  * How a polite peer undoes its own offer when the remote offer wins a collision.
  * `implicit`: `setRemoteDescription(offer)` rolls back by itself (modern engines).
  * `explicit`: `setLocalDescription({type: 'rollback'})` first (older engines).
@@ -71,6 +97,8 @@ export interface PeerOptions {
   /** Used by `START_MEDIA`. @defaultValue scope.navigator.mediaDevices */
   readonly mediaDevices?: Pick<MediaDevices, 'getUserMedia'>;
   readonly iceRestart?: Partial<IceRestartOptions>;
+  /** When and how to replace a peer connection that ICE restarts cannot save. */
+  readonly rebuild?: Partial<RebuildOptions>;
   /** @defaultValue 'auto' */
   readonly rollback?: RollbackMode;
   /**
@@ -97,6 +125,7 @@ export interface ResolvedPeerOptions {
   readonly scope: object;
   readonly mediaDevices: Pick<MediaDevices, 'getUserMedia'> | undefined;
   readonly iceRestart: IceRestartOptions;
+  readonly rebuild: RebuildOptions;
   readonly rollback: RollbackMode;
   readonly answerTimeout: number;
   readonly signalingLimits: Partial<SignalingLimits>;
@@ -183,6 +212,13 @@ export interface PeerCounters {
   /** Descriptions received again (a duplicate on the wire, or a resend after a lost answer). */
   readonly duplicatesIgnored: number;
   readonly iceRestarts: number;
+  /** Peer connections replaced by a rebuild (started here or by the remote). */
+  readonly rebuilds: number;
+  /**
+   * Descriptions and candidates of the old connection that arrived while this peer waited for
+   * the remote to join a rebuild: dropped (they mean nothing to the new connection).
+   */
+  readonly droppedWhileRebuilding: number;
 }
 
 /** A remote message waiting its turn: descriptions and candidates are applied in arrival order. */
@@ -233,6 +269,20 @@ export interface PeerContext {
   readonly iceRestartStartedAt: number | null;
   /** Time from the last ICE restart start to connected again, in ms. */
   readonly lastIceRecoveryMs: number | null;
+  /** The connection generation: 0 for the first peer connection, +1 per rebuild. */
+  readonly epoch: number;
+  /** Rebuilds started since the connection was last `connected`. */
+  readonly rebuildAttempts: number;
+  readonly rebuildStartedAt: number | null;
+  /** Time from the last rebuild start to connected again, in ms. */
+  readonly lastRebuildMs: number | null;
+  /** Commands (and captured media) that arrived while the connection was being rebuilt. */
+  readonly deferredEvents: readonly PeerEvent[];
+  /** Receive-only transceivers of the old connection, added again to the new one. */
+  readonly transceiversToRestore: readonly {
+    readonly kind: 'audio' | 'video';
+    readonly direction: RTCRtpTransceiverDirection;
+  }[];
   readonly lastError: PeerStateError | null;
   readonly counters: PeerCounters;
   readonly startedAt: number;
@@ -336,7 +386,9 @@ export type PeerInternalEvent =
   /** Raised when the machine starts an offer, which satisfies any pending renegotiation. */
   | { readonly type: 'peer.offerStarted' }
   /** Raised when making an offer failed; the renegotiation region retries after a delay. */
-  | { readonly type: 'peer.offerFailed' };
+  | { readonly type: 'peer.offerFailed' }
+  /** Raised when the peer connection cannot be saved by ICE restarts: rebuild it. */
+  | { readonly type: 'peer.rebuildNeeded'; readonly reason: Exclude<RebuildReason, 'remote'> };
 
 /** Every event the machine handles. */
 export type PeerEvent = PeerCommand | PeerInternalEvent;
@@ -360,5 +412,15 @@ export type PeerEmitted =
     }
   /** A remote data channel arrived. */
   | { readonly type: 'dataChannel'; readonly channel: RTCDataChannel }
+  /**
+   * The peer connection is being replaced by a new one (see {@link RebuildOptions}): remote
+   * tracks and data channels of the old one end, new ones arrive as `track` / `dataChannel`.
+   */
+  | {
+      readonly type: 'rebuilding';
+      readonly reason: RebuildReason;
+      /** The connection generation being built. */
+      readonly epoch: number;
+    }
   /** The peer closed (for any reason). */
   | { readonly type: 'closed'; readonly reason: string };

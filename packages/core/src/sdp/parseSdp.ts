@@ -4,6 +4,8 @@
  * @module
  */
 
+export { iceUfragsOf } from './iceUfrags.js';
+
 /** The media direction of a section (RFC 8866 §6.7). */
 export type SdpDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
@@ -179,13 +181,6 @@ export function parseSdp(sdp: string): ParsedSdp {
     mediaSections: Object.freeze(sections.map((section) => finishSection(section, session))),
   };
   return Object.freeze(result);
-}
-
-/** Every distinct `a=ice-ufrag` value in the description, session level first. */
-export function iceUfragsOf(sdp: string): string[] {
-  const parsed = parseSdp(sdp);
-  const ufrags = [parsed.iceUfrag, ...parsed.mediaSections.map((section) => section.iceUfrag)];
-  return [...new Set(ufrags.filter((ufrag): ufrag is string => ufrag !== undefined))];
 }
 
 function createDraft(

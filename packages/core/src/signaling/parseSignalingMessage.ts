@@ -15,6 +15,7 @@ import {
   type CandidatePayload,
   type DescriptionMessage,
   type DescriptionPayload,
+  type RebuildMessage,
   SIGNALING_VERSION,
   type SignalingMessage,
 } from './types.js';
@@ -50,7 +51,7 @@ export type ParseSignalingMessageResult =
   | { readonly ok: true; readonly message: SignalingMessage }
   | { readonly ok: false; readonly error: SignalingMessageError };
 
-const MESSAGE_TYPES = '"description", "candidate" or "bye"';
+const MESSAGE_TYPES = '"description", "candidate", "bye" or "rebuild"';
 const DESCRIPTION_TYPES = '"offer", "answer" or "pranswer"';
 /** WebIDL converts `sdpMLineIndex` to an `unsigned short`, so larger values would wrap around. */
 const MAX_MLINE_INDEX = 0xffff;
@@ -143,6 +144,11 @@ export function createByeMessage(reason?: string): ByeMessage {
   );
 }
 
+/** Builds the message that asks the remote peer to rebuild too (or answers that request). */
+export function createRebuildMessage(epoch: number): RebuildMessage {
+  return Object.freeze({ v: SIGNALING_VERSION, type: 'rebuild', epoch });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validation
 
@@ -219,6 +225,8 @@ function validateMessage(
       return validateCandidate(value, limits, issues);
     case 'bye':
       return validateBye(value, limits, issues);
+    case 'rebuild':
+      return validateRebuild(value, issues);
     default:
       issues.push({
         path: 'type',
@@ -408,6 +416,19 @@ function validateBye(
     return undefined;
   }
   return Object.freeze({ v: SIGNALING_VERSION, type: 'bye', reason: reason.value });
+}
+
+function validateRebuild(value: object, issues: SignalingIssue[]): RebuildMessage | undefined {
+  const epoch = readOwn(value, 'epoch', '', issues);
+  if (!epoch.ok) return undefined;
+  if (typeof epoch.value !== 'number' || !Number.isSafeInteger(epoch.value) || epoch.value < 1) {
+    issues.push({
+      path: 'epoch',
+      message: `expected a positive integer, got ${describeValue(epoch.value)}`,
+    });
+    return undefined;
+  }
+  return createRebuildMessage(epoch.value);
 }
 
 type Read = { readonly ok: true; readonly value: unknown } | { readonly ok: false };

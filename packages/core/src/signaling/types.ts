@@ -41,8 +41,22 @@ export interface ByeMessage {
   readonly reason?: string;
 }
 
+/**
+ * Both peers replace their peer connection (its transport died, or ICE restarts ran out): the
+ * sender moves to connection `epoch` (1 for the first rebuild) and waits for the same message
+ * back before it takes any description or candidate again. A peer that receives an `epoch`
+ * above its own rebuilds and answers with that epoch; an `epoch` it has already reached is a
+ * repeat and is ignored.
+ */
+export interface RebuildMessage {
+  readonly v: typeof SIGNALING_VERSION;
+  readonly type: 'rebuild';
+  /** A positive integer: the connection generation both peers move to. */
+  readonly epoch: number;
+}
+
 /** Every message peers exchange. Validate incoming ones with `parseSignalingMessage`. */
-export type SignalingMessage = DescriptionMessage | CandidateMessage | ByeMessage;
+export type SignalingMessage = DescriptionMessage | CandidateMessage | ByeMessage | RebuildMessage;
 
 /**
  * A bidirectional pipe between two peers. The SDK sends validated messages and treats whatever

@@ -263,6 +263,8 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
   readonly #iceTransport = new FakeIceTransport();
   readonly #dtlsTransport = new FakeDtlsTransport(this.#iceTransport);
   #sctp: FakeSctpTransport | null = null;
+  /** Set by {@link failDtls}: nothing but a new connection recovers. */
+  #dtlsFailed = false;
   #link: FakePeerLink | null = null;
   #everConnected = false;
   #roundTripTime = 0.01;
@@ -855,6 +857,26 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
       failed: 'failed',
     };
     this.#driveIceState(ice[state]);
+  }
+
+  /**
+   * Test command: the DTLS transport fails (a fatal alert, or an engine giving up on it after a
+   * long outage, as Firefox does) while ICE carries on: `connectionState` becomes and stays
+   * `failed` with `iceConnectionState` unchanged, the SCTP transport closes, data channels fail
+   * and remote tracks mute. No ICE restart revives it; only a new peer connection does. The
+   * remote side notices nothing (as Chromium facing a Firefox whose DTLS died).
+   */
+  failDtls(): void {
+    if (this.#closed || this.#dtlsFailed) return;
+    this.#dtlsFailed = true;
+    this.#dtlsTransport.driveState('failed');
+    this.#sctp?.driveState('closed');
+    for (const channel of this.#dataChannels) channel.simulateError('DTLS transport failed');
+    for (const transceiver of this.#transceivers) transceiver.receiver.track.simulateMute();
+    if (this.#connectionState !== 'failed') {
+      this.#connectionState = 'failed';
+      if (this.options.connectionState) this.dispatchEvent(new Event('connectionstatechange'));
+    }
   }
 
   /**
@@ -1715,7 +1737,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
       this.#iceConnectionState = ice;
       this.dispatchEvent(new Event('iceconnectionstatechange'));
     }
-    if (connected && this.#dtlsTransport.state !== 'connected') {
+    if (connected && !this.#dtlsFailed && this.#dtlsTransport.state !== 'connected') {
       this.#dtlsTransport.driveState('connected');
     }
     const derived: Record<Exclude<RTCIceConnectionState, 'closed'>, RTCPeerConnectionState> = {
@@ -1726,12 +1748,13 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
       disconnected: 'disconnected',
       failed: 'failed',
     };
-    const next = derived[ice];
+    // A failed transport makes the connection failed, whatever ICE does (as in the spec).
+    const next = this.#dtlsFailed ? 'failed' : derived[ice];
     if (this.#connectionState !== next) {
       this.#connectionState = next;
       if (this.options.connectionState) this.dispatchEvent(new Event('connectionstatechange'));
     }
-    if (connected) {
+    if (connected && !this.#dtlsFailed) {
       this.#everConnected = true;
       this.#sctpConnected();
       this.#scheduleUnmute();

@@ -3,10 +3,15 @@ import {
   createCandidateMessage,
   createDescriptionMessage,
   createPeer,
+  createRebuildMessage,
   type PeerStateError,
   SignalingTransportError,
 } from '@peerstate/core';
-import { createFakePeerPair } from '@peerstate/core/testing';
+import {
+  createFakeNetwork,
+  createFakePeerPair,
+  type FakePeerConnection,
+} from '@peerstate/core/testing';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -237,6 +242,20 @@ describe('createWhipSignaling', () => {
     expect(trickle?.headers['if-match']).toBe('"e2"');
     expect(parseTrickleFragment(trickle?.body ?? '').candidates).toHaveLength(1);
     expect(trickle?.body).toContain('127.0.0.1 50002');
+  });
+
+  it('a rebuild DELETEs the old session, is answered at once, and the next offer starts a new session', async () => {
+    const seen = endpoint();
+    const whip = createWhipSignaling({ url: ENDPOINT });
+    const received = collect(whip);
+    await whip.send(offerMessage());
+    await whip.send(createRebuildMessage(1));
+    await until(() => received.length === 2);
+    expect(received[1]).toEqual({ v: 1, type: 'rebuild', epoch: 1 });
+    expect(whip.resourceUrl).toBeNull();
+    await whip.send(offerMessage(offer('uf2', 'pw2')));
+    expect(seen.map((request) => request.method)).toEqual(['POST', 'DELETE', 'POST']);
+    expect(whip.resourceUrl).toBe('https://media.test/whip/resource/abc');
   });
 
   it('DELETEs the session on bye, once, with the token; 404 counts as gone', async () => {
@@ -507,6 +526,56 @@ describe('a peer publishing over WHIP', () => {
     expect(seen.find((request) => request.method === 'DELETE')?.headers.authorization).toBe(
       'Bearer t',
     );
+  });
+
+  it('rebuilds over WHIP: a dead transport ends the session, a new connection publishes a new one', async () => {
+    const network = createFakeNetwork();
+    const sessions: FakePeerConnection[] = [];
+    const seen = endpoint({
+      post: async (_, body) => {
+        const server = network.factory('b')();
+        sessions.push(server);
+        await server.setRemoteDescription({ type: 'offer', sdp: body });
+        await server.setLocalDescription(await server.createAnswer());
+        return new HttpResponse(server.localDescription?.sdp ?? '', {
+          status: 201,
+          headers: { 'Content-Type': 'application/sdp', Location: 'resource/abc' },
+        });
+      },
+      patch: async (_, body) => {
+        const server = sessions.at(-1);
+        for (const item of parseTrickleFragment(body).candidates) {
+          await server?.addIceCandidate({ candidate: item.candidate, sdpMid: item.mid });
+        }
+        return new HttpResponse(null, { status: 204 });
+      },
+    });
+    const whip = createWhipSignaling({ url: ENDPOINT });
+    const peer = createPeer({
+      signaling: whip,
+      polite: false,
+      peerConnection: network.factory('a'),
+    });
+    const errors: PeerStateError[] = [];
+    peer.on('error', ({ error }) => errors.push(error));
+    peer.start();
+    peer.send({ type: 'CREATE_DATA_CHANNEL', label: 'data' });
+    const connected = () => peer.getSnapshot().matches({ active: { connection: 'connected' } });
+    await until(connected);
+
+    (network.peer('a') as FakePeerConnection).failDtls();
+    await until(() => peer.getSnapshot().context.epoch === 1 && connected());
+    expect(sessions).toHaveLength(2);
+    expect(sessions[1]?.connectionState).toBe('connected');
+    expect(seen.map((request) => request.method).filter((m) => m !== 'PATCH')).toEqual([
+      'POST',
+      'DELETE',
+      'POST',
+    ]);
+    expect(errors).toEqual([]);
+    peer.send({ type: 'CLOSE' });
+    await until(() => seen.filter((request) => request.method === 'DELETE').length === 2);
+    for (const session of sessions) session.close();
   });
 
   it('reports a refused publish as SIGNALING_TRANSPORT_FAILED caused by the typed WHIP error', async () => {

@@ -11,6 +11,7 @@
 import {
   type CandidatePayload,
   type DescriptionMessage,
+  type RebuildMessage,
   SIGNALING_VERSION,
   type SignalingChannel,
   type SignalingMessage,
@@ -114,7 +115,7 @@ function createHttpSignaling(
   let chain: Promise<unknown> = Promise.resolve();
 
   const subscribers = new Set<{ readonly listener: (message: unknown) => void }>();
-  let backlog: DescriptionMessage[] = [];
+  let backlog: (DescriptionMessage | RebuildMessage)[] = [];
 
   const drain = (): void => {
     while (backlog.length > 0 && subscribers.size > 0) {
@@ -333,6 +334,39 @@ function createHttpSignaling(
     });
   };
 
+  /**
+   * The peer replaces its connection: a new connection needs a new session. The old one is
+   * deleted, the server "joins" at once (the rebuild message comes back), and the new
+   * connection's offer is POSTed to the endpoint like the first one.
+   */
+  const rebuild = (message: RebuildMessage): Promise<void> =>
+    enqueue(async () => {
+      if (ended) {
+        throw new WhipProtocolError(
+          'WHIP_UNSUPPORTED',
+          protocol,
+          'offer',
+          'the session was deleted',
+        );
+      }
+      const url = resourceUrl;
+      resourceUrl = null;
+      etag = null;
+      answerSdp = null;
+      ice = null;
+      trickleSupported = true;
+      pending = [];
+      pendingEnd = false;
+      for (const waiter of waiters) waiter.resolve();
+      waiters = [];
+      backlog.push({ v: SIGNALING_VERSION, type: 'rebuild', epoch: message.epoch });
+      setTimeout(drain, 0);
+      if (url === null) return;
+      // Failing to delete leaves the old session to expire on the server; the rebuild goes on.
+      const response = await request('delete', url, { method: 'DELETE', headers: headers({}) });
+      if (!response.ok && response.status !== 404) throw await httpError('delete', response);
+    });
+
   const close = (): Promise<void> => {
     if (deleting) return deleting;
     ended = true;
@@ -378,6 +412,8 @@ function createHttpSignaling(
           });
         case 'bye':
           return close();
+        case 'rebuild':
+          return rebuild(message);
       }
     },
     subscribe(listener: (message: unknown) => void): () => void {

@@ -35,10 +35,12 @@ export interface EngineFaults {
   rollback: number;
   /** `setRemoteDescription(...)`. */
   remote: number;
+  /** Creating a peer connection (the constructor throws, e.g. Chromium's 500-connection limit). */
+  create: number;
 }
 
 export function noFaults(): EngineFaults {
-  return { offer: 0, answer: 0, rollback: 0, remote: 0 };
+  return { offer: 0, answer: 0, rollback: 0, remote: 0, create: 0 };
 }
 
 function injected(what: string): Error {
@@ -52,6 +54,13 @@ export function faultyFactory(
   created: FakePeerConnection[],
 ): PeerConnectionFactory {
   return (configuration) => {
+    if (faults.create > 0) {
+      faults.create -= 1;
+      throw new DOMException(
+        'injected failure: Cannot create so many PeerConnections',
+        'UnknownError',
+      );
+    }
     const pc = factory(configuration);
     created.push(pc);
     const setLocal = pc.setLocalDescription.bind(pc);
@@ -227,6 +236,7 @@ export const FAST_TIMING = {
     maxDelay: 400,
     maxAttempts: 3,
   },
+  rebuild: { maxAttempts: 2, timeout: 400 },
 } as const satisfies Partial<PeerOptions>;
 
 const SIGNALING_IN_TRANSIT = new Set(['makingOffer', 'settingRemoteDescription', 'answering']);
@@ -271,6 +281,12 @@ export function checkInvariants(snapshot: PeerSnapshot): string[] {
   }
   if (context.iceRestartAttempts > context.options.iceRestart.maxAttempts) {
     problems.push(`iceRestartAttempts ${context.iceRestartAttempts} > maxAttempts`);
+  }
+  if (context.rebuildAttempts > context.options.rebuild.maxAttempts) {
+    problems.push(`rebuildAttempts ${context.rebuildAttempts} > maxAttempts`);
+  }
+  if (snapshot.matches('rebuilding') && pc && pc.signalingState !== 'closed') {
+    problems.push('rebuilding while the old peer connection is still open');
   }
   if (context.timeline.length > TIMELINE_LIMIT) problems.push('timeline over its limit');
   for (const [key, value] of Object.entries(c)) {

@@ -21,6 +21,8 @@ import {
 const fastIce = {
   iceRestart: { disconnectedGracePeriod: 30, initialDelay: 30, maxAttempts: 2 },
 };
+/** ICE restarts alone: when they run out the peer fails (no rebuild). */
+const fastIceNoRebuild = { ...fastIce, rebuild: { maxAttempts: 0 } };
 
 /** Drives a call into a given state of `a`, ready to be closed there. */
 const scenarios: Record<string, () => Promise<TestCall>> = {
@@ -68,8 +70,24 @@ const scenarios: Record<string, () => Promise<TestCall>> = {
     await until(call.a, (s) => s.matches({ active: { connection: 'restartingIce' } }));
     return call;
   },
+  rebuilding: async () => {
+    // a's rebuild request is lost: it waits for b (the rebuild timeout is running).
+    const call = createTestCall({
+      a: fastIce,
+      b: fastIce,
+      wrapA: (channel) => ({
+        send: (message) => (message.type === 'rebuild' ? undefined : channel.send(message)),
+        subscribe: (listener) => channel.subscribe(listener),
+      }),
+    });
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'x' });
+    await bothConnected(call);
+    call.network.fail();
+    await until(call.a, (s) => s.matches('rebuilding'), 2000);
+    return call;
+  },
   failed: async () => {
-    const call = createTestCall({ a: fastIce, b: fastIce });
+    const call = createTestCall({ a: fastIceNoRebuild, b: fastIceNoRebuild });
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'x' });
     await bothConnected(call);
     call.network.fail();
@@ -89,8 +107,12 @@ describe('close', () => {
       const call = await scenarios[name]!();
       const before = call.a.actor.getSnapshot();
       const scheduled = () => Object.keys(call.a.actor.system.getSnapshot()._scheduledEvents);
-      // These states wait on a timer (grace period, restart backoff): it must be cancelled.
-      if (name === 'connection.disconnected' || name === 'connection.restartingIce') {
+      // These states wait on a timer (grace period, restart backoff, rebuild): it must be cancelled.
+      if (
+        name === 'connection.disconnected' ||
+        name === 'connection.restartingIce' ||
+        name === 'rebuilding'
+      ) {
         expect(scheduled().length).toBeGreaterThanOrEqual(1);
       }
       call.a.actor.send({ type: 'CLOSE' });

@@ -10,8 +10,11 @@ import {
   until,
 } from './call.js';
 
+// ICE restarts alone: rebuilds (a new peer connection once restarts run out) are off here and
+// tested in rebuild.test.ts and the model paths.
 const fastIce: TestCallOptions = {
   a: {
+    rebuild: { maxAttempts: 0 },
     iceRestart: {
       disconnectedGracePeriod: 40,
       initialDelay: 60,
@@ -21,6 +24,7 @@ const fastIce: TestCallOptions = {
     },
   },
   b: {
+    rebuild: { maxAttempts: 0 },
     iceRestart: {
       disconnectedGracePeriod: 40,
       initialDelay: 60,

@@ -4,6 +4,7 @@ import {
   createByeMessage,
   createCandidateMessage,
   createDescriptionMessage,
+  createRebuildMessage,
   DEFAULT_SIGNALING_LIMITS,
   parseSignalingMessage,
 } from '../parseSignalingMessage.js';
@@ -182,19 +183,23 @@ describe('parseSignalingMessage: version and type', () => {
     expect(issuesOf({ v: 1, type: 'hello' })).toEqual([
       {
         path: 'type',
-        message: 'unknown message type "hello"; expected "description", "candidate" or "bye"',
+        message:
+          'unknown message type "hello"; expected "description", "candidate", "bye" or "rebuild"',
       },
     ]);
   });
 
   it('unknown type: a long type is shortened in the issue', () => {
     const [issue] = issuesOf({ v: 1, type: 'x'.repeat(1000) });
-    expect(issue?.message.length).toBeLessThan(120);
+    expect(issue?.message.length).toBeLessThan(140);
   });
 
   it('missing type', () => {
     expect(issuesOf({ v: 1 })).toEqual([
-      { path: 'type', message: 'expected "description", "candidate" or "bye", got nothing' },
+      {
+        path: 'type',
+        message: 'expected "description", "candidate", "bye" or "rebuild", got nothing',
+      },
     ]);
   });
 
@@ -213,7 +218,7 @@ describe('parseSignalingMessage: version and type', () => {
 
   it('a type of the wrong kind', () => {
     expect(issuesOf({ v: 1, type: { description: true } })[0]?.message).toBe(
-      'expected "description", "candidate" or "bye", got an object',
+      'expected "description", "candidate", "bye" or "rebuild", got an object',
     );
   });
 });
@@ -601,7 +606,10 @@ describe('parseSignalingMessage: hostile input never throws', () => {
   it('bigint and symbol fields', () => {
     expect(issuesOf({ v: 1n, type: Symbol('bye') })).toEqual([
       { path: 'v', message: 'expected the schema version 1, got a bigint' },
-      { path: 'type', message: 'expected "description", "candidate" or "bye", got a symbol' },
+      {
+        path: 'type',
+        message: 'expected "description", "candidate", "bye" or "rebuild", got a symbol',
+      },
     ]);
   });
 
@@ -732,7 +740,36 @@ describe('parseSignalingMessage: received', () => {
   });
 });
 
+describe('parseSignalingMessage: rebuild', () => {
+  it('accepts a positive integer epoch, and nothing else of the input', () => {
+    const message = accept({ v: 1, type: 'rebuild', epoch: 3, extra: 'ignored' });
+    expect(message).toEqual({ v: 1, type: 'rebuild', epoch: 3 });
+    expect(Object.isFrozen(message)).toBe(true);
+  });
+
+  it.each([
+    ['missing', undefined, 'nothing'],
+    ['zero', 0, '0'],
+    ['negative', -1, '-1'],
+    ['fractional', 1.5, '1.5'],
+    ['unsafe', 2 ** 53, String(2 ** 53)],
+    ['a string', '2', 'the string "2"'],
+    ['null', null, 'null'],
+  ])('epoch %s is refused', (_name, epoch, shown) => {
+    expect(issuesOf({ v: 1, type: 'rebuild', epoch })).toEqual([
+      { path: 'epoch', message: `expected a positive integer, got ${shown}` },
+    ]);
+  });
+});
+
 describe('message builders', () => {
+  it('createRebuildMessage', () => {
+    const message = createRebuildMessage(2);
+    expect(message).toEqual({ v: 1, type: 'rebuild', epoch: 2 });
+    expect(Object.isFrozen(message)).toBe(true);
+    expect(accept(JSON.stringify(message))).toEqual(message);
+  });
+
   const roundTrip = (message: SignalingMessage) => {
     const viaObject = accept(message);
     const viaJson = accept(JSON.stringify(message));
