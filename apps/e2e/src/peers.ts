@@ -268,6 +268,8 @@ export function summary(peer: Peer) {
     ws: peer.ws?.status() ?? null,
     connectedMs: peer.connectedAt === undefined ? null : peer.connectedAt - peer.createdAt,
     lastIceRecoveryMs: c.lastIceRecoveryMs,
+    epoch: c.epoch,
+    lastRebuildMs: c.lastRebuildMs,
     closeReason: c.closeReason,
     localTracks: c.localTracks.map((t) => ({
       kind: t.track.kind,

@@ -8,6 +8,7 @@ import type {
 /** The ICE restart policy used when none is given. */
 export const DEFAULT_ICE_RESTART: IceRestartOptions = {
   disconnectedGracePeriod: 2000,
+  connectTimeout: 15_000,
   maxAttempts: 5,
   initialDelay: 1000,
   factor: 2,

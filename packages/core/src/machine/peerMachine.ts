@@ -313,6 +313,7 @@ export const peerMachine = setup({
   },
   delays: {
     disconnectedGracePeriod: ({ context }) => context.options.iceRestart.disconnectedGracePeriod,
+    connectTimeout: ({ context }) => context.options.iceRestart.connectTimeout,
     answerTimeout: ({ context }) => context.options.answerTimeout,
     offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
     iceRestartTimeout: ({ context }) =>
@@ -378,6 +379,9 @@ export const peerMachine = setup({
       event.type === 'peer.negotiated' && event.connection === 'connected',
     canRetryIceRestart: ({ context }) =>
       context.iceRestartAttempts < context.options.iceRestart.maxAttempts,
+    /** Both descriptions are set: ICE has everything it needs to connect. */
+    negotiated: ({ context }) =>
+      context.pc?.localDescription != null && context.pc.remoteDescription != null,
     canRebuild: ({ context }) => context.rebuildAttempts < context.options.rebuild.maxAttempts,
     transportFailed: ({ context, event }) =>
       event.type === 'pc.statesChanged' &&
@@ -1304,7 +1308,11 @@ export const peerMachine = setup({
           states: {
             new: {
               entry: { type: 'record', params: { region: 'connection', state: 'new' } },
+              // Negotiated, yet ICE never started (no candidate at all): restart it.
+              after: { connectTimeout: { guard: 'negotiated', target: 'restartingIce' } },
               on: {
+                // Each completed exchange gives ICE a fresh connectTimeout to start.
+                'peer.negotiated': { target: 'new', reenter: true },
                 'pc.statesChanged': [
                   toFailedRestart,
                   toConnecting,
@@ -1317,6 +1325,8 @@ export const peerMachine = setup({
             },
             connecting: {
               entry: { type: 'record', params: { region: 'connection', state: 'connecting' } },
+              // Checks that never succeed (nor fail, on some engines): restart ICE.
+              after: { connectTimeout: 'restartingIce' },
               on: {
                 // No toRebuild here (nor in `new` and `disconnected`): without a connected ICE
                 // path a dead transport shows as `failed` (restart ICE); restartingIce rebuilds

@@ -26,6 +26,13 @@ export interface IceRestartOptions {
    */
   readonly disconnectedGracePeriod: number;
   /**
+   * How long a negotiated connection may stay `new` or `connecting` before the machine restarts
+   * ICE, in ms. An engine with no usable candidate (its TURN server was down when it gathered)
+   * may never leave `new` by itself, and never gather again without a restart.
+   * @defaultValue 15000
+   */
+  readonly connectTimeout: number;
+  /**
    * Restarts tried before the machine gives up and enters `failed`.
    * @defaultValue 5
    */

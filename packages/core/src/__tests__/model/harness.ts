@@ -231,6 +231,7 @@ export const FAST_TIMING = {
   answerTimeout: 300,
   iceRestart: {
     disconnectedGracePeriod: 100,
+    connectTimeout: 600,
     initialDelay: 120,
     factor: 2,
     maxDelay: 400,

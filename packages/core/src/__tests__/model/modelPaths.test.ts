@@ -25,6 +25,7 @@ import {
   type ModelPeer,
   openChannels,
   receivedKinds,
+  reliable,
   sentKinds,
 } from './harness.js';
 
@@ -1062,6 +1063,39 @@ describe('model-based paths over peerMachine', () => {
       await until(call, call.a, (s) => s.matches('failed'));
       expect(codes(call.a)).toEqual(['PEER_CONNECTION_FAILED']);
       expect(call.a.snapshot().context.closeReason).toBe('peer_connection_failed');
+    });
+  });
+
+  it('ICE that never starts (no candidate reaches either side) or never finishes: restarted after connectTimeout', async () => {
+    // Every candidate is lost until the plan changes: negotiated, yet ICE stays `new`.
+    const noCandidates: DeliveryPlan = (m) => (m.type === 'candidate' ? [] : [1]);
+    await path(
+      { planA: noCandidates, planB: noCandidates },
+      ['new | peer.negotiated → new', 'new | after(connectTimeout) [negotiated] → restartingIce'],
+      async (call) => {
+        call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+        await until(call, call.a, inConnection('restartingIce'), 2000);
+        expect(call.a.pc().iceConnectionState).toBe('new');
+        call.a.out.setPlan(reliable);
+        call.b.out.setPlan(reliable);
+        expect(await call.settle(5000)).toBe(true);
+        expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+      },
+    );
+    // Checks that never end (the path is down while a rebuilt connection checks).
+    await path({}, ['connecting | after(connectTimeout) → restartingIce'], async (call) => {
+      await connected(call);
+      call.network.fail();
+      await until(
+        call,
+        call.a,
+        (s) => s.context.epoch === 1 && inConnection('connecting')(s),
+        3000,
+      );
+      await until(call, call.a, inConnection('restartingIce'), 1000);
+      call.network.up();
+      expect(await call.settle(5000)).toBe(true);
+      expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
     });
   });
 
