@@ -306,7 +306,17 @@ async function iceRestart(t, secondBrowser) {
       `${s.name}: went through disconnected/restartingIce (${path})`,
     );
     assert.equal(connectionOf(s), 'connected', `${s.name}: connected at the end`);
-    assert.deepEqual(s.errors, [], `${s.name}: error events`);
+    // Across browsers Chromium may refuse Firefox's restart answer (a DTLS role change: "Failed
+    // to set SSL role for the transport") and then its own rollback: reported as typed errors,
+    // and healed by a rebuild. Any other error fails the scenario.
+    const sslRole = (e) =>
+      cross && e.code === 'NEGOTIATION_FAILED' && String(e.cause).includes('SSL role');
+    assert.deepEqual(
+      s.errors.filter((e) => !sslRole(e)),
+      [],
+      `${s.name}: error events`,
+    );
+    t.figure(`sslRoleErrors.${s.name}`, s.errors.filter(sslRole).length);
   }
   t.figure(
     'machineRecoveryMs',

@@ -369,6 +369,10 @@ export const peerMachine = setup({
       context.pc?.signalingState === 'have-local-offer' ||
       context.pc?.signalingState === 'have-remote-pranswer',
     pcInHaveRemoteOffer: ({ context }) => context.pc?.signalingState === 'have-remote-offer',
+    pcNotStable: ({ context }) =>
+      context.pc != null &&
+      context.pc.signalingState !== 'stable' &&
+      context.pc.signalingState !== 'closed',
     // A change, not a repeat: signaling-state events also carry `connected`, and must not count
     // as a recovery while a restart is still being negotiated.
     connectionBecomes: ({ context, event }, params: { state: RTCPeerConnectionState }) =>
@@ -591,7 +595,14 @@ export const peerMachine = setup({
     restartIce: ({ context, self }) => restartIce(requirePc(context), reporter(self)),
     addTrack: ({ context, event, self }) => {
       if (event.type !== 'ADD_TRACK') return;
-      addLocalTrack(requirePc(context), event.track, event.streams ?? [], false, reporter(self));
+      addLocalTrack(
+        requirePc(context),
+        event.track,
+        event.streams ?? [],
+        false,
+        reporter(self),
+        context.options.polite,
+      );
     },
     addTransceiver: ({ context, event, self }) => {
       if (event.type !== 'ADD_TRANSCEIVER') return;
@@ -600,7 +611,14 @@ export const peerMachine = setup({
     addOwnedTracks: ({ context, event, self }) => {
       if (event.type !== 'peer.mediaReady') return;
       for (const track of event.stream.getTracks()) {
-        addLocalTrack(requirePc(context), track, [event.stream], true, reporter(self));
+        addLocalTrack(
+          requirePc(context),
+          track,
+          [event.stream],
+          true,
+          reporter(self),
+          context.options.polite,
+        );
       }
     },
     removeTrack: ({ context, event, self }) => {
@@ -668,12 +686,10 @@ export const peerMachine = setup({
         })),
       };
     }),
-    requestRebuild: raise(
-      (_, params: { reason: 'transport-failed' | 'ice-restart-exhausted' }) => ({
-        type: 'peer.rebuildNeeded' as const,
-        reason: params.reason,
-      }),
-    ),
+    requestRebuild: raise((_, params: { reason: Exclude<RebuildReason, 'remote'> }) => ({
+      type: 'peer.rebuildNeeded' as const,
+      reason: params.reason,
+    })),
     stopOwnedTracksUnlessRebuilt: ({ context, event }) => {
       if (event.type !== 'peer.created') stopOwnedTracks(context);
     },
@@ -727,7 +743,7 @@ export const peerMachine = setup({
       ];
       enqueue.assign({ localTracks: [], dataChannels: [], transceiversToRestore: [] });
       for (const entry of tracks) {
-        addLocalTrack(pc, entry.track, entry.streams, entry.owned, report);
+        addLocalTrack(pc, entry.track, entry.streams, entry.owned, report, context.options.polite);
       }
       for (const { kind, direction } of context.transceiversToRestore) {
         addLocalTransceiver(pc, kind, { direction }, report);
@@ -1295,10 +1311,20 @@ export const peerMachine = setup({
                 /** Input of the invoked actor, from the context. */
                 input: ({ context }) => ({ pc: requirePc(context) }),
                 onDone: 'stable',
-                onError: {
-                  target: 'stable',
-                  actions: { type: 'reportError', params: negotiationError('rollback') },
-                },
+                onError: [
+                  {
+                    // The engine is stuck outside stable: only a new connection gets out.
+                    guard: and(['canRebuild', 'pcNotStable']),
+                    actions: [
+                      { type: 'reportError', params: negotiationError('rollback') },
+                      { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
+                    ],
+                  },
+                  {
+                    target: 'stable',
+                    actions: { type: 'reportError', params: negotiationError('rollback') },
+                  },
+                ],
               },
             },
           },

@@ -11,9 +11,17 @@ export function addLocalTrack(
   streams: readonly MediaStream[],
   owned: boolean,
   report: Report,
+  newTransceiver = false,
 ): void {
   try {
-    const sender = pc.addTrack(track, ...streams);
+    // `newTransceiver` (the polite peer): never let the track take over a transceiver that is
+    // already receiving, as addTrack does. Chromium detaches such a transceiver's remote track
+    // from its decoder for good when the offer that changed it is rolled back (a glare): frames
+    // are decoded, the <video> never gets one.
+    const sender =
+      newTransceiver && typeof pc.addTransceiver === 'function'
+        ? pc.addTransceiver(track, { direction: 'sendrecv', streams: [...streams] }).sender
+        : pc.addTrack(track, ...streams);
     report({ type: 'peer.trackAdded', track, streams, sender, owned });
   } catch (cause) {
     report({

@@ -73,7 +73,18 @@ export interface RebuildOptions {
 }
 
 /** Why a peer rebuilds its connection. */
-export type RebuildReason = 'transport-failed' | 'ice-restart-exhausted' | 'remote';
+export type RebuildReason =
+  /** The DTLS transport failed under a connected ICE path. */
+  | 'transport-failed'
+  /** ICE restarts ran out. */
+  | 'ice-restart-exhausted'
+  /**
+   * The engine refused a description and then refused to roll back, leaving the connection stuck
+   * outside `stable` (Chromium facing Firefox's ICE-restart answer: "Failed to set SSL role").
+   */
+  | 'negotiation-stuck'
+  /** The remote peer started the rebuild. */
+  | 'remote';
 
 /**
  * How a polite peer undoes its own offer when the remote offer wins a collision.

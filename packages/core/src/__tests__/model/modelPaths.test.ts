@@ -491,12 +491,16 @@ describe('model-based paths over peerMachine', () => {
     });
   });
 
-  it('answer creation fails, then the rollback fails, then the next offer is refused', async () => {
+  // With rebuilds (the default) a failed rollback that leaves the engine outside stable rebuilds
+  // the connection (below); without them the machine carries on from there.
+  const noRebuild = { a: { rebuild: { maxAttempts: 0 } }, b: { rebuild: { maxAttempts: 0 } } };
+
+  it('answer creation fails, then the rollback fails, then the next offer is refused (no rebuilds)', async () => {
     await path(
-      {},
+      noRebuild,
       [
         'error(answering) → rollingBack',
-        'error(rollingBack) → stable',
+        'error(rollingBack) #1 → stable',
         'error(settingRemoteDescription) #1 [pcInHaveRemoteOffer]',
       ],
       async (call) => {
@@ -547,7 +551,23 @@ describe('model-based paths over peerMachine', () => {
     });
   });
 
-  it('the rollback after answerTimeout fails and so does the new offer: haveLocalOffer still', async () => {
+  it('a rollback the engine refuses leaves it stuck outside stable: both peers rebuild', async () => {
+    await path({}, ['error(rollingBack) #0 [and]', 'peer.rebuildNeeded'], async (call) => {
+      const rebuilding: unknown[] = [];
+      call.b.actor.on('rebuilding', (event) => rebuilding.push(event));
+      call.b.faults.answer = 1;
+      call.b.faults.rollback = 1;
+      call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+      await until(call, call.b, (s) => s.context.epoch === 1);
+      expect(await call.settle()).toBe(true);
+      expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+      expect(rebuilding).toEqual([{ type: 'rebuilding', reason: 'negotiation-stuck', epoch: 1 }]);
+      expect(codes(call.b)).toEqual(['NEGOTIATION_FAILED', 'NEGOTIATION_FAILED']);
+      expect(openChannels(call.b, 'remote')).toEqual(['chat']);
+    });
+  });
+
+  it('the rollback after answerTimeout fails and so does the new offer: haveLocalOffer still (no rebuilds)', async () => {
     let lost = 0;
     const plan: DeliveryPlan = (m) => {
       if (m.type === 'description' && lost < 3) {
@@ -557,9 +577,9 @@ describe('model-based paths over peerMachine', () => {
       return [1];
     };
     await path(
-      { planA: plan },
+      { ...noRebuild, planA: plan },
       [
-        'error(rollingBack) → stable',
+        'error(rollingBack) #1 → stable',
         'error(makingOffer) #0 [pcInHaveLocalOffer] → haveLocalOffer',
       ],
       async (call) => {

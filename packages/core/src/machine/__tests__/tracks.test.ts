@@ -195,6 +195,37 @@ describe('tracks', () => {
 });
 
 describe('transceivers', () => {
+  it("the polite peer never takes over a transceiver that already receives (Chromium's glare-rollback bug)", async () => {
+    const call = createTestCall();
+    const aCamera = createFakeTrack('video');
+    call.a.actor.send({
+      type: 'ADD_TRACK',
+      track: aCamera,
+      streams: [createFakeStream([aCamera])],
+    });
+    await bothConnected(call);
+    await bothSettled(call);
+    // b (polite) received a's video on a transceiver the remote offer created.
+    const receiving = call.b.pc().getTransceivers();
+    expect(receiving).toHaveLength(1);
+    const bCamera = createFakeTrack('video');
+    call.b.actor.send({
+      type: 'ADD_TRACK',
+      track: bCamera,
+      streams: [createFakeStream([bCamera])],
+    });
+    await until(call.a, (s) => s.context.remoteTracks.length === 1);
+    await bothSettled(call);
+    const transceivers = call.b.pc().getTransceivers();
+    expect(transceivers).toHaveLength(2);
+    expect(transceivers[0]).toBe(receiving[0]);
+    expect(transceivers[0]?.sender.track).toBeNull();
+    expect(transceivers[1]?.sender.track).toBe(bCamera);
+    expect(call.b.actor.getSnapshot().context.localTracks[0]?.sender).toBe(transceivers[1]?.sender);
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
   it('a recvonly transceiver receives the remote track without sending one', async () => {
     const call = createTestCall();
     call.a.actor.send({
@@ -209,10 +240,14 @@ describe('transceivers', () => {
     const a = await until(call.a, (s) => s.context.remoteTracks.length === 1);
     expect(a.context.localTracks).toEqual([]);
     expect(a.context.remoteTracks[0]?.track.kind).toBe('video');
-    // b's track rode on the transceiver a offered: b's SDP answers it sendonly.
+    // b is polite: its track goes out on a transceiver of its own, not on the one a offered
+    // (see addLocalTrack: Chromium breaks a receiving transceiver taken over by an offer that a
+    // glare then rolls back). a receives on a second transceiver, still sending nothing.
     const transceivers = call.a.pc().getTransceivers();
-    expect(transceivers).toHaveLength(1);
-    expect(transceivers[0]?.direction).toBe('recvonly');
+    expect(transceivers.map((t) => t.direction)).toEqual(['recvonly', 'recvonly']);
+    expect(transceivers.map((t) => t.sender.track)).toEqual([null, null]);
+    const bTransceivers = call.b.pc().getTransceivers();
+    expect(bTransceivers.find((t) => t.sender.track === camera)?.direction).toBe('sendrecv');
     expect([...call.a.errors, ...call.b.errors]).toEqual([]);
     await closeAndExpectNoLeaks(call);
   });
