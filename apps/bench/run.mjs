@@ -414,7 +414,12 @@ async function cycleBench(page, call) {
   while (completed < CYCLES) {
     const r = await call('cycles', Math.min(batch, CYCLES - completed));
     completed += r.done;
-    series.push({ cycles: completed, open: r.open, created: r.created });
+    // Chromium refuses a new RTCPeerConnection while 500 closed ones await garbage collection
+    // ("Cannot create so many PeerConnections"), and V8 does not see their native memory, so it
+    // may not collect in time: without this the run stalls around cycle 250. An app that opens
+    // and closes many connections has the same limit; see the e2e README.
+    const heap = await heapAfterGc(page);
+    series.push({ cycles: completed, open: r.open, created: r.created, heap });
     if (!quick) process.stdout.write(`\r  cycles ${completed}/${CYCLES}`);
     if (r.error) {
       stalled = { atCycle: completed + 1, error: r.error };

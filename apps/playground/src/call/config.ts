@@ -20,6 +20,7 @@ export interface PlaygroundConfig {
 
 export const QUICK_ICE_RESTART: IceRestartOptions = {
   disconnectedGracePeriod: 1000,
+  connectTimeout: 8000,
   maxAttempts: 3,
   initialDelay: 500,
   factor: 2,
