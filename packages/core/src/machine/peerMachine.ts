@@ -278,6 +278,20 @@ const toRebuild = {
   actions: { type: 'requestRebuild', params: { reason: 'transport-failed' } },
 } as const;
 
+/** `CLOSE` while a connection exists (or is being rebuilt): bye, then `closed`. */
+const hangUp = {
+  target: '#peer.closed',
+  actions: [
+    {
+      type: 'sendSignal',
+      /** The bye to send. */
+      params: byeOfClose,
+    },
+    'stopTracksIfAsked',
+    'rememberCloseReason',
+  ],
+} as const;
+
 /** A manual `RESTART_ICE` starts a fresh series of attempts. */
 const manualIceRestart = {
   target: 'restartingIce',
@@ -690,6 +704,9 @@ export const peerMachine = setup({
       type: 'peer.rebuildNeeded' as const,
       reason: params.reason,
     })),
+    rememberCloseReason: assign({
+      closeReason: ({ event }) => (event.type === 'CLOSE' ? (event.reason ?? 'local') : 'local'),
+    }),
     stopOwnedTracksUnlessRebuilt: ({ context, event }) => {
       if (event.type !== 'peer.created') stopOwnedTracks(context);
     },
@@ -879,18 +896,7 @@ export const peerMachine = setup({
         },
       ],
       on: {
-        CLOSE: {
-          target: 'closed',
-          actions: [
-            {
-              type: 'sendSignal',
-              /** The bye to send. */
-              params: byeOfClose,
-            },
-            'stopTracksIfAsked',
-            assign({ closeReason: ({ event }) => event.reason ?? 'local' }),
-          ],
-        },
+        CLOSE: hangUp,
         'peer.rebuildNeeded': {
           target: 'rebuilding',
           actions: [
@@ -1467,18 +1473,7 @@ export const peerMachine = setup({
       exit: 'stopOwnedTracksUnlessRebuilt',
       initial: 'awaitingRemote',
       on: {
-        CLOSE: {
-          target: 'closed',
-          actions: [
-            {
-              type: 'sendSignal',
-              /** The bye to send. */
-              params: byeOfClose,
-            },
-            'stopTracksIfAsked',
-            assign({ closeReason: ({ event }) => event.reason ?? 'local' }),
-          ],
-        },
+        CLOSE: hangUp,
         // Commands (and media captured meanwhile) wait for the new connection.
         'peer.mediaReady': { actions: 'deferEvent' },
         '*': { guard: 'isCommand', actions: 'deferEvent' },

@@ -301,6 +301,9 @@ function createHttpSignaling(
     }, trickleDelay);
   };
 
+  const sessionDeleted = () =>
+    new WhipProtocolError('WHIP_UNSUPPORTED', protocol, 'offer', 'the session was deleted');
+
   const sendDescription = (message: DescriptionMessage): Promise<void> => {
     const { type, sdp } = message.description;
     if (type !== 'offer') {
@@ -315,12 +318,7 @@ function createHttpSignaling(
     }
     return enqueue(async () => {
       if (ended) {
-        throw new WhipProtocolError(
-          'WHIP_UNSUPPORTED',
-          protocol,
-          'offer',
-          'the session was deleted',
-        );
+        throw sessionDeleted();
       }
       if (resourceUrl === null) return postOffer(sdp);
       const info = offerIceInfo(sdp);
@@ -342,12 +340,7 @@ function createHttpSignaling(
   const rebuild = (message: RebuildMessage): Promise<void> =>
     enqueue(async () => {
       if (ended) {
-        throw new WhipProtocolError(
-          'WHIP_UNSUPPORTED',
-          protocol,
-          'offer',
-          'the session was deleted',
-        );
+        throw sessionDeleted();
       }
       const url = resourceUrl;
       resourceUrl = null;
