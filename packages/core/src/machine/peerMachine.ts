@@ -162,6 +162,11 @@ function dataChannelInitOf(channel: RTCDataChannel): RTCDataChannelInit {
   };
 }
 
+/** Whether this peer may still start a rebuild. */
+function rebuildLeft(context: PeerContext): boolean {
+  return context.rebuildAttempts < context.options.rebuild.maxAttempts;
+}
+
 function stopOwnedTracks(context: PeerContext): void {
   for (const { track, owned } of context.localTracks) if (owned) track.stop();
 }
@@ -400,12 +405,12 @@ export const peerMachine = setup({
     /** Both descriptions are set: ICE has everything it needs to connect. */
     negotiated: ({ context }) =>
       context.pc?.localDescription != null && context.pc.remoteDescription != null,
-    canRebuild: ({ context }) => context.rebuildAttempts < context.options.rebuild.maxAttempts,
+    canRebuild: ({ context }) => rebuildLeft(context),
     transportFailed: ({ context, event }) =>
       event.type === 'pc.statesChanged' &&
       event.states.connection === 'failed' &&
       (event.states.iceConnection === 'connected' || event.states.iceConnection === 'completed') &&
-      context.rebuildAttempts < context.options.rebuild.maxAttempts &&
+      rebuildLeft(context) &&
       context.pc !== null &&
       dtlsTransportFailed(context.pc),
     /** A `rebuild` to an epoch this peer has not reached: the remote started a rebuild. */
@@ -719,6 +724,11 @@ export const peerMachine = setup({
           counters: count(context, 'rebuilds'),
         });
         enqueue.emit({ type: 'rebuilding', reason: params.reason, epoch: params.epoch });
+        // The request (or, from the remote's side, the answer): the same message either way.
+        const message = createRebuildMessage(params.epoch);
+        enqueue(({ self }) =>
+          sendSignalMessage(context.options.signaling, message, reporter(self)),
+        );
       },
     ),
     adoptNewPeerConnection: assign(({ context, event }) => {
@@ -905,11 +915,6 @@ export const peerMachine = setup({
               /** This peer starts the rebuild: the next epoch. */
               params: ({ context, event }) => ({ reason: event.reason, epoch: context.epoch + 1 }),
             },
-            {
-              type: 'sendSignal',
-              /** The request the remote answers with the same message. */
-              params: ({ context }) => createRebuildMessage(context.epoch),
-            },
           ],
         },
         'signal.message': [
@@ -928,11 +933,6 @@ export const peerMachine = setup({
                 type: 'startRebuild',
                 /** The remote's epoch. */
                 params: ({ event }) => ({ reason: 'remote', epoch: rebuildEpochOf(event) ?? 0 }),
-              },
-              {
-                type: 'sendSignal',
-                /** The answer: the same epoch. */
-                params: ({ context }) => createRebuildMessage(context.epoch),
               },
             ],
           },

@@ -301,6 +301,12 @@ function createHttpSignaling(
     }, trickleDelay);
   };
 
+  /** DELETEs a session; 404 counts as already gone. */
+  const deleteSession = async (url: string): Promise<void> => {
+    const response = await request('delete', url, { method: 'DELETE', headers: headers({}) });
+    if (!response.ok && response.status !== 404) throw await httpError('delete', response);
+  };
+
   const sessionDeleted = () =>
     new WhipProtocolError('WHIP_UNSUPPORTED', protocol, 'offer', 'the session was deleted');
 
@@ -356,8 +362,7 @@ function createHttpSignaling(
       setTimeout(drain, 0);
       if (url === null) return;
       // Failing to delete leaves the old session to expire on the server; the rebuild goes on.
-      const response = await request('delete', url, { method: 'DELETE', headers: headers({}) });
-      if (!response.ok && response.status !== 404) throw await httpError('delete', response);
+      await deleteSession(url);
     });
 
   const close = (): Promise<void> => {
@@ -374,8 +379,7 @@ function createHttpSignaling(
       const url = resourceUrl;
       if (url === null) return;
       resourceUrl = null;
-      const response = await request('delete', url, { method: 'DELETE', headers: headers({}) });
-      if (!response.ok && response.status !== 404) throw await httpError('delete', response);
+      await deleteSession(url);
     });
     return deleting;
   };

@@ -112,6 +112,16 @@ function addTrack(kind: 'audio' | 'video') {
   return { type: 'ADD_TRACK', track, streams: [createFakeStream([track])] } as const;
 }
 
+/** Media devices whose `getUserMedia` answers `ms` later (fake time). */
+function delayed(devices: Pick<MediaDevices, 'getUserMedia'>, ms: number) {
+  return {
+    getUserMedia: async (constraints?: MediaStreamConstraints) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return devices.getUserMedia(constraints);
+    },
+  };
+}
+
 function codes(peer: ModelPeer): string[] {
   return peer.errors.map((e) => e.code);
 }
@@ -234,12 +244,7 @@ describe('model-based paths over peerMachine', () => {
 
   it('media that arrives after failed or closed is stopped at once', async () => {
     const devices = createFakeMediaDevices();
-    const slow = {
-      getUserMedia: async (constraints?: MediaStreamConstraints) => {
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        return devices.getUserMedia(constraints);
-      },
-    };
+    const slow = delayed(devices, 2000);
     // b's bye is lost, so a finds out through ICE alone.
     const noBye: DeliveryPlan = (m) => (m.type === 'bye' ? [] : [1]);
     await path(
@@ -947,12 +952,7 @@ describe('model-based paths over peerMachine', () => {
 
   it('rebuild: ICE restarts run out on both sides at once; commands and media wait for the new connection', async () => {
     const devices = createFakeMediaDevices();
-    const slow = {
-      getUserMedia: async (constraints?: MediaStreamConstraints) => {
-        await new Promise((resolve) => setTimeout(resolve, 900));
-        return devices.getUserMedia(constraints);
-      },
-    };
+    const slow = delayed(devices, 900);
     // b's rebuild request reaches a 200 ms late: a waits in awaitingRemote meanwhile.
     const lateRebuild: DeliveryPlan = (m) => (m.type === 'rebuild' ? [200] : [1]);
     await path(

@@ -4,8 +4,7 @@
  * (src/__tests__/model/modelPaths.test.ts) cover every transition; these read as the spec.
  */
 import { describe, expect, it } from 'vitest';
-import type { FakePeerConnection } from '../../testing/index.js';
-import { createFakeStream, createFakeTrack } from '../../testing/index.js';
+import { createFakeStream, createFakeTrack, type FakePeerConnection } from '../../testing/index.js';
 import { peerView } from '../peerView.js';
 import type { PeerEmitted } from '../types.js';
 import {
