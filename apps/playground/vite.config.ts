@@ -10,6 +10,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@peerstate\/core$/, replacement: source('../../packages/core/src/index.ts') },
+      {
+        find: /^@peerstate\/core\/sdp$/,
+        replacement: source('../../packages/core/src/sdp/index.ts'),
+      },
       { find: /^@peerstate\/react$/, replacement: source('../../packages/react/src/index.ts') },
       {
         find: /^@peerstate\/signaling$/,
