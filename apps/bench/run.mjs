@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// peerstate benchmarks. One command: `pnpm --filter @peerstate/bench bench` (from the root:
+// peerstate benchmarks. One command: `pnpm --filter @peerstatejs/bench bench` (from the root:
 // `pnpm bench`). Prints a table and writes results/latest.json. Benchmarks report; they never
 // fail on a number (only on a crash).
 //
@@ -43,8 +43,8 @@ const CYCLES = quick ? 20 : 1000;
 const ICE_ROUNDS = quick ? 1 : 3;
 
 const alias = {
-  '@peerstate/core/testing': path.join(coreSrc, 'testing/index.ts'),
-  '@peerstate/core': path.join(coreSrc, 'index.ts'),
+  '@peerstatejs/core/testing': path.join(coreSrc, 'testing/index.ts'),
+  '@peerstatejs/core': path.join(coreSrc, 'index.ts'),
 };
 
 const results = { date: new Date().toISOString(), quick, node: process.version, chromium: null };

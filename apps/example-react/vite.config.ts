@@ -9,8 +9,8 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     alias: [
-      { find: /^@peerstate\/core$/, replacement: source('../../packages/core/src/index.ts') },
-      { find: /^@peerstate\/react$/, replacement: source('../../packages/react/src/index.ts') },
+      { find: /^@peerstatejs\/core$/, replacement: source('../../packages/core/src/index.ts') },
+      { find: /^@peerstatejs\/react$/, replacement: source('../../packages/react/src/index.ts') },
     ],
     dedupe: ['react', 'react-dom', 'xstate'],
   },

@@ -9,8 +9,8 @@ export default defineConfig({
   plugins: [vue()],
   resolve: {
     alias: [
-      { find: /^@peerstate\/core$/, replacement: source('../../packages/core/src/index.ts') },
-      { find: /^@peerstate\/vue$/, replacement: source('../../packages/vue/src/index.ts') },
+      { find: /^@peerstatejs\/core$/, replacement: source('../../packages/core/src/index.ts') },
+      { find: /^@peerstatejs\/vue$/, replacement: source('../../packages/vue/src/index.ts') },
     ],
     dedupe: ['vue', 'xstate'],
   },

@@ -9,14 +9,14 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     alias: [
-      { find: /^@peerstate\/core$/, replacement: source('../../packages/core/src/index.ts') },
+      { find: /^@peerstatejs\/core$/, replacement: source('../../packages/core/src/index.ts') },
       {
-        find: /^@peerstate\/core\/sdp$/,
+        find: /^@peerstatejs\/core\/sdp$/,
         replacement: source('../../packages/core/src/sdp/index.ts'),
       },
-      { find: /^@peerstate\/react$/, replacement: source('../../packages/react/src/index.ts') },
+      { find: /^@peerstatejs\/react$/, replacement: source('../../packages/react/src/index.ts') },
       {
-        find: /^@peerstate\/signaling$/,
+        find: /^@peerstatejs\/signaling$/,
         replacement: source('../../packages/signaling/src/index.ts'),
       },
     ],

@@ -12,7 +12,7 @@ import {
   type PeerSnapshot,
   parseSignalingMessage,
   type SignalingChannel,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 import { waitFor } from 'xstate';
 
 const now = () => performance.now();

@@ -3,8 +3,8 @@
  * actor, and the heap of one idle actor. Bundled by `run.mjs` and run with `--expose-gc`; prints
  * one JSON line.
  */
-import { createInMemorySignalingPair, createPeer, type PeerActor } from '@peerstate/core';
-import { createFakeNetwork, resetFakeRegistry } from '@peerstate/core/testing';
+import { createInMemorySignalingPair, createPeer, type PeerActor } from '@peerstatejs/core';
+import { createFakeNetwork, resetFakeRegistry } from '@peerstatejs/core/testing';
 import { waitFor } from 'xstate';
 
 const quick = process.argv.includes('--quick');

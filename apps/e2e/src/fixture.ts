@@ -1,5 +1,5 @@
 /**
- * The test page's entry: a small app on `@peerstate/core` (public exports only). It exposes
+ * The test page's entry: a small app on `@peerstatejs/core` (public exports only). It exposes
  * `window.e2e` for the runner, which drives it through `page.evaluate` in Chromium (playwright)
  * and Firefox (puppeteer over WebDriver BiDi) alike. Every function takes and returns JSON.
  */

@@ -1,5 +1,5 @@
 /**
- * The fixture app: peers created and driven through `@peerstate/core`'s public API only, the way
+ * The fixture app: peers created and driven through `@peerstatejs/core`'s public API only, the way
  * an application would. The runner calls these functions through `window.e2e` (see `fixture.ts`).
  */
 import {
@@ -11,7 +11,7 @@ import {
   type PeerSnapshot,
   type SignalingChannel,
   type SignalingMessage,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 import { describe, record, type SerializedError, serializeError } from './log.js';
 import { createWebSocketSignaling, messageKind, type WebSocketSignaling } from './wsSignaling.js';
 

@@ -3,7 +3,7 @@
  * messages sent while the socket is down wait in a queue, and a dropped socket reconnects (the
  * relay may restart mid-call). Messages that arrive before the SDK subscribes wait for it.
  */
-import type { SignalingChannel, SignalingMessage } from '@peerstate/core';
+import type { SignalingChannel, SignalingMessage } from '@peerstatejs/core';
 import { record } from './log.js';
 
 export interface WebSocketSignalingOptions {

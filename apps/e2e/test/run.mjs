@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// End-to-end tests of @peerstate/core in real browsers: Chromium (playwright-core) and Firefox
+// End-to-end tests of @peerstatejs/core in real browsers: Chromium (playwright-core) and Firefox
 // ESR (puppeteer-core over WebDriver BiDi), with a WebSocket relay and coturn started here on
 // 127.0.0.1. See ../README.md.
 //
@@ -43,7 +43,7 @@ async function bundleFixture() {
     const first = error?.errors?.[0];
     throw new Error(
       `bundling src/fixture.ts failed: ${first?.text ?? error}` +
-        ' (is @peerstate/core built? run `pnpm build` at the root)',
+        ' (is @peerstatejs/core built? run `pnpm build` at the root)',
     );
   }
 }

@@ -1,5 +1,5 @@
-import { createInMemorySignalingPair, type SignalingChannel } from '@peerstate/core';
-import { PeerVideo, usePeer } from '@peerstate/react';
+import { createInMemorySignalingPair, type SignalingChannel } from '@peerstatejs/core';
+import { PeerVideo, usePeer } from '@peerstatejs/react';
 import { useState } from 'react';
 
 /** One side of the call: everything it shows comes from `usePeer`. */

@@ -16,7 +16,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSignalingServer } from '@peerstate/signaling-server';
+import { startSignalingServer } from '@peerstatejs/signaling-server';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 

@@ -1,5 +1,5 @@
-import type { PeerActor } from '@peerstate/core';
-import { usePeerActorRef } from '@peerstate/react';
+import type { PeerActor } from '@peerstatejs/core';
+import { usePeerActorRef } from '@peerstatejs/react';
 import { type ChangeEvent, type ReactNode, useMemo, useRef, useState } from 'react';
 import {
   configSearch,

@@ -1,5 +1,5 @@
-import { type PeerActor, peerMachine } from '@peerstate/core';
-import { usePeer } from '@peerstate/react';
+import { type PeerActor, peerMachine } from '@peerstatejs/core';
+import { usePeer } from '@peerstatejs/react';
 import {
   type KeyboardEvent,
   type ReactNode,

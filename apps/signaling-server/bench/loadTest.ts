@@ -3,7 +3,7 @@
  * server with the real client channel, and every message is checked: it must arrive exactly once,
  * in order, in its own room, from the roommate. Loopback only, bounded in count and time.
  *
- * `pnpm --filter @peerstate/signaling-server bench` starts the server in a child process (so
+ * `pnpm --filter @peerstatejs/signaling-server bench` starts the server in a child process (so
  * server and clients do not share one event loop) and prints a report. Environment:
  * `CLIENTS` (1000), `MESSAGES` (20 per client), `INTERVAL_MS` (50 between one client's
  * messages), `TIME_LIMIT_MS` (60000), `URL` (use a running server instead of starting one).
@@ -11,8 +11,8 @@
 
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createByeMessage } from '@peerstate/core';
-import { createWebSocketSignaling, type WebSocketSignaling } from '@peerstate/signaling';
+import { createByeMessage } from '@peerstatejs/core';
+import { createWebSocketSignaling, type WebSocketSignaling } from '@peerstatejs/signaling';
 import { WebSocket } from 'ws';
 
 /** Options of {@link runLoadTest}. */

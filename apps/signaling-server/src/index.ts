@@ -1,5 +1,5 @@
 /**
- * `@peerstate/signaling-server`: the reference WebSocket signaling server.
+ * `@peerstatejs/signaling-server`: the reference WebSocket signaling server.
  * @packageDocumentation
  */
 export {

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @peerstate/signaling-server start`: runs the server until SIGINT/SIGTERM.
+ * `pnpm --filter @peerstatejs/signaling-server start`: runs the server until SIGINT/SIGTERM.
  * Configuration comes from the environment (see the README).
  */
 import { startSignalingServer } from './server.js';

@@ -1,5 +1,5 @@
 /**
- * The reference signaling server: rooms of peers relaying `@peerstate/signaling`'s WebSocket
+ * The reference signaling server: rooms of peers relaying `@peerstatejs/signaling`'s WebSocket
  * protocol. See the README for the protocol, limits and close codes.
  * @module
  */
@@ -12,7 +12,7 @@ import {
   type ClientFrame,
   parseClientFrame,
   type ServerFrame,
-} from '@peerstate/signaling';
+} from '@peerstatejs/signaling';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 
 /** Options of {@link startSignalingServer}. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Real-browser tests for @peerstate/core: bundles browser/*.ts with esbuild, serves them from
+// Real-browser tests for @peerstatejs/core: bundles browser/*.ts with esbuild, serves them from
 // 127.0.0.1 on an ephemeral port, and runs each scenario in a fresh Chromium context.
 //
 //   node browser/run.mjs                      all scenarios

@@ -54,7 +54,7 @@ export class UnsupportedError extends PeerStateError {
     super(
       'UNSUPPORTED',
       `WebRTC is not available here: none of ${lookedFor.join(', ')} exists. ` +
-        'Run in a browser, or pass `peerConnection` (for example a fake from @peerstate/core/testing).',
+        'Run in a browser, or pass `peerConnection` (for example a fake from @peerstatejs/core/testing).',
     );
     this.lookedFor = lookedFor;
   }

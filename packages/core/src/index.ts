@@ -1,5 +1,5 @@
 /**
- * `@peerstate/core`: the whole life of a WebRTC peer connection as an XState v5 machine.
+ * `@peerstatejs/core`: the whole life of a WebRTC peer connection as an XState v5 machine.
  * @packageDocumentation
  */
 

@@ -1,10 +1,10 @@
 /**
- * `@peerstate/react`: React hooks and components over `@peerstate/core`'s peer actor.
+ * `@peerstatejs/react`: React hooks and components over `@peerstatejs/core`'s peer actor.
  * @packageDocumentation
  */
 
 /** Re-exported from core for convenience. */
-export type { PeerEventHandlers } from '@peerstate/core';
+export type { PeerEventHandlers } from '@peerstatejs/core';
 export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';
 export { PeerProvider, type PeerProviderProps, usePeerContext } from './peerContext.js';
 export { type UsePeerResult, usePeer } from './usePeer.js';

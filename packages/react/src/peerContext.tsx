@@ -1,4 +1,4 @@
-import type { PeerActor } from '@peerstate/core';
+import type { PeerActor } from '@peerstatejs/core';
 import { createContext, type ReactNode, useContext } from 'react';
 
 const PeerContext = createContext<PeerActor | null>(null);

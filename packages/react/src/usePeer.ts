@@ -7,7 +7,7 @@ import {
   type PeerView,
   peerActions,
   peerView,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 import { useSelector } from '@xstate/react';
 import { useMemo } from 'react';
 import { type UsePeerOptions, usePeerSource } from './usePeerActorRef.js';

@@ -3,7 +3,7 @@ import {
   createPeer,
   type PeerActor,
   type PeerEventHandlers,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 import { useEffect, useRef, useState } from 'react';
 import { usePeerEvents } from './usePeerEvents.js';
 

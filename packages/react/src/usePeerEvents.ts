@@ -1,4 +1,4 @@
-import { onPeerEvents, type PeerActor, type PeerEventHandlers } from '@peerstate/core';
+import { onPeerEvents, type PeerActor, type PeerEventHandlers } from '@peerstatejs/core';
 import { useEffect, useRef } from 'react';
 
 /**

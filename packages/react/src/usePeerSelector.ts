@@ -1,4 +1,4 @@
-import type { PeerActor, PeerSnapshot } from '@peerstate/core';
+import type { PeerActor, PeerSnapshot } from '@peerstatejs/core';
 import { useSelector } from '@xstate/react';
 
 /**

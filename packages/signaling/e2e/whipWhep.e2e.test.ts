@@ -1,10 +1,10 @@
 /**
  * WHIP publisher → werift "SFU" → WHEP viewer, with real WebRTC stacks on 127.0.0.1: two
- * `@peerstate/core` peers over `@roamhq/wrtc` (libwebrtc in Node), signaling only through
+ * `@peerstatejs/core` peers over `@roamhq/wrtc` (libwebrtc in Node), signaling only through
  * `createWhipSignaling` / `createWhepSignaling` and the global fetch.
  */
 
-import { createPeer, type PeerConnectionLike, type PeerStateError } from '@peerstate/core';
+import { createPeer, type PeerConnectionLike, type PeerStateError } from '@peerstatejs/core';
 import wrtc from '@roamhq/wrtc';
 import { afterEach, expect, it } from 'vitest';
 import { createWhepSignaling, createWhipSignaling, WhipHttpError } from '../src/index.js';

@@ -1,5 +1,5 @@
 /**
- * Errors of `@peerstate/signaling`. Every one is a `PeerStateError` from `@peerstate/core` (so
+ * Errors of `@peerstatejs/signaling`. Every one is a `PeerStateError` from `@peerstatejs/core` (so
  * `instanceof PeerStateError` holds and the machine reports it unchanged as the `cause` of its
  * `SIGNALING_TRANSPORT_FAILED` error) with a code of its own.
  *
@@ -19,7 +19,7 @@
  * @module
  */
 
-import { type PeerErrorCode, PeerStateError } from '@peerstate/core';
+import { type PeerErrorCode, PeerStateError } from '@peerstatejs/core';
 
 /** The codes of the errors raised by the WHIP and WHEP channels. */
 export type WhipErrorCode =

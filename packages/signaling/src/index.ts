@@ -1,5 +1,5 @@
 /**
- * `@peerstate/signaling`: signaling transports for `@peerstate/core`. A WebSocket room channel
+ * `@peerstatejs/signaling`: signaling transports for `@peerstatejs/core`. A WebSocket room channel
  * that survives drops, and WHIP/WHEP channels that take a peer to a media server.
  * @packageDocumentation
  */

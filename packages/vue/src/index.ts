@@ -1,10 +1,10 @@
 /**
- * `@peerstate/vue`: Vue composables and components over `@peerstate/core`'s peer actor.
+ * `@peerstatejs/vue`: Vue composables and components over `@peerstatejs/core`'s peer actor.
  * @packageDocumentation
  */
 
 /** Re-exported from core for convenience. */
-export type { PeerEventHandlers } from '@peerstate/core';
+export type { PeerEventHandlers } from '@peerstatejs/core';
 export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';
 export { injectPeer, peerKey, providePeer } from './peerContext.js';
 export {

@@ -1,4 +1,4 @@
-import type { PeerActor } from '@peerstate/core';
+import type { PeerActor } from '@peerstatejs/core';
 import { type InjectionKey, inject, provide } from 'vue';
 
 /** The injection key {@link providePeer} and {@link injectPeer} use. */

@@ -10,7 +10,7 @@ import {
   type PeerView,
   peerActions,
   peerView,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 import {
   type ComputedRef,
   computed,

@@ -1,4 +1,4 @@
-import { peerMachine } from '@peerstate/core';
+import { peerMachine } from '@peerstatejs/core';
 import { describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
 import { activeStates, countNodes, eventLabel, graphOf } from '../diagram/machineGraph.js';

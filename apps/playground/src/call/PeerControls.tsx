@@ -1,5 +1,5 @@
-import type { PeerActor } from '@peerstate/core';
-import { usePeer } from '@peerstate/react';
+import type { PeerActor } from '@peerstatejs/core';
+import { usePeer } from '@peerstatejs/react';
 import { type FormEvent, useState } from 'react';
 import { breakConnection, stopTrack, switchCamera } from './mediaActions.js';
 

@@ -2,7 +2,7 @@
  * What the page runs, read from its URL so a second tab (or a bug report) can open the same.
  * @module
  */
-import type { IceRestartOptions } from '@peerstate/core';
+import type { IceRestartOptions } from '@peerstatejs/core';
 
 export type SignalingMode = 'in-memory' | 'broadcast-channel' | 'websocket';
 export type Role = 'impolite' | 'polite';

@@ -7,8 +7,8 @@ import {
   createBroadcastChannelSignaling,
   createInMemorySignalingPair,
   type SignalingChannel,
-} from '@peerstate/core';
-import { createWebSocketSignaling } from '@peerstate/signaling';
+} from '@peerstatejs/core';
+import { createWebSocketSignaling } from '@peerstatejs/signaling';
 import { createSessionRecorder, type SessionRecorder } from '../session/recorder.js';
 import { PEER_NAMES, type PlaygroundConfig } from './config.js';
 

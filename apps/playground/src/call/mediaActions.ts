@@ -3,7 +3,7 @@
  * releasing the tracks the SDK no longer holds.
  * @module
  */
-import type { PeerActor } from '@peerstate/core';
+import type { PeerActor } from '@peerstatejs/core';
 import { waitFor } from 'xstate';
 
 /**

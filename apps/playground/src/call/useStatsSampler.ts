@@ -1,4 +1,4 @@
-import type { PeerActor } from '@peerstate/core';
+import type { PeerActor } from '@peerstatejs/core';
 import { useEffect } from 'react';
 import type { SessionRecorder } from '../session/recorder.js';
 import { reduceStats, type StatsRecord } from '../stats/reduceStats.js';

@@ -1,4 +1,4 @@
-import { parseCandidate } from '@peerstate/core/sdp';
+import { parseCandidate } from '@peerstatejs/core/sdp';
 import type { CandidateRecord } from '../session/select.js';
 import type { StatsSample } from '../session/types.js';
 import { formatAt } from './format.js';

@@ -1,5 +1,5 @@
-import type { PeerActor } from '@peerstate/core';
-import { PeerVideo, usePeer } from '@peerstate/react';
+import type { PeerActor } from '@peerstatejs/core';
+import { PeerVideo, usePeer } from '@peerstatejs/react';
 import { useMemo } from 'react';
 import type { ContextProjection, SessionEntry } from '../session/types.js';
 import { formatAt } from './format.js';

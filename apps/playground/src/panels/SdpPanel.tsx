@@ -1,4 +1,4 @@
-import { diffSessionDescriptions, parseSdp, type SdpChange } from '@peerstate/core/sdp';
+import { diffSessionDescriptions, parseSdp, type SdpChange } from '@peerstatejs/core/sdp';
 import type { OfferRecord } from '../session/select.js';
 import type { DescriptionRef } from '../session/types.js';
 import { formatAt } from './format.js';

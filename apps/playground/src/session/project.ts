@@ -2,7 +2,7 @@
  * Turns what the machine holds (live tracks, channels, the peer connection) into plain data.
  * @module
  */
-import type { PeerContext } from '@peerstate/core';
+import type { PeerContext } from '@peerstatejs/core';
 import type { ContextProjection, DescriptionRef, EntryKind, Json, TrackSummary } from './types.js';
 
 /** Stores each SDP once and returns its index. */

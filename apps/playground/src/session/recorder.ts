@@ -3,7 +3,7 @@
  * transition it took, and a plain projection of the snapshot after each event.
  * @module
  */
-import type { PeerSnapshot } from '@peerstate/core';
+import type { PeerSnapshot } from '@peerstatejs/core';
 import type { AnyEventObject, InspectionEvent } from 'xstate';
 import { kindOf, projectContext, toPlain } from './project.js';
 import type { Json, PeerRecord, Session, SessionEntry, StatsSample } from './types.js';

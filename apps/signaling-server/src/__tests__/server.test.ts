@@ -1,11 +1,11 @@
-import { createPeer, type PeerStateError } from '@peerstate/core';
-import { createFakePeerPair } from '@peerstate/core/testing';
+import { createPeer, type PeerStateError } from '@peerstatejs/core';
+import { createFakePeerPair } from '@peerstatejs/core/testing';
 import {
   CLOSE_CODES,
   createWebSocketSignaling,
   type ServerFrame,
   type WebSocketSignaling,
-} from '@peerstate/signaling';
+} from '@peerstatejs/signaling';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { runLoadTest } from '../../bench/loadTest.js';

@@ -107,7 +107,7 @@ export interface PeerOptions {
   readonly configuration?: RTCConfiguration;
   /**
    * Creates the peer connection. Defaults to the constructor found by `detectPeerConnection`
-   * in `scope`. Tests pass a fake from `@peerstate/core/testing`.
+   * in `scope`. Tests pass a fake from `@peerstatejs/core/testing`.
    */
   readonly peerConnection?: PeerConnectionFactory;
   /** Where to look for `RTCPeerConnection` and `navigator.mediaDevices`. @defaultValue globalThis */

@@ -1,6 +1,6 @@
 /**
  * The part of `RTCPeerConnection` the machine relies on. Real browser peer connections satisfy it;
- * so do the legacy adapter and the fake from `@peerstate/core/testing`.
+ * so do the legacy adapter and the fake from `@peerstatejs/core/testing`.
  * @module
  */
 

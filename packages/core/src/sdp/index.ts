@@ -1,12 +1,12 @@
 /**
- * `@peerstate/core/sdp`: read session descriptions and candidates the way a debugging UI needs
+ * `@peerstatejs/core/sdp`: read session descriptions and candidates the way a debugging UI needs
  * them (m-lines, directions, codecs, ICE credentials, DTLS roles, what changed between two
  * descriptions). The machine itself needs none of this, so it lives in its own entry and an app
  * that only negotiates does not ship it.
  *
  * @example
  * ```ts
- * import { diffSessionDescriptions, parseCandidate, parseSdp } from '@peerstate/core/sdp';
+ * import { diffSessionDescriptions, parseCandidate, parseSdp } from '@peerstatejs/core/sdp';
  *
  * declare const pc: RTCPeerConnection;
  * const local = parseSdp(pc.localDescription?.sdp ?? '');

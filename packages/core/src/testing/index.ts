@@ -1,5 +1,5 @@
 /**
- * `@peerstate/core/testing`: a faithful fake of Chromium's WebRTC API for tests in Node.
+ * `@peerstatejs/core/testing`: a faithful fake of Chromium's WebRTC API for tests in Node.
  *
  * @example
  * ```ts

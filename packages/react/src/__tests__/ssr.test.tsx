@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { createInMemorySignalingPair, peerView } from '@peerstate/core';
+import { createInMemorySignalingPair, peerView } from '@peerstatejs/core';
 import { StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, beforeEach, expect, it } from 'vitest';

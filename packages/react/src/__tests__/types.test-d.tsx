@@ -5,7 +5,7 @@ import type {
   PeerSnapshot,
   PeerStateError,
   PeerView,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type PeerEventHandlers,

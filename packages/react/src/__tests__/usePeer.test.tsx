@@ -4,13 +4,13 @@ import {
   type PeerActor,
   type PeerStateError,
   peerView,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 import {
   createFakeStream,
   createFakeTrack,
   liveFakeListenerCount,
   openFakePeerConnections,
-} from '@peerstate/core/testing';
+} from '@peerstatejs/core/testing';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { useEffect, useState } from 'react';
 import { renderToString } from 'react-dom/server';

@@ -1,4 +1,4 @@
-import { createByeMessage, createCandidateMessage, type SignalingMessage } from '@peerstate/core';
+import { createByeMessage, createCandidateMessage, type SignalingMessage } from '@peerstatejs/core';
 import { ws } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

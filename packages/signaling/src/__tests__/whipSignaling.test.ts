@@ -6,12 +6,12 @@ import {
   createRebuildMessage,
   type PeerStateError,
   SignalingTransportError,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 import {
   createFakeNetwork,
   createFakePeerPair,
   type FakePeerConnection,
-} from '@peerstate/core/testing';
+} from '@peerstatejs/core/testing';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { SignalingChannel, SignalingMessage } from '@peerstate/core';
+import type { SignalingChannel, SignalingMessage } from '@peerstatejs/core';
 import { WebSocketSignalingError } from '../errors.js';
 import {
   CLOSE_CODES,

@@ -15,7 +15,7 @@ import {
   SIGNALING_VERSION,
   type SignalingChannel,
   type SignalingMessage,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 import {
   type HttpSignalingProtocol,
   WhipHttpError,

@@ -1,5 +1,5 @@
 // happy-dom's `srcObject` accepts only happy-dom's own MediaStream; the streams in these tests are
-// `@peerstate/core/testing` fakes, so store whatever is assigned, as a browser stores any stream.
+// `@peerstatejs/core/testing` fakes, so store whatever is assigned, as a browser stores any stream.
 if (typeof HTMLMediaElement !== 'undefined') {
   const sources = new WeakMap<HTMLMediaElement, MediaStream | null>();
   Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {

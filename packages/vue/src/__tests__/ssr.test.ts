@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { createInMemorySignalingPair } from '@peerstate/core';
+import { createInMemorySignalingPair } from '@peerstatejs/core';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString } from 'vue/server-renderer';

@@ -6,7 +6,7 @@ import type {
   PeerSnapshot,
   PeerStateError,
   PeerView,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ComputedRef } from 'vue';
 import { type PeerEventHandlers, type UsePeerReturn, usePeer } from '../index.js';

@@ -1,10 +1,10 @@
-import { createPeer, type PeerStateError, peerView } from '@peerstate/core';
+import { createPeer, type PeerStateError, peerView } from '@peerstatejs/core';
 import {
   createFakeStream,
   createFakeTrack,
   liveFakeListenerCount,
   openFakePeerConnections,
-} from '@peerstate/core/testing';
+} from '@peerstatejs/core/testing';
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import { createSSRApp, defineComponent, effectScope, h, nextTick, ref } from 'vue';

@@ -1,7 +1,7 @@
 /**
  * Property tests over scenario.ts (read its header for what each wire profile guarantees).
  * CI runs a fixed seed and a few runs per profile; `FC_RUNS=500 FC_SEED=… pnpm --filter
- * @peerstate/core test:long` runs more and prints how many passed.
+ * @peerstatejs/core test:long` runs more and prints how many passed.
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, it, vi } from 'vitest';

@@ -31,7 +31,7 @@
  *   property prints how many runs were excused and how many of those did not settle.
  *
  * CI runs a fixed seed and a few runs per profile; `FC_RUNS=500 FC_SEED=… pnpm --filter
- * @peerstate/core test:long` runs more and prints how many passed.
+ * @peerstatejs/core test:long` runs more and prints how many passed.
  */
 import fc from 'fast-check';
 import { PeerStateError } from '../../errors.js';

@@ -1,27 +1,27 @@
 // size-limit budgets for the published packages, minified + gzipped, measured on their built
-// `dist/` (run `pnpm build` first; turbo does it before `test`). `pnpm --filter @peerstate/docs size`.
+// `dist/` (run `pnpm build` first; turbo does it before `test`). `pnpm --filter @peerstatejs/docs size`.
 //
 // The budgets of what an app ships are below the two libraries people compare us with (measured
 // the same way, last two entries, no limit): simple-peer 9.11.1 (29.58 kB) and PeerJS 1.5.5
 // (31.51 kB), both of which ship everything in one bundle. The "every export" entry is level with
-// simple-peer. The SDP inspection helpers are a separate entry (`@peerstate/core/sdp`, used by
+// simple-peer. The SDP inspection helpers are a separate entry (`@peerstatejs/core/sdp`, used by
 // debugging UIs, not by the machine) and are not counted.
 // Keep the README's figures in step when a budget moves.
 
-const core = '../../packages/core/dist/index.js';
-const react = '../../packages/react/dist/index.js';
-const vue = '../../packages/vue/dist/index.js';
+const core = '../packages/core/dist/index.js';
+const react = '../packages/react/dist/index.js';
+const vue = '../packages/vue/dist/index.js';
 
 export default [
   {
-    name: '@peerstate/core (xstate excluded)',
+    name: '@peerstatejs/core (xstate excluded)',
     path: core,
     ignore: ['xstate'],
     gzip: true,
     limit: '17.5 kB',
   },
   {
-    name: '@peerstate/core + xstate',
+    name: '@peerstatejs/core + xstate',
     path: core,
     gzip: true,
     // Every export of the main entry bundled (no app ships them all: every error class, the
@@ -31,7 +31,7 @@ export default [
     limit: '30 kB',
   },
   {
-    name: '@peerstate/core: createPeer + in-memory signaling + peerView, with xstate (tree-shaken)',
+    name: '@peerstatejs/core: createPeer + in-memory signaling + peerView, with xstate (tree-shaken)',
     path: core,
     import: '{ createPeer, createInMemorySignalingPair, peerView }',
     gzip: true,
@@ -39,16 +39,16 @@ export default [
     limit: '29.5 kB',
   },
   {
-    name: '@peerstate/react (core, xstate, react excluded; @xstate/react included)',
+    name: '@peerstatejs/react (core, xstate, react excluded; @xstate/react included)',
     path: react,
-    ignore: ['@peerstate/core', 'xstate', 'react', 'react-dom', 'react/jsx-runtime'],
+    ignore: ['@peerstatejs/core', 'xstate', 'react', 'react-dom', 'react/jsx-runtime'],
     gzip: true,
     limit: '2.5 kB',
   },
   {
-    name: '@peerstate/vue (core, xstate, vue excluded)',
+    name: '@peerstatejs/vue (core, xstate, vue excluded)',
     path: vue,
-    ignore: ['@peerstate/core', 'xstate', 'vue'],
+    ignore: ['@peerstatejs/core', 'xstate', 'vue'],
     gzip: true,
     limit: '1 kB',
   },

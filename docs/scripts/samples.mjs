@@ -79,7 +79,7 @@ writeFileSync(
   path.join(outDir, 'tsconfig.json'),
   JSON.stringify(
     {
-      extends: '../../../tsconfig.base.json',
+      extends: '../../tsconfig.base.json',
       compilerOptions: {
         noEmit: true,
         declaration: false,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Package quality gates for the published packages (@peerstate/core, /react, /vue), run on what
+// Package quality gates for the published packages (@peerstatejs/core, /react, /vue), run on what
 // `pnpm pack` would publish:
 //
 //   publint   publint in strict mode (warnings fail)
@@ -23,7 +23,7 @@ import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const repo = path.resolve(root, '../..');
+const repo = path.resolve(root, '..');
 const PACKAGES = ['core', 'react', 'vue'];
 /** `package:check` pairs known to be missing until the lead adds them. Empty this when done. */
 const PENDING = new Set();

@@ -4,7 +4,7 @@ import {
   type PeerActor,
   peerActions,
   peerView,
-} from '@peerstate/core';
+} from '@peerstatejs/core';
 
 const [left, right] = createInMemorySignalingPair();
 const peers: Array<{ name: string; actor: PeerActor }> = [
