@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What the browser suites drive: Debian's Chromium and Firefox ESR (playwright and puppeteer cannot
-# download browsers here) and coturn (relay-only ICE restart scenarios). Installs the missing ones
-# when we may (root with apt-get); otherwise says what to do.
+# download browsers here), coturn (relay-only ICE restart scenarios), and WebKitGTK's WebDriver with
+# Xvfb (apps/e2e-webkit: an engine without WebRTC; webkit2gtk-driver pulls the engine and the
+# GStreamer plugins it needs). Installs the missing ones when we may (root with apt-get); otherwise
+# says what to do.
 set -euo pipefail
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 FIREFOX="${FIREFOX_PATH:-/usr/bin/firefox-esr}"
@@ -9,6 +11,8 @@ missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 [ -x "$FIREFOX" ] || missing+=(firefox-esr)
 command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
+command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian packages for the browser tests: ${missing[*]}"

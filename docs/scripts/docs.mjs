@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The docs site: typedoc's HTML for @peerstatejs/core, /react and /vue, with the guides as pages.
+// The docs site: typedoc's HTML for @peerstatejs/core, /react, /vue and /signaling, with the guides
+// as pages.
 //
 //   node scripts/docs.mjs build   build site/, print every typedoc warning, fail only on errors
 //   node scripts/docs.mjs check   the strict build: any warning (an undocumented export, a broken
@@ -88,7 +89,7 @@ const rebuild = (what) => {
 };
 const watched = [
   path.join(root, 'guides'),
-  ...['core', 'react', 'vue'].map((p) => path.join(root, '../packages', p, 'src')),
+  ...['core', 'react', 'vue', 'signaling'].map((p) => path.join(root, '../packages', p, 'src')),
 ];
 for (const dir of watched) {
   watch(dir, { recursive: true }, (_event, name) => {

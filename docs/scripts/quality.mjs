@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Package quality gates for the published packages (@peerstatejs/core, /react, /vue), run on what
-// `pnpm pack` would publish:
+// Package quality gates for the published packages (@peerstatejs/core, /react, /vue, /signaling), run
+// on what `pnpm pack` would publish:
 //
 //   publint   publint in strict mode (warnings fail)
 //   attw      @arethetypeswrong/cli, `esm-only` profile (the packages are ESM-only on purpose:
 //             `node10` and `require()` resolution are not supported, and not checked)
 //   meta      license, README and LICENSE in the tarball, `sideEffects`, `files`, an exports map
-//             with `types` first, `./package.json`, every target present in the tarball
+//             with `types` first, `./package.json`, every target present in the tarball, and
+//             `'use client'` as the first statement of every module of the React adapter
 //   size      size-limit budgets (.size-limit.mjs)
 //
 //   node scripts/quality.mjs [publint|attw|meta|size ...] [--strict]
@@ -21,10 +22,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import ts from 'typescript';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const repo = path.resolve(root, '..');
-const PACKAGES = ['core', 'react', 'vue'];
+const PACKAGES = ['core', 'react', 'vue', 'signaling'];
+/**
+ * Packages whose every module uses hooks or context: React Server Components need `'use client'`
+ * first in each, or importing `PeerProvider` into a Server Component fails.
+ */
+const CLIENT_PACKAGES = new Set(['react']);
 /** `package:check` pairs known to be missing until the lead adds them. Empty this when done. */
 const PENDING = new Set();
 
@@ -41,6 +48,17 @@ const bad = (msg) => {
   failed++;
   console.log(`  ✗ ${msg}`);
 };
+
+/** A directive only counts as the module's first statement (comments may precede it). */
+function startsWithUseClient(text, file) {
+  const first = ts.createSourceFile(file, text, ts.ScriptTarget.Latest).statements[0];
+  return (
+    first !== undefined &&
+    ts.isExpressionStatement(first) &&
+    ts.isStringLiteral(first.expression) &&
+    first.expression.text === 'use client'
+  );
+}
 
 function sh(command, argv, options = {}) {
   return spawnSync(command, argv, { encoding: 'utf8', ...options });
@@ -97,7 +115,7 @@ try {
         } else ok(`${name}: @arethetypeswrong/cli (esm-only profile)`);
       }
     } else if (gate === 'meta') {
-      for (const [name, { files, manifest }] of Object.entries(packed)) {
+      for (const [name, { tarball, files, manifest }] of Object.entries(packed)) {
         const inTarball = (p) => files.includes(`package/${p.replace(/^\.\//, '')}`);
         const problems = [];
         const pendingBefore = pending;
@@ -178,12 +196,23 @@ try {
             `${dep}: "${range}" survived packing`,
           );
         }
+        if (CLIENT_PACKAGES.has(name)) {
+          const modules = files.filter((f) => /^package\/dist\/.*\.js$/.test(f));
+          check('use client', modules.length > 0, 'no dist/*.js module in the tarball');
+          for (const file of modules) {
+            check(
+              'use client',
+              startsWithUseClient(sh('tar', ['xzf', tarball, '-O', file]).stdout, file),
+              `${file.slice('package/'.length)}: 'use client' is not its first statement`,
+            );
+          }
+        }
         if (problems.length > 0) for (const p of problems) bad(`${name}: ${p}`);
         else if (pending > pendingBefore)
           ok(`${name}: every other metadata check (${files.length} files packed)`);
         else
           ok(
-            `${name}: license, README, LICENSE, sideEffects, files, exports (${files.length} files packed)`,
+            `${name}: license, README, LICENSE, sideEffects, files, exports${CLIENT_PACKAGES.has(name) ? ", 'use client'" : ''} (${files.length} files packed)`,
           );
       }
     } else if (gate === 'size') {

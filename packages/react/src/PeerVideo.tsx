@@ -1,3 +1,5 @@
+'use client';
+
 import { type ReactNode, useEffect, useRef, type VideoHTMLAttributes } from 'react';
 
 /** Props of {@link PeerVideo}: the stream to show, plus any `<video>` attribute. */

@@ -3,6 +3,10 @@
  * @packageDocumentation
  */
 
+// React Server Components (Next.js app router) treat a module without this as server code, where
+// hooks and context throw; with it, a Server Component can import and render PeerProvider.
+'use client';
+
 /** Re-exported from core for convenience. */
 export type { PeerEventHandlers } from '@peerstatejs/core';
 export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';

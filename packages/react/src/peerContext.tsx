@@ -1,3 +1,5 @@
+'use client';
+
 import type { PeerActor } from '@peerstatejs/core';
 import { createContext, type ReactNode, useContext } from 'react';
 

@@ -1,3 +1,5 @@
+'use client';
+
 import {
   type CreatePeerOptions,
   type PeerActions,
@@ -37,10 +39,18 @@ const identity = (snapshot: PeerSnapshot): PeerSnapshot => snapshot;
  *
  * @example
  * ```tsx
- * const { phase, remoteStreams, createDataChannel, sendData } = usePeer(
- *   { signaling, polite: true },
- *   { on: { data: ({ data }) => setMessages((m) => [...m, String(data)]) } },
- * );
+ * import type { SignalingChannel } from '@peerstatejs/core';
+ * import { usePeer } from '@peerstatejs/react';
+ * import { useState } from 'react';
+ *
+ * function Chat({ signaling }: { signaling: SignalingChannel }) {
+ *   const [messages, setMessages] = useState<string[]>([]);
+ *   const { phase, createDataChannel, sendData } = usePeer(
+ *     { signaling, polite: true },
+ *     { on: { data: ({ data }) => setMessages((m) => [...m, String(data)]) } },
+ *   );
+ *   // render `phase` and `messages`; call createDataChannel('chat'), sendData('chat', text)
+ * }
  * ```
  */
 export function usePeer(

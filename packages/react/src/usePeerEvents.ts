@@ -1,3 +1,5 @@
+'use client';
+
 import { onPeerEvents, type PeerActor, type PeerEventHandlers } from '@peerstatejs/core';
 import { useEffect, useRef } from 'react';
 

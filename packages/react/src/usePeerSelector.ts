@@ -1,3 +1,5 @@
+'use client';
+
 import type { PeerActor, PeerSnapshot } from '@peerstatejs/core';
 import { useSelector } from '@xstate/react';
 

@@ -21,10 +21,18 @@ export const DEFAULT_REBUILD: RebuildOptions = {
   timeout: 10_000,
 };
 
+declare const process: { readonly env: { readonly NODE_ENV?: string } };
+
 function isDevelopment(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-    ?.env;
-  return env?.NODE_ENV !== 'production';
+  // Browsers have no `process`: production builds see this only because the bundler replaced the
+  // literal `process.env.NODE_ENV` with a string (Vite, webpack's nodeEnv, esbuild's define), so it
+  // must stay spelled out. A `typeof process` check in front would turn the replaced form back into
+  // "development" in the browser; the catch covers the unbundled case (no `process`) instead.
+  try {
+    return process.env.NODE_ENV !== 'production';
+  } catch {
+    return true;
+  }
 }
 
 function mediaDevicesIn(scope: object): Pick<MediaDevices, 'getUserMedia'> | undefined {

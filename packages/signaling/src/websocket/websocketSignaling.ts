@@ -25,11 +25,17 @@ import {
  */
 export interface WebSocketLike {
   readonly readyState: number;
+  /** Sends one text frame. */
   send(data: string): void;
+  /** Closes the socket with an optional close code and reason. */
   close(code?: number, reason?: string): void;
+  /** Called once the socket is open. */
   onopen: ((event: never) => void) | null;
+  /** Called with each frame received (`event.data`). */
   onmessage: ((event: never) => void) | null;
+  /** Called once the socket closed (`event.code`, `event.reason`). */
   onclose: ((event: never) => void) | null;
+  /** Called on a socket error; `onclose` follows. */
   onerror: ((event: never) => void) | null;
 }
 
@@ -114,7 +120,9 @@ export interface WebSocketSignaling extends SignalingChannel {
   readonly closeInfo: WebSocketCloseInfo | null;
   /** Queues the message; it is sent once joined, and again after a reconnect until acknowledged. */
   send(message: SignalingMessage): void;
+  /** Calls `listener` on every change of `state`; returns the unsubscribe function. */
   onStateChange(listener: (state: WebSocketSignalingState) => void): () => void;
+  /** Calls `listener` when a peer joins or leaves the room; returns the unsubscribe function. */
   onPresence(listener: (event: PresenceEvent) => void): () => void;
   /** Non-fatal problems (a bad frame) and the fatal one that closed the channel. */
   onError(listener: (error: WebSocketSignalingError) => void): () => void;
