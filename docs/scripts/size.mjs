@@ -40,7 +40,8 @@ const NODE_SHIMS = {
 const REACT = ['react', 'react-dom', 'react/jsx-runtime'];
 
 /**
- * One row each. `limit` (kB, min+gzip) fails the run when exceeded; `below` lists rows this one
+ * One row each. `limit` (kB, min+gzip) fails the run when exceeded (with `over`, the limit is on
+ * how much bigger than that row this one is); `below` lists rows this one
  * must stay smaller than, measured in the same run; `target` lists rows it should be smaller than
  * but is not yet (printed, not enforced: move an id to `below` once it holds).
  */
@@ -71,7 +72,9 @@ const ROWS = [
     entry:
       "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';\n" +
       "export { legacyPeerConnection } from '@peerstatejs/core/legacy';",
-    limit: 29.5,
+    // What opting in costs on top of `app`, whatever the machine weighs.
+    over: 'app',
+    limit: 2.5,
   },
   {
     id: 'core',
@@ -150,7 +153,12 @@ console.log(
 console.log(`${'bundle'.padEnd(width)}  ${'min'.padStart(9)}  ${'min+gzip'.padStart(9)}  budget`);
 for (const row of ROWS) {
   const { min, gzip } = measured.get(row.id);
-  const budget = row.limit === undefined ? '' : `${row.limit} kB`;
+  const budget =
+    row.limit === undefined
+      ? ''
+      : row.over === undefined
+        ? `${row.limit} kB`
+        : `+${row.limit} kB over ${row.over} (+${kB(gzip - measured.get(row.over).gzip)} kB)`;
   console.log(
     `${row.name.padEnd(width)}  ${`${kB(min)} kB`.padStart(9)}  ${`${kB(gzip)} kB`.padStart(9)}  ${budget}`,
   );
@@ -160,8 +168,11 @@ const failures = [];
 const notes = [];
 for (const row of ROWS) {
   const { gzip } = measured.get(row.id);
-  if (row.limit !== undefined && gzip > row.limit * 1000) {
-    failures.push(`${row.id}: ${kB(gzip)} kB is over its ${row.limit} kB budget`);
+  const base = row.over === undefined ? 0 : measured.get(row.over).gzip;
+  if (row.limit !== undefined && gzip - base > row.limit * 1000) {
+    const what =
+      row.over === undefined ? `${kB(gzip)} kB` : `+${kB(gzip - base)} kB over ${row.over}`;
+    failures.push(`${row.id}: ${what} is over its ${row.limit} kB budget`);
   }
   for (const other of row.below ?? []) {
     const theirs = measured.get(other).gzip;
