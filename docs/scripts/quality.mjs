@@ -8,7 +8,7 @@
 //   meta      license, README and LICENSE in the tarball, `sideEffects`, `files`, an exports map
 //             with `types` first, `./package.json`, every target present in the tarball, and
 //             `'use client'` as the first statement of every module of the React adapter
-//   size      size-limit budgets (.size-limit.mjs)
+//   size      bundle-size budgets, ours beside PeerJS and simple-peer (scripts/size.mjs)
 //
 //   node scripts/quality.mjs [publint|attw|meta|size ...] [--strict]
 //
@@ -216,9 +216,12 @@ try {
           );
       }
     } else if (gate === 'size') {
-      const result = sh(bin('size-limit'), [], { cwd: root, stdio: 'inherit' });
-      if (result.status !== 0) bad('size-limit: a budget is exceeded (or the build is missing)');
-      else ok('size-limit budgets');
+      const result = sh(process.execPath, [path.join(root, 'scripts/size.mjs')], {
+        cwd: root,
+        stdio: 'inherit',
+      });
+      if (result.status !== 0) bad('size: a budget is exceeded (or the build is missing)');
+      else ok('size budgets (scripts/size.mjs)');
     } else {
       bad(`unknown gate ${gate}`);
     }

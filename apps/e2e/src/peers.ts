@@ -12,6 +12,7 @@ import {
   type SignalingChannel,
   type SignalingMessage,
 } from '@peerstatejs/core';
+import { legacyPeerConnection } from '@peerstatejs/core/legacy';
 import { describe, record, type SerializedError, serializeError } from './log.js';
 import { createWebSocketSignaling, messageKind, type WebSocketSignaling } from './wsSignaling.js';
 
@@ -27,6 +28,8 @@ export interface PeerSpec {
   readonly iceRestart?: Partial<IceRestartOptions>;
   /** Chromium ↔ Firefox: offer and answer VP8 only on this side (other codecs crash the pairing). */
   readonly vp8Only?: boolean;
+  /** Create the peer connection with `legacyPeerConnection()` from `@peerstatejs/core/legacy`. */
+  readonly legacy?: boolean;
   /** Log every snapshot (off in long loops). */
   readonly verbose?: boolean;
 }
@@ -137,6 +140,7 @@ export function createFixturePeer(spec: PeerSpec): void {
     ...(spec.configuration ? { configuration: spec.configuration } : {}),
     ...(spec.iceRestart ? { iceRestart: spec.iceRestart } : {}),
     ...(spec.vp8Only ? { peerConnection: vp8OnlyFactory } : {}),
+    ...(spec.legacy ? { peerConnection: legacyPeerConnection() } : {}),
   });
   const peer: Peer = {
     name: spec.name,

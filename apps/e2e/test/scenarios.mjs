@@ -575,7 +575,17 @@ export const SCENARIOS = [
   {
     name: '7b-legacy-callback-wrapper',
     async run(t) {
-      const p = await vendorCall(t, 'legacy', 'legacy-callback');
+      const p = await t.chromium('page', 'legacy');
+      const pre = await p.pre();
+      assert.equal(pre.RTCPeerConnection, 'undefined', 'premise: RTCPeerConnection deleted');
+      const { sa, sb } = await call(t, p, p, {
+        signaling: memory('legacy'),
+        a: { legacy: true },
+        b: { legacy: true },
+      });
+      // The factory of @peerstatejs/core/legacy is a `peerConnection`, hence `custom`.
+      for (const s of [sa, sb]) assert.equal(s.platform?.name, 'custom', `${s.name}: platform`);
+      await hangUp(p, p);
       const calls = await p.evaluate(() => window.__legacyCalls);
       // The wrapper's methods return nothing: had the SDK used the promise API, nothing would work.
       assert.ok(
@@ -583,6 +593,23 @@ export const SCENARIOS = [
         `callbacks used: ${JSON.stringify(calls)}`,
       );
       t.figure('legacyCalls', calls);
+    },
+  },
+  {
+    name: '7b-legacy-callback-without-the-legacy-entry',
+    async run(t) {
+      const p = await t.chromium('page', 'legacy');
+      await p.call('create', { name: 'a', polite: false, signaling: memory('legacy')('a') });
+      await pollSummary(p, 'a', (x) => x.errors.length > 0, 'an error event');
+      await sleep(200);
+      const final = await summary(p, 'a');
+      assert.equal(final.errors.length, 1, `one error event: ${JSON.stringify(final.errors)}`);
+      assert.equal(final.errors[0].code, 'UNSUPPORTED', 'error.code');
+      assert.match(final.errors[0].message, /@peerstatejs\/core\/legacy/, 'names the entry');
+      assert.equal(final.value, 'failed', 'machine state');
+      const calls = await p.evaluate(() => window.__legacyCalls);
+      assert.equal(calls.createOffer, 0, 'nothing was attempted on the callback engine');
+      t.figure('error', `${final.errors[0].name} ${final.errors[0].code}`);
     },
   },
   {

@@ -1,10 +1,11 @@
 /**
- * SDK scenarios, run in Chromium by `run.mjs`. Imports the SDK only through its public entry
- * (the source file, so no build is needed). Every scenario returns a JSON-serialisable result;
+ * SDK scenarios, run in Chromium by `run.mjs`. Imports the SDK only through its public entries
+ * (the source files, so no build is needed). Every scenario returns a JSON-serialisable result;
  * the assertions live in the runner, in Node.
  */
 import { waitFor } from 'xstate';
-import { createInMemorySignalingPair, createPeer } from '../src/index.ts';
+import { type CreatePeerOptions, createInMemorySignalingPair, createPeer } from '../src/index.ts';
+import { legacyPeerConnection } from '../src/platform/legacy/index.ts';
 import {
   describe,
   now,
@@ -16,6 +17,13 @@ import {
   serializeError,
   sleep,
 } from './harness.ts';
+
+declare global {
+  interface Window {
+    /** Set by the `legacy-callback` prelude: native calls made in the callback form. */
+    __callbackCalls?: number;
+  }
+}
 
 type Peer = ReturnType<typeof createPeer>;
 type PeerSnapshot = ReturnType<Peer['getSnapshot']>;
@@ -96,10 +104,20 @@ async function waitUntil(
   }
 }
 
-function createPair(startedAt: number) {
+type PeerConnectionOption = Pick<CreatePeerOptions, 'peerConnection'>;
+
+function createPair(startedAt: number, options: PeerConnectionOption = {}) {
   const [signalingA, signalingB] = createInMemorySignalingPair();
-  const a = instrument('a', createPeer({ signaling: signalingA, polite: false }), startedAt);
-  const b = instrument('b', createPeer({ signaling: signalingB, polite: true }), startedAt);
+  const a = instrument(
+    'a',
+    createPeer({ signaling: signalingA, polite: false, ...options }),
+    startedAt,
+  );
+  const b = instrument(
+    'b',
+    createPeer({ signaling: signalingB, polite: true, ...options }),
+    startedAt,
+  );
   return { a, b };
 }
 
@@ -130,9 +148,9 @@ async function closeBoth(a: Probe, b: Probe, timeoutMs: number) {
 }
 
 /** Connect two peers over in-memory signaling and exchange one message each way on `chat`. */
-async function dataChannelFlow({ timeoutMs }: ScenarioOptions) {
+async function dataChannelFlow({ timeoutMs }: ScenarioOptions, options: PeerConnectionOption = {}) {
   const startedAt = now();
-  const { a, b } = createPair(startedAt);
+  const { a, b } = createPair(startedAt, options);
   a.peer.start();
   b.peer.start();
   a.peer.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
@@ -170,6 +188,7 @@ async function dataChannelFlow({ timeoutMs }: ScenarioOptions) {
   const closed = await closeBoth(a, b, timeoutMs);
   return {
     pre: window.__pre,
+    callbackCalls: window.__callbackCalls,
     platform,
     connectedMs: { a: a.connectedMs, b: b.connectedMs },
     channels,
@@ -178,6 +197,16 @@ async function dataChannelFlow({ timeoutMs }: ScenarioOptions) {
     closed,
     errors: { a: a.errors, b: b.errors },
   };
+}
+
+/**
+ * The same flow through `@peerstatejs/core/legacy`, told that Chromium only speaks the callback
+ * API (it still has the callback overloads), so the adapter drives a real engine.
+ */
+function legacyCallbackFlow(options: ScenarioOptions) {
+  return dataChannelFlow(options, {
+    peerConnection: legacyPeerConnection({ api: 'legacy-callback' }),
+  });
 }
 
 /** Peer A sends fake camera + microphone; B must receive both and the video must play. */
@@ -292,6 +321,7 @@ registerScenarios(
   {
     rtcpeerconnection: dataChannelFlow,
     'webkit-prefixed': dataChannelFlow,
+    'legacy-callback': legacyCallbackFlow,
     media,
     unsupported,
   },

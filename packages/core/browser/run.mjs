@@ -46,6 +46,15 @@ const CHROMIUM_FLAGS = [
 // and returns a note for the success line.
 
 const DELETE_UNPREFIXED = 'delete window.RTCPeerConnection;';
+// Counts the native negotiation calls made in the callback form (a function among the arguments).
+const COUNT_CALLBACK_CALLS = `window.__callbackCalls = 0;
+for (const name of ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate']) {
+  const native = RTCPeerConnection.prototype[name];
+  RTCPeerConnection.prototype[name] = function (...args) {
+    if (args.some((arg) => typeof arg === 'function')) window.__callbackCalls++;
+    return native.apply(this, args);
+  };
+}`;
 const DELETE_ALL =
   'delete window.RTCPeerConnection; delete window.webkitRTCPeerConnection; delete window.mozRTCPeerConnection;';
 
@@ -106,6 +115,18 @@ const SCENARIOS = [
       );
     },
     check: (r) => checkDataChannelFlow(r, 'webkitRTCPeerConnection'),
+  },
+  {
+    name: 'legacy-callback',
+    entry: 'fixture',
+    prelude: COUNT_CALLBACK_CALLS,
+    premise: (pre) => assert.equal(pre.RTCPeerConnection, 'function', 'typeof RTCPeerConnection'),
+    check(r) {
+      // Every description and candidate went through the callback form: offer, answer, both
+      // sides' local and remote descriptions, and at least one candidate each way.
+      assert.ok(r.callbackCalls >= 8, `native calls in the callback form (${r.callbackCalls})`);
+      return `${checkDataChannelFlow(r, 'custom')}; ${r.callbackCalls} callback-form calls`;
+    },
   },
   {
     name: 'media',

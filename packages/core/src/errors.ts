@@ -4,7 +4,7 @@
  *
  * | code | class | raised when |
  * | --- | --- | --- |
- * | `UNSUPPORTED` | {@link UnsupportedError} | no peer connection constructor exists in the scope |
+ * | `UNSUPPORTED` | {@link UnsupportedError} | no peer connection constructor exists in the scope, or only one that needs `@peerstatejs/core/legacy` |
  * | `PEER_CONNECTION_FAILED` | {@link PeerConnectionError} | the constructor threw (e.g. an invalid ICE server URL) |
  * | `INVALID_SIGNALING_MESSAGE` | {@link SignalingMessageError} | an incoming message failed validation |
  * | `SIGNALING_TRANSPORT_FAILED` | {@link SignalingTransportError} | the signaling channel threw on `send` or `subscribe` |
@@ -45,16 +45,21 @@ export class PeerStateError extends Error {
   }
 }
 
-/** No `RTCPeerConnection` (nor a vendor-prefixed one) exists where the SDK looked. */
+/**
+ * No `RTCPeerConnection` (nor a vendor-prefixed one) exists where the SDK looked, or the one found
+ * predates the promise or track API and no adapter from `@peerstatejs/core/legacy` was passed.
+ */
 export class UnsupportedError extends PeerStateError {
   /** The global names that were looked for, in order. */
   readonly lookedFor: readonly string[];
 
-  constructor(lookedFor: readonly string[]) {
+  /** `message` replaces the default one when a constructor exists but cannot be used as is. */
+  constructor(lookedFor: readonly string[], message?: string) {
     super(
       'UNSUPPORTED',
-      `WebRTC is not available here: none of ${lookedFor.join(', ')} exists. ` +
-        'Run in a browser, or pass `peerConnection` (for example a fake from @peerstatejs/core/testing).',
+      message ??
+        `WebRTC is not available here: none of ${lookedFor.join(', ')} exists. ` +
+          'Run in a browser, or pass `peerConnection` (for example a fake from @peerstatejs/core/testing).',
     );
     this.lookedFor = lookedFor;
   }

@@ -72,10 +72,13 @@ export {
 } from './platform/detectPeerConnection.js';
 export type {
   DetectedPeerConnection,
+  PeerConnectionAdapter,
   PeerConnectionApi,
+  PeerConnectionEngine,
   PeerConnectionFactory,
   PeerConnectionLike,
   PeerConnectionName,
+  ScopeConstructor,
 } from './platform/types.js';
 export {
   type BroadcastChannelConstructor,

@@ -1,6 +1,8 @@
 /**
  * Finds the peer connection constructor of a scope (a window, a worker, `globalThis`, or a
- * test double) and builds peer connections that speak the modern promise/track API on it.
+ * test double) and builds peer connections that speak the modern promise/track API on it. Engines
+ * older than that API need an adapter from `@peerstatejs/core/legacy`, passed in explicitly, so
+ * that the adapters never reach the bundle of an app that does not ask for them.
  *
  * Nothing here runs on import: globals are read only when a function is called, so importing
  * the SDK in Node or during server-side rendering is safe.
@@ -9,21 +11,14 @@
 
 import { UnsupportedError } from '../errors.js';
 import { compat } from './compat.js';
-import {
-  type LegacyCallbackOptions,
-  type LegacyCallbackPeerConnectionLike,
-  legacyCallbackPeerConnection,
-} from './legacyCallbackPeerConnection.js';
-import {
-  type MediaStreamConstructor,
-  type StreamApiPeerConnectionLike,
-  streamApiPeerConnection,
-} from './streamApiPeerConnection.js';
 import type {
   DetectedPeerConnection,
+  PeerConnectionAdapter,
   PeerConnectionApi,
+  PeerConnectionEngine,
   PeerConnectionLike,
   PeerConnectionName,
+  ScopeConstructor,
 } from './types.js';
 
 /** The global names looked for, in order of preference. */
@@ -42,6 +37,12 @@ export interface DetectPeerConnectionOptions {
   readonly api?: PeerConnectionApi;
   /** Force (or disable) the `addTrack`/`ontrack` emulation over `addStream`/`onaddstream`. */
   readonly streamApi?: boolean;
+  /**
+   * Adapts engines that predate the promise or track API: `legacyAdapter` from
+   * `@peerstatejs/core/legacy`. Without one, `create` throws {@link UnsupportedError} on such an
+   * engine instead of handing out a peer connection the machine cannot drive.
+   */
+  readonly adapter?: PeerConnectionAdapter;
 }
 
 /** The vendor prefix of each name; the companion constructors carry the same one. */
@@ -76,12 +77,19 @@ export function findPeerConnection(
     const Constructor = found as PeerConnectionConstructor;
     const api = options.api ?? (isLegacyCallbackApi(Constructor) ? 'legacy-callback' : 'promise');
     const streamApi = options.streamApi ?? isStreamApiOnly(Constructor);
+    const prefix = PREFIXES[name];
+    const engine: PeerConnectionEngine = {
+      name,
+      api,
+      streamApi,
+      companion: (companion) =>
+        lookup(scope, prefix ? [prefix + companion, companion] : [companion]),
+    };
     return {
       name,
       api,
       streamApi,
-      create: (configuration) =>
-        create(Constructor, configuration, { scope, prefix: PREFIXES[name], api, streamApi }),
+      create: (configuration) => create(Constructor, configuration, engine, options.adapter),
     };
   }
   return undefined;
@@ -106,54 +114,35 @@ export function isStreamApiOnly(Constructor: PeerConnectionConstructor): boolean
   );
 }
 
-/** Some constructor; what it constructs is decided by where it was found. */
-type AnyConstructor = abstract new (...args: never[]) => unknown;
-
-interface CreateContext {
-  readonly scope: object;
-  readonly prefix: string;
-  readonly api: PeerConnectionApi;
-  readonly streamApi: boolean;
-}
-
 function create(
   Constructor: PeerConnectionConstructor,
   configuration: RTCConfiguration,
-  { scope, prefix, api, streamApi }: CreateContext,
+  engine: PeerConnectionEngine,
+  adapter: PeerConnectionAdapter | undefined,
 ): PeerConnectionLike {
-  // The instance's shape is what detection (or the caller's override) said it is; the casts
-  // below state that, since a constructor found at run time carries no static type.
-  let pc: object = new Constructor(configuration);
-  if (api === 'legacy-callback') {
-    const SessionDescription = lookup(scope, companions(prefix, 'RTCSessionDescription'));
-    const IceCandidate = lookup(scope, companions(prefix, 'RTCIceCandidate'));
-    pc = legacyCallbackPeerConnection(pc as LegacyCallbackPeerConnectionLike, {
-      ...(SessionDescription && {
-        SessionDescription: SessionDescription as NonNullable<
-          LegacyCallbackOptions['SessionDescription']
-        >,
-      }),
-      ...(IceCandidate && {
-        IceCandidate: IceCandidate as NonNullable<LegacyCallbackOptions['IceCandidate']>,
-      }),
-    });
+  // A constructor found at run time has no static type: detection (or the caller's override)
+  // is what says the instance speaks the modern API, or what the adapter makes it speak.
+  if (engine.api === 'promise' && !engine.streamApi) {
+    return compat(new Constructor(configuration) as Omit<PeerConnectionLike, 'restartIce'>);
   }
-  if (streamApi) {
-    const MediaStream = lookup(scope, companions(prefix, 'MediaStream'));
-    pc = streamApiPeerConnection(pc as StreamApiPeerConnectionLike, {
-      ...(MediaStream && { MediaStream: MediaStream as MediaStreamConstructor }),
-    });
-  }
-  return compat(pc as Omit<PeerConnectionLike, 'restartIce'>);
+  // Refused before constructing: a native connection nobody can drive would only hold resources.
+  if (!adapter) throw new UnsupportedError([...PEER_CONNECTION_NAMES], needsLegacy(engine));
+  return compat(adapter(new Constructor(configuration), engine));
 }
 
-/** The prefixed companion first (`mozRTCSessionDescription`), then the standard one. */
-function companions(prefix: string, name: string): readonly string[] {
-  return prefix ? [`${prefix}${name}`, name] : [name];
+function needsLegacy({ name, api }: PeerConnectionEngine): string {
+  const missing =
+    api === 'legacy-callback'
+      ? 'the promise API (it only takes success/failure callbacks)'
+      : 'the track API (it has addStream, not addTrack)';
+  return (
+    `${name} predates ${missing}. Pass \`peerConnection: legacyPeerConnection()\` from ` +
+    '@peerstatejs/core/legacy to adapt it.'
+  );
 }
 
 /** The first of `names` that is a constructor in `scope`. */
-function lookup(scope: object, names: readonly string[]): AnyConstructor | undefined {
+function lookup(scope: object, names: readonly string[]): ScopeConstructor | undefined {
   for (const name of names) {
     let value: unknown;
     try {
@@ -162,7 +151,7 @@ function lookup(scope: object, names: readonly string[]): AnyConstructor | undef
       // A throwing getter (e.g. a cross-origin window) means the name is not usable here.
       continue;
     }
-    if (typeof value === 'function') return value as AnyConstructor;
+    if (typeof value === 'function') return value as ScopeConstructor;
   }
   return undefined;
 }

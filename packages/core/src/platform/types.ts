@@ -1,6 +1,6 @@
 /**
  * The part of `RTCPeerConnection` the machine relies on. Real browser peer connections satisfy it;
- * so do the legacy adapter and the fake from `@peerstatejs/core/testing`.
+ * so do the adapters of `@peerstatejs/core/legacy` and the fake from `@peerstatejs/core/testing`.
  * @module
  */
 
@@ -71,3 +71,33 @@ export interface DetectedPeerConnection {
   /** Creates a peer connection that speaks the promise API, adapted where needed. */
   readonly create: PeerConnectionFactory;
 }
+
+/** Some constructor found in a scope; what it constructs is decided by where it was found. */
+export type ScopeConstructor = abstract new (...args: never[]) => unknown;
+
+/** What an adapter is told about the engine whose peer connection it adapts. */
+export interface PeerConnectionEngine {
+  /** The global name the peer connection constructor was found under. */
+  readonly name: PeerConnectionName;
+  /** The calling convention the constructor speaks. */
+  readonly api: PeerConnectionApi;
+  /** `true` when the engine has `addStream` but not `addTrack`. */
+  readonly streamApi: boolean;
+  /**
+   * A companion constructor of the engine, such as `RTCSessionDescription` or `MediaStream`: the
+   * one with the constructor's vendor prefix first (`mozRTCSessionDescription`), then the
+   * standard one, or `undefined` when the scope has neither.
+   */
+  companion(name: string): ScopeConstructor | undefined;
+}
+
+/**
+ * Makes a new native peer connection of an engine that predates the promise API or the track API
+ * (`engine.api === 'legacy-callback'` or `engine.streamApi`) speak both. It is called only for
+ * such engines. The main entry has none, so that modern apps never ship one; `legacyAdapter`
+ * from `@peerstatejs/core/legacy` is the SDK's.
+ */
+export type PeerConnectionAdapter = (
+  native: object,
+  engine: PeerConnectionEngine,
+) => Omit<PeerConnectionLike, 'restartIce'>;

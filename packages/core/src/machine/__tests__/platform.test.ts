@@ -11,8 +11,6 @@ import {
 } from '../../testing/index.js';
 import { createPeer, type PeerActor } from '../createPeer.js';
 
-type Callback<T> = (value: T) => void;
-
 /** Builds a constructor that links every two instances it creates over one fake network. */
 function linkedConstructor<T extends typeof FakePeerConnection>(
   Base: T,
@@ -33,58 +31,6 @@ function linkedConstructor<T extends typeof FakePeerConnection>(
   };
   return Linked as unknown as T;
 }
-
-/**
- * An engine of the callback era: every async method takes success/failure callbacks and returns
- * nothing, there is no parameterless setLocalDescription, no restartIce, no implicit rollback.
- */
-class LegacyCallbackEngine extends FakePeerConnection {
-  // @ts-expect-error the legacy signature differs from the promise one on purpose
-  override createOffer(
-    success: Callback<RTCSessionDescriptionInit>,
-    failure: Callback<unknown>,
-    options?: RTCOfferOptions,
-  ): void {
-    super.createOffer(options).then(success, failure);
-  }
-  // @ts-expect-error legacy signature
-  override createAnswer(
-    success: Callback<RTCSessionDescriptionInit>,
-    failure: Callback<unknown>,
-  ): void {
-    super.createAnswer().then(success, failure);
-  }
-  // @ts-expect-error legacy signature
-  override setLocalDescription(
-    description: RTCSessionDescriptionInit,
-    success: Callback<void>,
-    failure: Callback<unknown>,
-  ): void {
-    super.setLocalDescription(description).then(success, failure);
-  }
-  // @ts-expect-error legacy signature
-  override setRemoteDescription(
-    description: RTCSessionDescriptionInit,
-    success: Callback<void>,
-    failure: Callback<unknown>,
-  ): void {
-    super.setRemoteDescription(description).then(success, failure);
-  }
-  // @ts-expect-error legacy signature
-  override addIceCandidate(
-    candidate: RTCIceCandidateInit,
-    success: Callback<void>,
-    failure: Callback<unknown>,
-  ): void {
-    super.addIceCandidate(candidate).then(success, failure);
-  }
-}
-
-const OLD_ENGINE: FakePeerConnectionOptions = {
-  implicitRollback: false,
-  parameterlessSetLocalDescription: false,
-  restartIce: false,
-};
 
 async function connectOver(scope: object): Promise<[PeerActor, PeerActor]> {
   const [left, right] = createInMemorySignalingPair();
@@ -137,26 +83,6 @@ describe('peer connection platforms', () => {
     const [a] = await connectOver(scope);
     expect(a.getSnapshot().context.platform?.name).toBe('RTCPeerConnection');
     a.send({ type: 'CLOSE' });
-  });
-
-  it('drives a legacy callback-API engine (moz prefix) through the promise adapter', async () => {
-    resetFakeRegistry();
-    const scope = {
-      mozRTCPeerConnection: linkedConstructor(
-        LegacyCallbackEngine as unknown as typeof FakePeerConnection,
-        OLD_ENGINE,
-      ),
-    };
-    const [a, b] = await connectOver(scope);
-    expect(a.getSnapshot().context.platform).toMatchObject({
-      name: 'mozRTCPeerConnection',
-      api: 'legacy-callback',
-    });
-    // Glare on an engine without implicit rollback: the polite side rolled back explicitly.
-    expect(b.getSnapshot().context.explicitRollback).toBe(true);
-    a.send({ type: 'CLOSE' });
-    await waitFor(b, (s) => s.matches('closed'));
-    expect(openFakePeerConnections()).toEqual([]);
   });
 
   it('fails with a typed UNSUPPORTED error when there is no peer connection at all', () => {

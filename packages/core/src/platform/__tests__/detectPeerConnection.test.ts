@@ -8,18 +8,14 @@ import {
   PEER_CONNECTION_NAMES,
   type PeerConnectionConstructor,
 } from '../detectPeerConnection.js';
+import type { PeerConnectionLike } from '../types.js';
 import {
-  FakeIceCandidate,
-  FakeMediaStream,
-  FakeSessionDescription,
   flush,
   LegacyPeerConnection,
   LegacyStreamPeerConnection,
   PreImplicitPeerConnection,
   PromisePeerConnection,
   StreamPeerConnection,
-  stream,
-  track,
 } from './fakes.js';
 
 const NAMES = ['RTCPeerConnection', 'webkitRTCPeerConnection', 'mozRTCPeerConnection'];
@@ -156,80 +152,6 @@ describe('API heuristics', () => {
 });
 
 describe('create', () => {
-  it('adapts a legacy engine to promises, with its prefixed companions', async () => {
-    class PlainDescription extends FakeSessionDescription {}
-    const detected = detectPeerConnection({
-      mozRTCPeerConnection: LegacyPeerConnection,
-      mozRTCSessionDescription: FakeSessionDescription,
-      RTCSessionDescription: PlainDescription,
-      mozRTCIceCandidate: FakeIceCandidate,
-    });
-    const pc = detected.create({});
-    const native = pc as unknown as LegacyPeerConnection;
-    const offer = await pc.createOffer();
-    expect(offer).toEqual({ type: 'offer', sdp: 'legacy offer' });
-    await pc.setRemoteDescription({ type: 'offer', sdp: 'remote' });
-    await pc.addIceCandidate({ candidate: 'candidate:1' });
-    expect(native.calls.find((c) => c.method === 'setRemoteDescription')?.args[0]).toBeInstanceOf(
-      FakeSessionDescription,
-    );
-    expect(
-      native.calls.find((c) => c.method === 'setRemoteDescription')?.args[0],
-    ).not.toBeInstanceOf(PlainDescription);
-    expect(native.calls.find((c) => c.method === 'addIceCandidate')?.args[0]).toBeInstanceOf(
-      FakeIceCandidate,
-    );
-    // Compat shims come on top: implicit answer, and restartIce.
-    await pc.setLocalDescription();
-    expect(pc.signalingState).toBe('stable');
-    expect(native.localDescription).toMatchObject({ type: 'answer', sdp: 'legacy answer' });
-    expect(typeof pc.restartIce).toBe('function');
-  });
-
-  it('falls back to the unprefixed companions, and does without them', async () => {
-    const withStandard = detectPeerConnection({
-      webkitRTCPeerConnection: LegacyPeerConnection,
-      RTCSessionDescription: FakeSessionDescription,
-    }).create({});
-    await withStandard.setRemoteDescription({ type: 'offer', sdp: 'remote' });
-    const calls = (withStandard as unknown as LegacyPeerConnection).calls;
-    expect(calls.at(-1)?.args[0]).toBeInstanceOf(FakeSessionDescription);
-
-    const bare = detectPeerConnection({ RTCPeerConnection: LegacyPeerConnection }).create({});
-    const init = { type: 'offer', sdp: 'remote' } as const;
-    await bare.setRemoteDescription(init);
-    expect((bare as unknown as LegacyPeerConnection).calls.at(-1)?.args[0]).toBe(init);
-  });
-
-  it('emulates the track API on a stream-only engine, with compat shims', async () => {
-    const detected = detectPeerConnection({
-      webkitRTCPeerConnection: StreamPeerConnection,
-      webkitMediaStream: FakeMediaStream,
-    });
-    expect(detected).toMatchObject({ api: 'promise', streamApi: true });
-    const pc = detected.create({});
-    const native = pc as unknown as StreamPeerConnection;
-    const audio = track();
-    pc.addTrack(audio, stream(audio, track('video')));
-    const published = native.getLocalStreams()[0];
-    expect(published).toBeInstanceOf(FakeMediaStream);
-    expect(published?.getTracks()).toEqual([audio]);
-    await pc.setLocalDescription();
-    expect(pc.signalingState).toBe('have-local-offer');
-  });
-
-  it('stacks legacy and stream adaptations', async () => {
-    const pc = detectPeerConnection({ RTCPeerConnection: LegacyStreamPeerConnection }).create({});
-    const audio = track();
-    const mine = stream(audio);
-    pc.addTrack(audio, mine);
-    expect((pc as unknown as LegacyStreamPeerConnection).calls.at(-1)).toEqual({
-      method: 'addStream',
-      args: [mine],
-    });
-    await expect(pc.createOffer()).resolves.toEqual({ type: 'offer', sdp: 'legacy offer' });
-  });
-
   it('shims an engine without restartIce and implicit descriptions', async () => {
     const pc = detectPeerConnection({ RTCPeerConnection: PreImplicitPeerConnection }).create({});
     expect(pc).not.toBe(undefined);
@@ -237,5 +159,81 @@ describe('create', () => {
     await flush();
     await pc.setLocalDescription();
     expect(pc.localDescription?.sdp).toContain('"iceRestart":true');
+  });
+
+  it.each([
+    { name: 'webkitRTCPeerConnection', Engine: LegacyPeerConnection, missing: 'promise API' },
+    { name: 'RTCPeerConnection', Engine: StreamPeerConnection, missing: 'track API' },
+    { name: 'mozRTCPeerConnection', Engine: LegacyStreamPeerConnection, missing: 'promise API' },
+  ] as const)(
+    'refuses a $name that predates the $missing without an adapter, before constructing it',
+    ({ name, Engine, missing }) => {
+      let constructed = 0;
+      class Counted extends (Engine as typeof PromisePeerConnection) {
+        constructor(configuration?: RTCConfiguration) {
+          super(configuration);
+          constructed++;
+        }
+      }
+      const detected = detectPeerConnection({ [name]: Counted });
+      let caught: unknown;
+      try {
+        detected.create({});
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(UnsupportedError);
+      expect(caught).toMatchObject({ code: 'UNSUPPORTED', lookedFor: NAMES });
+      expect((caught as Error).message).toContain(`${name} predates the ${missing}`);
+      expect((caught as Error).message).toContain('@peerstatejs/core/legacy');
+      expect(constructed).toBe(0);
+    },
+  );
+
+  it('hands the adapter what detection found, and companions with the prefix first', () => {
+    class Companion {}
+    class PrefixedCompanion {}
+    const seen: unknown[] = [];
+    const detected = detectPeerConnection(
+      {
+        webkitRTCPeerConnection: StreamPeerConnection,
+        webkitMediaStream: PrefixedCompanion,
+        MediaStream: Companion,
+        RTCIceCandidate: Companion,
+      },
+      {
+        adapter: (native, engine) => {
+          seen.push(native, engine.name, engine.api, engine.streamApi);
+          seen.push(engine.companion('MediaStream'), engine.companion('RTCIceCandidate'));
+          seen.push(engine.companion('RTCSessionDescription'));
+          return native as PeerConnectionLike;
+        },
+      },
+    );
+    detected.create({});
+    expect(seen[0]).toBeInstanceOf(StreamPeerConnection);
+    expect(seen.slice(1)).toEqual([
+      'webkitRTCPeerConnection',
+      'promise',
+      true,
+      PrefixedCompanion,
+      Companion,
+      undefined,
+    ]);
+  });
+
+  it('never calls the adapter for a modern engine', () => {
+    let calls = 0;
+    const pc = detectPeerConnection(
+      { RTCPeerConnection: PromisePeerConnection },
+      {
+        adapter: (native) => {
+          calls++;
+          return native as PeerConnectionLike;
+        },
+      },
+    ).create({});
+    expect(pc).toBeInstanceOf(PromisePeerConnection);
+    expect(calls).toBe(0);
   });
 });

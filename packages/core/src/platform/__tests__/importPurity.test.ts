@@ -30,14 +30,15 @@ describe('importing the platform layer', () => {
     vi.resetModules();
     const modules = await Promise.all([
       import('../detectPeerConnection.js'),
-      import('../legacyCallbackPeerConnection.js'),
-      import('../streamApiPeerConnection.js'),
+      import('../legacy/index.js'),
+      import('../legacy/legacyCallbackPeerConnection.js'),
+      import('../legacy/streamApiPeerConnection.js'),
       import('../compat.js'),
       import('../connectionStateOf.js'),
       import('../implicitSetLocalDescription.js'),
       import('../restartIceShim.js'),
-      import('../legacyStatsReport.js'),
-      import('../emulatedRtp.js'),
+      import('../legacy/legacyStatsReport.js'),
+      import('../legacy/emulatedRtp.js'),
       import('../overlay.js'),
     ]);
     expect(reads).toEqual([]);

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { legacyCallbackPeerConnection } from '../legacyCallbackPeerConnection.js';
 import {
   FakeIceCandidate,
   FakeSessionDescription,
   LegacyFirefoxPeerConnection,
   LegacyPeerConnection,
   track,
-} from './fakes.js';
+} from '../../__tests__/fakes.js';
+import { legacyCallbackPeerConnection } from '../legacyCallbackPeerConnection.js';
 
 function setup(options: Parameters<typeof legacyCallbackPeerConnection>[1] = {}) {
   const native = new LegacyPeerConnection();

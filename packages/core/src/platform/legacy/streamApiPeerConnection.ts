@@ -5,14 +5,14 @@
  * @module
  */
 
+import { overlay } from '../overlay.js';
+import type { PeerConnectionLike } from '../types.js';
 import {
   emulatedReceiver,
   emulatedSender,
   emulatedTransceiver,
   notSupported,
 } from './emulatedRtp.js';
-import { overlay } from './overlay.js';
-import type { PeerConnectionLike } from './types.js';
 
 /** The stream-API members the emulation is built on. */
 export interface StreamApiPeerConnectionLike extends EventTarget {

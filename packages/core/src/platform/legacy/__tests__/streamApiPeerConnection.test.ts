@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
+import {
+  eventWith,
+  FakeMediaStream,
+  flush,
+  StreamPeerConnection,
+  stream,
+  track,
+} from '../../__tests__/fakes.js';
 import { type StreamApiOptions, streamApiPeerConnection } from '../streamApiPeerConnection.js';
-import { eventWith, FakeMediaStream, flush, StreamPeerConnection, stream, track } from './fakes.js';
 
 function setup(options: StreamApiOptions = { MediaStream: FakeMediaStream as never }) {
   const native = new StreamPeerConnection();

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// What an app ships, for us and for the libraries people compare us with, measured one way:
+//
+//   node scripts/size.mjs                   the table, then the budgets (exit 1 when one fails)
+//   node scripts/size.mjs --analyze app     also esbuild's per-file breakdown of row `app`
+//
+// `npm run size` at the root runs it; `scripts/quality.mjs` (the docs package's `test`) runs it as
+// its `size` gate. Our rows are measured on the built `dist/` (turbo builds before `test`).
+//
+// Every row is the same kind of bundle: a one-line ESM entry that imports the library and
+// re-exports what it imported (so nothing is tree-shaken away that an app would use), bundled by
+// esbuild with `bundle`, `minify`, `format: 'esm'`, `platform: 'browser'` and
+// `process.env.NODE_ENV` defined as "production" (what Vite, webpack and Next do in a production
+// build), every dependency included unless the row says `external`. Size is the output gzipped at
+// level 9 (what size-limit's gzip mode uses), and nothing is subtracted.
+//
+// simple-peer is a Node library: in a browser it needs `buffer` (a dependency of its own), `events`
+// and `process` (Node built-ins that readable-stream requires) and the `global` object. An app's
+// bundler provides them the way webpack 5's `resolve.fallback` + `ProvidePlugin`, or Vite's
+// vite-plugin-node-polyfills, do: `events` and `process` resolved to the npm packages of those
+// names, `process` injected where it is read, `global` defined as `globalThis`. PeerJS needs no
+// shim (its ESM build is made for bundlers).
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { analyzeMetafile, build } from 'esbuild';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const require = (name) => path.join(root, 'node_modules', name);
+const versionOf = (name) =>
+  JSON.parse(readFileSync(require(`${name}/package.json`), 'utf8')).version;
+
+const NODE_SHIMS = {
+  alias: { events: require('events'), process: require('process/browser.js') },
+  define: { global: 'globalThis' },
+  inject: [path.join(root, 'scripts/size-process-shim.mjs')],
+};
+const REACT = ['react', 'react-dom', 'react/jsx-runtime'];
+
+/**
+ * One row each. `limit` (kB, min+gzip) fails the run when exceeded (with `over`, the limit is on
+ * how much bigger than that row this one is); `below` lists rows this one
+ * must stay smaller than, measured in the same run; `target` lists rows it should be smaller than
+ * but is not yet (printed, not enforced: move an id to `below` once it holds).
+ */
+const ROWS = [
+  {
+    id: 'app',
+    name: 'peerstate: createPeer + in-memory signaling + peerView, with xstate',
+    entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
+    limit: 27.5,
+    below: ['simple-peer'],
+    // The machine is being cut down (issue 20); PeerJS is the goal.
+    target: ['peerjs'],
+  },
+  {
+    id: 'peerjs',
+    name: `PeerJS ${versionOf('peerjs')}: Peer`,
+    entry: "export { Peer } from 'peerjs';",
+  },
+  {
+    id: 'simple-peer',
+    name: `simple-peer ${versionOf('simple-peer')}: SimplePeer, with its Node shims`,
+    entry: "export { default as SimplePeer } from 'simple-peer';",
+    ...NODE_SHIMS,
+  },
+  {
+    id: 'app-legacy',
+    name: 'peerstate app as above, plus legacyPeerConnection (opt-in legacy engines)',
+    entry:
+      "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';\n" +
+      "export { legacyPeerConnection } from '@peerstatejs/core/legacy';",
+    // What opting in costs on top of `app`, whatever the machine weighs.
+    over: 'app',
+    limit: 2.5,
+  },
+  {
+    id: 'core',
+    name: 'peerstate: every export of the main entry, with xstate',
+    entry: "export * from '@peerstatejs/core';",
+    limit: 28.5,
+  },
+  {
+    id: 'core-own',
+    name: 'peerstate app entry without xstate (xstate external)',
+    entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
+    external: ['xstate'],
+    limit: 15,
+  },
+  {
+    id: 'react',
+    name: '@peerstatejs/react, every export (core, xstate, react external)',
+    entry: "export * from '@peerstatejs/react';",
+    external: ['@peerstatejs/core', 'xstate', ...REACT],
+    limit: 2.5,
+  },
+  {
+    id: 'vue',
+    name: '@peerstatejs/vue, every export (core, xstate, vue external)',
+    entry: "export * from '@peerstatejs/vue';",
+    external: ['@peerstatejs/core', 'xstate', 'vue'],
+    limit: 1,
+  },
+];
+
+const args = process.argv.slice(2);
+const analyze = args.includes('--analyze') ? args[args.indexOf('--analyze') + 1] : undefined;
+if (analyze !== undefined && !ROWS.some((row) => row.id === analyze)) {
+  console.error(`--analyze: no row ${analyze}; rows: ${ROWS.map((row) => row.id).join(', ')}`);
+  process.exit(2);
+}
+
+/** Bundles one row; returns minified and gzipped byte counts and esbuild's metafile. */
+async function measure(row) {
+  const result = await build({
+    stdin: { contents: row.entry, resolveDir: root, sourcefile: `${row.id}.js`, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    logLevel: 'error',
+    external: row.external ?? [],
+    alias: row.alias ?? {},
+    inject: row.inject ?? [],
+    define: { 'process.env.NODE_ENV': '"production"', ...row.define },
+  });
+  const code = result.outputFiles[0].contents;
+  return {
+    min: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    metafile: result.metafile,
+  };
+}
+
+const kB = (bytes) => (bytes / 1000).toFixed(2);
+let measured;
+try {
+  measured = new Map(await Promise.all(ROWS.map(async (row) => [row.id, await measure(row)])));
+} catch (error) {
+  console.error(`size: bundling failed (run the build first: turbo builds dist/ before test)`);
+  console.error(error.message);
+  process.exit(1);
+}
+
+const width = Math.max(...ROWS.map((row) => row.name.length));
+console.log(
+  `esbuild ${versionOf('esbuild')}: bundle, minify, ESM, browser, NODE_ENV=production; gzip level 9\n`,
+);
+console.log(`${'bundle'.padEnd(width)}  ${'min'.padStart(9)}  ${'min+gzip'.padStart(9)}  budget`);
+for (const row of ROWS) {
+  const { min, gzip } = measured.get(row.id);
+  const budget =
+    row.limit === undefined
+      ? ''
+      : row.over === undefined
+        ? `${row.limit} kB`
+        : `+${row.limit} kB over ${row.over} (+${kB(gzip - measured.get(row.over).gzip)} kB)`;
+  console.log(
+    `${row.name.padEnd(width)}  ${`${kB(min)} kB`.padStart(9)}  ${`${kB(gzip)} kB`.padStart(9)}  ${budget}`,
+  );
+}
+
+const failures = [];
+const notes = [];
+for (const row of ROWS) {
+  const { gzip } = measured.get(row.id);
+  const base = row.over === undefined ? 0 : measured.get(row.over).gzip;
+  if (row.limit !== undefined && gzip - base > row.limit * 1000) {
+    const what =
+      row.over === undefined ? `${kB(gzip)} kB` : `+${kB(gzip - base)} kB over ${row.over}`;
+    failures.push(`${row.id}: ${what} is over its ${row.limit} kB budget`);
+  }
+  for (const other of row.below ?? []) {
+    const theirs = measured.get(other).gzip;
+    if (gzip >= theirs)
+      failures.push(`${row.id}: ${kB(gzip)} kB is not below ${other} (${kB(theirs)} kB)`);
+  }
+  for (const other of row.target ?? []) {
+    const theirs = measured.get(other).gzip;
+    notes.push(
+      gzip < theirs
+        ? `${row.id} is below ${other} now (${kB(gzip)} < ${kB(theirs)} kB): move it from target to below`
+        : `${row.id} is still ${kB(gzip - theirs)} kB above ${other} (${kB(gzip)} vs ${kB(theirs)} kB): a target, not enforced`,
+    );
+  }
+}
+
+if (analyze !== undefined) {
+  console.log(`\n${analyze}, by input file (minified bytes before gzip):`);
+  console.log(await analyzeMetafile(measured.get(analyze).metafile));
+}
+
+console.log('');
+for (const note of notes) console.log(`  … ${note}`);
+for (const failure of failures) console.log(`  ✗ ${failure}`);
+console.log(
+  failures.length === 0
+    ? `  ✓ ${ROWS.filter((row) => row.limit !== undefined).length} budgets hold`
+    : `  ✗ ${failures.length} budget(s) failed`,
+);
+process.exit(failures.length === 0 ? 0 : 1);
