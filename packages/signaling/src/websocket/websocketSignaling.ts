@@ -24,21 +24,6 @@ import {
   type WebSocketSignalingState,
 } from './websocketOptions.js';
 
-export {
-  DEFAULT_HEARTBEAT,
-  DEFAULT_MAX_MESSAGE_BYTES,
-  DEFAULT_RECONNECT,
-  type HeartbeatOptions,
-  type PresenceEvent,
-  type ReconnectOptions,
-  type WebSocketCloseInfo,
-  type WebSocketConstructorLike,
-  type WebSocketLike,
-  type WebSocketSignaling,
-  type WebSocketSignalingOptions,
-  type WebSocketSignalingState,
-} from './websocketOptions.js';
-
 /**
  * Creates the channel and starts connecting at once.
  *
