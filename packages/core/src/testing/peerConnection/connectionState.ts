@@ -7,11 +7,11 @@
  */
 
 import { FakeIceCandidate } from '../fakeIceCandidate.js';
-import { rtpState } from '../fakeRtp.js';
 import { sctpConnected } from './dataChannels.js';
 import { firstBundledSection, localUfrag } from './iceAgent.js';
 import { scheduleUnmute } from './remoteTracks.js';
 import type { PeerSlots } from './slots.js';
+import { markStopped } from './transceivers.js';
 
 /** The states {@link FakePeerConnection.setConnectionState} accepts (`close()` closes). */
 export type FakeConnectionState = Exclude<RTCPeerConnectionState, 'closed'>;
@@ -52,6 +52,10 @@ export function failDtls(pc: PeerSlots): void {
   }
 }
 
+/**
+ * The ICE agent reached `ice`: the transports, `iceConnectionState` and the derived
+ * `connectionState` follow (webrtc-pc §4.3.3), each with its change event.
+ */
 export function driveIceState(pc: PeerSlots, ice: RTCIceConnectionState): void {
   if (pc.closed || ice === 'closed') return;
   const connected = ice === 'connected' || ice === 'completed';
@@ -92,7 +96,7 @@ export function driveIceState(pc: PeerSlots, ice: RTCIceConnectionState): void {
   }
 }
 
-export function candidatePair(pc: PeerSlots): RTCIceCandidatePair {
+function candidatePair(pc: PeerSlots): RTCIceCandidatePair {
   const first = firstBundledSection(pc);
   const local = pc.localCandidates.get(localUfrag(pc) ?? '')?.[0];
   const remote = pc.addedRemoteCandidates.at(-1);
@@ -115,14 +119,7 @@ export function candidatePair(pc: PeerSlots): RTCIceCandidatePair {
 export function closeConnection(pc: PeerSlots): void {
   pc.closed = true;
   pc.signalingState = 'closed';
-  for (const transceiver of pc.transceivers) {
-    const state = transceiver[rtpState];
-    state.stopping = true;
-    state.stopped = true;
-    state.direction = 'stopped';
-    state.currentDirection = 'stopped';
-    transceiver.receiver.track.stop();
-  }
+  for (const transceiver of pc.transceivers) markStopped(transceiver);
   for (const channel of pc.dataChannels) channel.driveAbort();
   pc.sctp?.driveState('closed', false);
   pc.dtlsTransport.driveState('closed', false);

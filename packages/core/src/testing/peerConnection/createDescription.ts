@@ -47,13 +47,17 @@ export function applyLegacyOfferOptions(pc: PeerSlots, options: RTCOfferOptions)
   }
 }
 
-export function freshMid(pc: PeerSlots, used: ReadonlySet<string>): string {
+function freshMid(pc: PeerSlots, used: ReadonlySet<string>): string {
   while (used.has(String(pc.nextMid))) pc.nextMid += 1;
   const mid = String(pc.nextMid);
   pc.nextMid += 1;
   return mid;
 }
 
+/**
+ * JSEP §5.2: the m-sections already negotiated keep their place, new transceivers and the first
+ * data channel add sections with fresh mids.
+ */
 export function buildOffer(pc: PeerSlots, iceRestart: boolean): CreatedOffer {
   const base = (pc.pendingLocal ?? pc.pendingRemote ?? pc.currentLocal)?.parsed;
   const owners = new Map<string, SectionOwner>();
@@ -97,7 +101,7 @@ export function buildOffer(pc: PeerSlots, iceRestart: boolean): CreatedOffer {
 }
 
 /** One m-section of a local description; `offered` is the remote offer's section. */
-export function sectionFor(
+function sectionFor(
   mid: string,
   kind: string,
   owner: SectionOwner,
@@ -119,10 +123,7 @@ export function sectionFor(
   return { kind, mid, direction, msids: msidsFor(owner, direction), ...codecs };
 }
 
-export function msidsFor(
-  transceiver: FakeRtpTransceiver,
-  direction: FakeSdpDirection,
-): FakeSdpMsid[] {
+function msidsFor(transceiver: FakeRtpTransceiver, direction: FakeSdpDirection): FakeSdpMsid[] {
   if (!sends(direction)) return [];
   const { streamIds, msidTrackId } = transceiver.sender[rtpState];
   // Chromium writes `a=msid:- <track>` for a sender without streams.
@@ -130,6 +131,10 @@ export function msidsFor(
   return streamIds.map((streamId) => ({ streamId, trackId: msidTrackId }));
 }
 
+/**
+ * JSEP §5.3: one section per offered section, in order; what we cannot accept is rejected
+ * with port 0, and our DTLS role is `active` unless the offer took it (RFC 8842).
+ */
 export function buildAnswer(pc: PeerSlots): CreatedDescription {
   const offer = pc.pendingRemote;
   if (offer === null) throw domError('InvalidStateError', 'No remote offer to answer');

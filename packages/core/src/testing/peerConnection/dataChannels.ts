@@ -53,7 +53,7 @@ export function simulateRemoteDataChannel(
   });
 }
 
-export function validateDataChannel(
+function validateDataChannel(
   pc: PeerSlots,
   label: string,
   init: RTCDataChannelInit,
@@ -85,7 +85,7 @@ export function validateDataChannel(
   };
 }
 
-export function allocateStreamId(pc: PeerSlots, client: boolean): number {
+function allocateStreamId(pc: PeerSlots, client: boolean): number {
   const used = new Set(pc.dataChannels.filter((c) => c.readyState !== 'closed').map((c) => c.id));
   let id = client ? 0 : 1;
   while (used.has(id)) id += 2;
@@ -119,12 +119,14 @@ export function sctpConnected(pc: PeerSlots): void {
   for (const channel of pc.dataChannels) queueTask(() => openChannel(pc, channel));
 }
 
+/** The SCTP stream of `channel` is usable: it opens, unless closed meanwhile. */
 export function openChannel(pc: PeerSlots, channel: FakeDataChannel): void {
   if (pc.closed || channel.readyState !== 'connecting') return;
   pc.dataChannelsOpened += 1;
   channel.driveOpen();
 }
 
+/** The remote peer opened a channel: its counterpart here fires `datachannel`. */
 export function announceDataChannel(pc: PeerSlots, config: FakeDataChannelConfig): FakeDataChannel {
   const channel = new FakeDataChannel(config);
   if (pc.sctp !== null) channel.driveMaxMessageSize(pc.sctp.maxMessageSize);

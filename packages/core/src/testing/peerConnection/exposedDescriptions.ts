@@ -48,6 +48,7 @@ export function describeLocal(
   return new FakeSessionDescription(description.type, buildSdp({ ...description.init, sections }));
 }
 
+/** The remote description as set. */
 export function describeRemote(
   description: RemoteDescription | null,
 ): RTCSessionDescription | null {

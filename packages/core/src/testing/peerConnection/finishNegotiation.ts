@@ -62,6 +62,7 @@ export function finishNegotiation(
   pc.link?.changed();
 }
 
+/** Moves to `next`, firing `signalingstatechange` on a change. */
 export function setSignalingState(pc: PeerSlots, next: RTCSignalingState): void {
   if (pc.signalingState === next) return;
   pc.signalingState = next;

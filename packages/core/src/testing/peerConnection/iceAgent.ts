@@ -19,6 +19,7 @@ function randomToken(length: number): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
+/** webrtc-pc §4.4.1.6 `restartIce()`. */
 export function restartIce(pc: PeerSlots): void {
   if (pc.closed) return;
   // webrtc-pc §4.4.1.6 restartIce: the next offer must replace every credential in use.
@@ -59,11 +60,13 @@ export function answerIceCredentials(
   return offerIceCredentials(pc, true);
 }
 
+/** The ICE ufrag of the local description in force (pending first). */
 export function localUfrag(pc: PeerSlots): string | null {
   const description = pc.pendingLocal ?? pc.currentLocal;
   return description === null ? null : ufragOf(description.parsed);
 }
 
+/** A local description with the credentials of `parsed` was applied. */
 export function afterLocalCredentials(pc: PeerSlots, parsed: FakeSdp): void {
   const ufrag = ufragOf(parsed);
   if (ufrag === null) return;
@@ -72,6 +75,7 @@ export function afterLocalCredentials(pc: PeerSlots, parsed: FakeSdp): void {
   if (!pc.iceCredentialsToReplace.has(ufrag)) pc.iceCredentialsToReplace.clear();
 }
 
+/** The m-section candidates belong to: the first accepted one, which carries the BUNDLE transport. */
 export function firstBundledSection(pc: PeerSlots): { mid: string; index: number } | null {
   const description = pc.pendingLocal ?? pc.currentLocal;
   if (description === null) return null;
@@ -120,17 +124,13 @@ export function startGathering(pc: PeerSlots): void {
   });
 }
 
-export function recordLocalCandidate(
-  pc: PeerSlots,
-  ufrag: string,
-  candidate: FakeIceCandidate,
-): void {
+function recordLocalCandidate(pc: PeerSlots, ufrag: string, candidate: FakeIceCandidate): void {
   const list = pc.localCandidates.get(ufrag) ?? [];
   list.push(candidate);
   pc.localCandidates.set(ufrag, list);
 }
 
-export function setGatheringState(pc: PeerSlots, state: RTCIceGatheringState): void {
+function setGatheringState(pc: PeerSlots, state: RTCIceGatheringState): void {
   if (pc.iceGatheringState === state) return;
   pc.iceGatheringState = state;
   pc.iceTransport.driveGatheringState(state);

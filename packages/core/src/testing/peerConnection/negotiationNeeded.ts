@@ -25,6 +25,7 @@ export function updateNegotiationNeeded(pc: PeerSlots): void {
   queueNegotiationNeededEvent(pc);
 }
 
+/** Queues the `negotiationneeded` task, which re-validates the flag before firing. */
 export function queueNegotiationNeededEvent(pc: PeerSlots): void {
   pc.negotiationNeededEventId += 1;
   const eventId = pc.negotiationNeededEventId;
@@ -46,7 +47,7 @@ export function queueNegotiationNeededEvent(pc: PeerSlots): void {
 }
 
 /** webrtc-pc §4.7.3 "check if negotiation is needed". */
-export function checkNegotiationNeeded(pc: PeerSlots): boolean {
+function checkNegotiationNeeded(pc: PeerSlots): boolean {
   if (pc.iceCredentialsToReplace.size > 0) return true;
   const local = pc.currentLocal;
   const remote = pc.currentRemote;
@@ -88,6 +89,6 @@ export function checkNegotiationNeeded(pc: PeerSlots): boolean {
   return false;
 }
 
-export function hasNegotiatedApplication(local: LocalDescription | null): boolean {
+function hasNegotiatedApplication(local: LocalDescription | null): boolean {
   return local?.parsed.sections.some((s) => s.kind === 'application' && s.port !== 0) ?? false;
 }

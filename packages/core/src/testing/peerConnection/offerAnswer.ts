@@ -49,6 +49,7 @@ export function createAnswer(pc: PeerSlots): Promise<RTCSessionDescriptionInit> 
   });
 }
 
+/** As `RTCPeerConnection.setLocalDescription`, following the spec (parameterless form included). */
 export function setLocalDescription(
   pc: PeerSlots,
   description?: RTCLocalSessionDescriptionInit,

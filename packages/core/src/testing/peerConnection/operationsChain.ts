@@ -21,7 +21,7 @@ export function chain<T>(pc: PeerSlots, operation: () => Promise<T>): Promise<T>
   });
 }
 
-export function settleOperation(pc: PeerSlots, settle: () => void): void {
+function settleOperation(pc: PeerSlots, settle: () => void): void {
   // A closed connection abandons its operations: their promises never settle.
   if (pc.closed) return;
   settle();

@@ -64,7 +64,7 @@ export function addIceCandidate(
   });
 }
 
-export function isRejectedSection(pc: PeerSlots, sdp: FakeSdp, index: number): boolean {
+function isRejectedSection(pc: PeerSlots, sdp: FakeSdp, index: number): boolean {
   const section = sdp.sections[index];
   if (section === undefined || section.port === 0) return true;
   const mid = section.mid ?? String(index);
@@ -72,7 +72,7 @@ export function isRejectedSection(pc: PeerSlots, sdp: FakeSdp, index: number): b
   return transceiver?.[rtpState].stopped === true;
 }
 
-export function remoteHasUfrag(pc: PeerSlots, ufrag: string, index: number | null): boolean {
+function remoteHasUfrag(pc: PeerSlots, ufrag: string, index: number | null): boolean {
   return [pc.pendingRemote, pc.currentRemote].some((description) => {
     if (description === null) return false;
     const sections =

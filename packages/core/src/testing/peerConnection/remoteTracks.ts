@@ -20,6 +20,7 @@ export interface TrackChanges {
   readonly events: FakeRtpTransceiver[];
 }
 
+/** An empty change set, for one description to fill. */
 export function noTrackChanges(): TrackChanges {
   return { mute: [], remove: [], add: [], events: [] };
 }
@@ -63,6 +64,7 @@ export function processRemoteTrack(
   state.firedDirection = direction;
 }
 
+/** The remote track of `transceiver` is gone: it mutes and leaves its streams. */
 export function removeRemoteTrack(transceiver: FakeRtpTransceiver, changes: TrackChanges): void {
   const state = transceiver[rtpState];
   changes.mute.push(transceiver);
@@ -73,22 +75,13 @@ export function removeRemoteTrack(transceiver: FakeRtpTransceiver, changes: Trac
   state.firedDirection = intersect(state.firedDirection ?? 'inactive', 'sendonly');
 }
 
-export function remoteStream(pc: PeerSlots, id: string): FakeMediaStream {
+function remoteStream(pc: PeerSlots, id: string): FakeMediaStream {
   let stream = pc.remoteStreams.get(id);
   if (stream === undefined) {
     stream = new FakeMediaStream([], { id });
     pc.remoteStreams.set(id, stream);
   }
   return stream;
-}
-
-export function markStopped(transceiver: FakeRtpTransceiver): void {
-  const state = transceiver[rtpState];
-  state.stopping = true;
-  state.stopped = true;
-  state.direction = 'stopped';
-  state.currentDirection = 'stopped';
-  transceiver.receiver.track.stop();
 }
 
 /** Receiver tracks unmute once connected and the remote sends, as when RTP arrives. */

@@ -10,6 +10,7 @@ import { noTrackChanges, removeRemoteTrack } from './remoteTracks.js';
 import { receives } from './sdpView.js';
 import type { PeerSlots, TransceiverSnapshot } from './slots.js';
 
+/** Saves what a rollback restores, when leaving `stable`. */
 export function snapshotForRollback(pc: PeerSlots): void {
   if (pc.signalingState !== 'stable') return;
   const transceivers = new Map<FakeRtpTransceiver, TransceiverSnapshot>();

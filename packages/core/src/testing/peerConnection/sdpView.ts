@@ -19,20 +19,24 @@ export function reverse(direction: FakeSdpDirection): FakeSdpDirection {
   return combine(receives(direction), sends(direction));
 }
 
+/** What both directions allow. */
 export function intersect(a: string, b: string): FakeSdpDirection {
   return combine(sends(a) && sends(b), receives(a) && receives(b));
 }
 
+/** The m-section with `mid` (JSEP: the index stands in for a missing mid). */
 export function sectionByMid(sdp: FakeSdp, mid: string): FakeSdpSection | undefined {
   return sdp.sections.find((s, i) => (s.mid ?? String(i)) === mid);
 }
 
+/** The ICE ufrag and password of the first accepted m-section. */
 export function credentialsOf(sdp: FakeSdp): { ufrag: string; pwd: string } | null {
   const section = sdp.sections.find((s) => s.port !== 0 && s.iceUfrag !== null);
   if (section?.iceUfrag == null || section.icePwd === null) return null;
   return { ufrag: section.iceUfrag, pwd: section.icePwd };
 }
 
+/** The ICE ufrag of the first accepted m-section: the description's ICE generation. */
 export function ufragOf(sdp: FakeSdp): string | null {
   return sdp.sections.find((s) => s.port !== 0 && s.iceUfrag !== null)?.iceUfrag ?? null;
 }

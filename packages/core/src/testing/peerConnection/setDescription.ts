@@ -10,12 +10,7 @@ import { parseSdp } from '../fakeSdp.js';
 import { negotiateSctp } from './dataChannels.js';
 import { finishNegotiation, setSignalingState } from './finishNegotiation.js';
 import { afterLocalCredentials, startGathering } from './iceAgent.js';
-import {
-  markStopped,
-  noTrackChanges,
-  processRemoteTrack,
-  removeRemoteTrack,
-} from './remoteTracks.js';
+import { noTrackChanges, processRemoteTrack, removeRemoteTrack } from './remoteTracks.js';
 import { snapshotForRollback } from './rollback.js';
 import { receives, reverse, sends } from './sdpView.js';
 import type {
@@ -25,7 +20,9 @@ import type {
   PeerSlots,
   RemoteDescription,
 } from './slots.js';
+import { markStopped } from './transceivers.js';
 
+/** `setLocalDescription(offer)`: transceivers take the mids of the offer, gathering starts. */
 export function applyLocalOffer(pc: PeerSlots, offer: CreatedOffer): void {
   snapshotForRollback(pc);
   for (const [mid, owner] of offer.owners) {
@@ -46,6 +43,10 @@ export function applyLocalOffer(pc: PeerSlots, offer: CreatedOffer): void {
   pc.link?.changed();
 }
 
+/**
+ * `setLocalDescription(answer | pranswer)`: directions and remote tracks follow our answer;
+ * a final answer makes both descriptions current.
+ */
 export function applyLocalAnswer(
   pc: PeerSlots,
   type: RTCSdpType,
@@ -90,6 +91,10 @@ export function applyLocalAnswer(
   startGathering(pc);
 }
 
+/**
+ * `setRemoteDescription(offer)`: each offered media section finds or creates its transceiver
+ * (JSEP §5.10), a rejected one stops it, and remote tracks follow the offer's msids.
+ */
 export function applyRemoteOffer(pc: PeerSlots, offer: RemoteDescription): void {
   snapshotForRollback(pc);
   const changes = noTrackChanges();
@@ -141,6 +146,10 @@ export function applyRemoteOffer(pc: PeerSlots, offer: RemoteDescription): void 
   finishNegotiation(pc, 'have-remote-offer', changes);
 }
 
+/**
+ * `setRemoteDescription(answer | pranswer)`: directions and remote tracks follow the answer; a
+ * final answer makes both descriptions current and negotiates SCTP.
+ */
 export function applyRemoteAnswer(pc: PeerSlots, answer: RemoteDescription): void {
   const changes = noTrackChanges();
   const final = answer.type === 'answer';

@@ -77,6 +77,7 @@ function randomFingerprint(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
 }
 
+/** What every method of a closed connection throws or rejects with. */
 export function closedError(): DOMException {
   return domError('InvalidStateError', "The RTCPeerConnection's signalingState is 'closed'.");
 }

@@ -111,9 +111,19 @@ export function getTransceivers(pc: PeerSlots): RTCRtpTransceiver[] {
   return [...pc.transceivers];
 }
 
-export function trackKind(track: MediaStreamTrack): FakeTrackKind {
+function trackKind(track: MediaStreamTrack): FakeTrackKind {
   if (track.kind !== 'audio' && track.kind !== 'video') {
     throw new TypeError(`Invalid track kind '${track.kind}'`);
   }
   return track.kind;
+}
+
+/** The transceiver is stopped for good (its rejection negotiated, or the connection closed). */
+export function markStopped(transceiver: FakeRtpTransceiver): void {
+  const state = transceiver[rtpState];
+  state.stopping = true;
+  state.stopped = true;
+  state.direction = 'stopped';
+  state.currentDirection = 'stopped';
+  transceiver.receiver.track.stop();
 }

@@ -8,6 +8,7 @@ import { domError, rtcError } from '../domError.js';
 import { type FakeSdp, FakeSdpSyntaxError, parseSdp } from '../fakeSdp.js';
 import type { PeerSlots } from './slots.js';
 
+/** An engine without the parameterless form reads the empty description as SDP, and fails. */
 export function requireImplicitDescription(pc: PeerSlots): void {
   if (!pc.options.parameterlessSetLocalDescription) {
     throw rtcError('Failed to parse SessionDescription.  Expect line: v=', {
@@ -17,6 +18,7 @@ export function requireImplicitDescription(pc: PeerSlots): void {
   }
 }
 
+/** Parses a remote description; bad SDP is an `RTCError` with `sdp-syntax-error`. */
 export function parseRemote(sdp: string): FakeSdp {
   try {
     return parseSdp(sdp);
