@@ -31,7 +31,6 @@ export {
   utf8Length,
 } from './websocket/protocol.js';
 export {
-  createWebSocketSignaling,
   DEFAULT_HEARTBEAT,
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_RECONNECT,
@@ -44,7 +43,8 @@ export {
   type WebSocketSignaling,
   type WebSocketSignalingOptions,
   type WebSocketSignalingState,
-} from './websocket/websocketSignaling.js';
+} from './websocket/websocketOptions.js';
+export { createWebSocketSignaling } from './websocket/websocketSignaling.js';
 export {
   createWhepSignaling,
   createWhipSignaling,

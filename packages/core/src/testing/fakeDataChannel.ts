@@ -45,6 +45,17 @@ export interface FakeDataChannelConfig {
 
 /** `RTCDataChannel`. */
 export class FakeDataChannel extends FakeEventTarget implements RTCDataChannel {
+  static {
+    FakeDataChannel.defineEventHandlers(FakeDataChannel.prototype, [
+      'open',
+      'message',
+      'closing',
+      'close',
+      'error',
+      'bufferedamountlow',
+    ]);
+  }
+
   readonly label: string;
   readonly ordered: boolean;
   readonly maxPacketLifeTime: number | null;
@@ -90,42 +101,12 @@ export class FakeDataChannel extends FakeEventTarget implements RTCDataChannel {
     return this.#bufferedAmount;
   }
 
-  get onopen(): Handler {
-    return this.getHandler('open');
-  }
-  set onopen(value: Handler) {
-    this.setHandler('open', value);
-  }
-  get onmessage(): Handler<MessageEvent> {
-    return this.getHandler('message');
-  }
-  set onmessage(value: Handler<MessageEvent>) {
-    this.setHandler('message', value);
-  }
-  get onclosing(): Handler {
-    return this.getHandler('closing');
-  }
-  set onclosing(value: Handler) {
-    this.setHandler('closing', value);
-  }
-  get onclose(): Handler {
-    return this.getHandler('close');
-  }
-  set onclose(value: Handler) {
-    this.setHandler('close', value);
-  }
-  get onerror(): Handler<RTCErrorEvent> {
-    return this.getHandler('error');
-  }
-  set onerror(value: Handler<RTCErrorEvent>) {
-    this.setHandler('error', value);
-  }
-  get onbufferedamountlow(): Handler {
-    return this.getHandler('bufferedamountlow');
-  }
-  set onbufferedamountlow(value: Handler) {
-    this.setHandler('bufferedamountlow', value);
-  }
+  declare onopen: Handler;
+  declare onmessage: Handler<MessageEvent>;
+  declare onclosing: Handler;
+  declare onclose: Handler;
+  declare onerror: Handler<RTCErrorEvent>;
+  declare onbufferedamountlow: Handler;
 
   send(data: string): void;
   send(data: Blob): void;

@@ -88,6 +88,24 @@ export class FakeEventTarget extends EventTarget implements TrackedTarget {
     if (registration !== undefined) this.#remove(registration);
   }
 
+  /**
+   * @internal Defines the `onfoo` event handler attribute of each of `types` on a subclass's
+   * prototype, where IDL attributes are accessors; the subclass declares their types.
+   */
+  protected static defineEventHandlers(prototype: FakeEventTarget, types: readonly string[]): void {
+    for (const type of types) {
+      Object.defineProperty(prototype, `on${type}`, {
+        get(this: FakeEventTarget): unknown {
+          return this.getHandler(type);
+        },
+        set(this: FakeEventTarget, value: unknown) {
+          this.setHandler(type, value);
+        },
+        configurable: true,
+      });
+    }
+  }
+
   /** The current `onfoo` handler for `type`. */
   protected getHandler<T>(type: string): T | null {
     return (this.#handlers.get(type)?.handler as T | undefined) ?? null;

@@ -53,6 +53,14 @@ const defaultSettings: Record<FakeTrackKind, MediaTrackSettings> = {
  * the `simulate*` commands play the part of the device or the network and fire the events.
  */
 export class FakeMediaStreamTrack extends FakeEventTarget implements MediaStreamTrack {
+  static {
+    FakeMediaStreamTrack.defineEventHandlers(FakeMediaStreamTrack.prototype, [
+      'ended',
+      'mute',
+      'unmute',
+    ]);
+  }
+
   readonly id: string;
   readonly kind: FakeTrackKind;
   readonly label: string;
@@ -86,24 +94,9 @@ export class FakeMediaStreamTrack extends FakeEventTarget implements MediaStream
     return this.#readyState;
   }
 
-  get onended(): TrackHandler {
-    return this.getHandler('ended');
-  }
-  set onended(value: TrackHandler) {
-    this.setHandler('ended', value);
-  }
-  get onmute(): TrackHandler {
-    return this.getHandler('mute');
-  }
-  set onmute(value: TrackHandler) {
-    this.setHandler('mute', value);
-  }
-  get onunmute(): TrackHandler {
-    return this.getHandler('unmute');
-  }
-  set onunmute(value: TrackHandler) {
-    this.setHandler('unmute', value);
-  }
+  declare onended: TrackHandler;
+  declare onmute: TrackHandler;
+  declare onunmute: TrackHandler;
 
   /** Ends the track. Per the spec no `ended` event fires: the app ended it itself. */
   stop(): void {
@@ -169,6 +162,10 @@ export class FakeMediaStreamTrack extends FakeEventTarget implements MediaStream
  * connection changes a remote stream, never for the app's own `addTrack`/`removeTrack` calls.
  */
 export class FakeMediaStream extends FakeEventTarget implements MediaStream {
+  static {
+    FakeMediaStream.defineEventHandlers(FakeMediaStream.prototype, ['addtrack', 'removetrack']);
+  }
+
   readonly id: string;
   readonly #tracks: MediaStreamTrack[];
 
@@ -187,18 +184,8 @@ export class FakeMediaStream extends FakeEventTarget implements MediaStream {
     return this.#tracks.some((track) => track.readyState === 'live');
   }
 
-  get onaddtrack(): StreamHandler {
-    return this.getHandler('addtrack');
-  }
-  set onaddtrack(value: StreamHandler) {
-    this.setHandler('addtrack', value);
-  }
-  get onremovetrack(): StreamHandler {
-    return this.getHandler('removetrack');
-  }
-  set onremovetrack(value: StreamHandler) {
-    this.setHandler('removetrack', value);
-  }
+  declare onaddtrack: StreamHandler;
+  declare onremovetrack: StreamHandler;
 
   getTracks(): MediaStreamTrack[] {
     return [...this.#tracks];

@@ -12,6 +12,14 @@ export type Handler<T> = ((this: T, ev: Event) => unknown) | null;
 
 /** `RTCIceTransport`. */
 export class FakeIceTransport extends FakeEventTarget implements RTCIceTransport {
+  static {
+    FakeIceTransport.defineEventHandlers(FakeIceTransport.prototype, [
+      'statechange',
+      'gatheringstatechange',
+      'selectedcandidatepairchange',
+    ]);
+  }
+
   #state: RTCIceTransportState = 'new';
   #gatheringState: RTCIceGathererState = 'new';
   #pair: RTCIceCandidatePair | null = null;
@@ -26,24 +34,9 @@ export class FakeIceTransport extends FakeEventTarget implements RTCIceTransport
     return this.#pair;
   }
 
-  get onstatechange(): Handler<RTCIceTransport> {
-    return this.getHandler('statechange');
-  }
-  set onstatechange(value: Handler<RTCIceTransport>) {
-    this.setHandler('statechange', value);
-  }
-  get ongatheringstatechange(): Handler<RTCIceTransport> {
-    return this.getHandler('gatheringstatechange');
-  }
-  set ongatheringstatechange(value: Handler<RTCIceTransport>) {
-    this.setHandler('gatheringstatechange', value);
-  }
-  get onselectedcandidatepairchange(): Handler<RTCIceTransport> {
-    return this.getHandler('selectedcandidatepairchange');
-  }
-  set onselectedcandidatepairchange(value: Handler<RTCIceTransport>) {
-    this.setHandler('selectedcandidatepairchange', value);
-  }
+  declare onstatechange: Handler<RTCIceTransport>;
+  declare ongatheringstatechange: Handler<RTCIceTransport>;
+  declare onselectedcandidatepairchange: Handler<RTCIceTransport>;
 
   /** @internal Driven by the owning peer connection; `fire: false` when closing silently. */
   driveState(state: RTCIceTransportState, fire = true): void {
@@ -69,6 +62,10 @@ export class FakeIceTransport extends FakeEventTarget implements RTCIceTransport
 
 /** `RTCDtlsTransport`. */
 export class FakeDtlsTransport extends FakeEventTarget implements RTCDtlsTransport {
+  static {
+    FakeDtlsTransport.defineEventHandlers(FakeDtlsTransport.prototype, ['statechange', 'error']);
+  }
+
   readonly iceTransport: FakeIceTransport;
   #state: RTCDtlsTransportState = 'new';
 
@@ -85,18 +82,8 @@ export class FakeDtlsTransport extends FakeEventTarget implements RTCDtlsTranspo
     return this.#state === 'connected' ? [new ArrayBuffer(32)] : [];
   }
 
-  get onstatechange(): Handler<RTCDtlsTransport> {
-    return this.getHandler('statechange');
-  }
-  set onstatechange(value: Handler<RTCDtlsTransport>) {
-    this.setHandler('statechange', value);
-  }
-  get onerror(): ((this: RTCDtlsTransport, ev: RTCErrorEvent) => unknown) | null {
-    return this.getHandler('error');
-  }
-  set onerror(value: ((this: RTCDtlsTransport, ev: RTCErrorEvent) => unknown) | null) {
-    this.setHandler('error', value);
-  }
+  declare onstatechange: Handler<RTCDtlsTransport>;
+  declare onerror: ((this: RTCDtlsTransport, ev: RTCErrorEvent) => unknown) | null;
 
   /** @internal */
   driveState(state: RTCDtlsTransportState, fire = true): void {
@@ -108,6 +95,10 @@ export class FakeDtlsTransport extends FakeEventTarget implements RTCDtlsTranspo
 
 /** `RTCSctpTransport`. */
 export class FakeSctpTransport extends FakeEventTarget implements RTCSctpTransport {
+  static {
+    FakeSctpTransport.defineEventHandlers(FakeSctpTransport.prototype, ['statechange']);
+  }
+
   readonly transport: FakeDtlsTransport;
   #state: RTCSctpTransportState = 'connecting';
   #maxMessageSize: number;
@@ -128,12 +119,7 @@ export class FakeSctpTransport extends FakeEventTarget implements RTCSctpTranspo
     return this.#state === 'connected' ? 65535 : null;
   }
 
-  get onstatechange(): Handler<RTCSctpTransport> {
-    return this.getHandler('statechange');
-  }
-  set onstatechange(value: Handler<RTCSctpTransport>) {
-    this.setHandler('statechange', value);
-  }
+  declare onstatechange: Handler<RTCSctpTransport>;
 
   /** @internal */
   driveState(state: RTCSctpTransportState, fire = true): void {

@@ -1,0 +1,64 @@
+/**
+ * The receiving half of the room protocol's exactly-once delivery: server `signal` frames are
+ * numbered, so one at or below the last delivered `seq` is a duplicate (the server sends again
+ * what it thinks we missed). What arrives before anyone subscribed is kept for the first
+ * subscriber.
+ * @module
+ */
+
+import { type Listener, reportListenerError } from './listeners.js';
+
+export class Inbox {
+  /** The last server `seq` delivered to subscribers; anything at or below it is a duplicate. */
+  #received = 0;
+  #backlog: unknown[] = [];
+  readonly #subscribers = new Set<{ readonly listener: Listener<unknown> }>();
+
+  /** What `join` and `ping` acknowledge. */
+  get received(): number {
+    return this.#received;
+  }
+
+  /** The server has no memory of our session: its numbering starts over. */
+  restart(): void {
+    this.#received = 0;
+  }
+
+  /** A `signal` frame numbered `seq`: delivered unless it is a duplicate. */
+  accept(seq: number, data: unknown): void {
+    if (seq <= this.#received) return;
+    this.#received = seq;
+    this.#backlog.push(data);
+    this.#drain();
+  }
+
+  subscribe(listener: Listener<unknown>): () => void {
+    const entry = { listener };
+    this.#subscribers.add(entry);
+    if (this.#backlog.length > 0) setTimeout(() => this.#drain(), 0);
+    return () => {
+      this.#subscribers.delete(entry);
+    };
+  }
+
+  /** The channel closed: nothing more is delivered. */
+  clear(): void {
+    this.#subscribers.clear();
+    this.#backlog = [];
+  }
+
+  /** Delivers the backlog, oldest first, to the current subscribers; keeps it if there are none. */
+  #drain(): void {
+    while (this.#backlog.length > 0 && this.#subscribers.size > 0) {
+      const data = this.#backlog.shift();
+      for (const entry of [...this.#subscribers]) {
+        if (!this.#subscribers.has(entry)) continue;
+        try {
+          entry.listener(data);
+        } catch (error) {
+          reportListenerError(error);
+        }
+      }
+    }
+  }
+}
