@@ -335,7 +335,16 @@ async function runMode(browser, mode) {
 
     await check(`${prefix} import: replay without a connection, scrub and step`, async () => {
       await page.getByTestId('import-file').setInputFiles(file);
-      await expectText(page.locator('header'), `replay: ${mode}-session.json`);
+      // A refused import shows why instead of the replay title: fail with that reason, at once.
+      const replayTitle = page
+        .locator('header')
+        .filter({ hasText: `replay: ${mode}-session.json` })
+        .first();
+      const refused = page.locator('p.error[role="alert"]').first();
+      await replayTitle.or(refused).waitFor();
+      if (await refused.isVisible()) {
+        throw new Error(`the playground refused its own export: ${await refused.textContent()}`);
+      }
       assert((await page.locator('video').count()) === 0, 'replay shows videos');
       await expectText(phase('Alice'), 'replay');
       // The end: connected, as when exported.
