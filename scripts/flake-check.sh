@@ -64,7 +64,7 @@ for i in $(seq 1 "$runs"); do
   else
     failed=$((failed + 1))
     echo "run $i/$runs: FAILED (exit $status) in ${seconds} s (${summary:-no summary line}); log: $log"
-    grep -E '(✗|×|FAIL|ERR!|Error:|failed)' "$log" | grep -v -E '^\s*[0-9]+ passed, 0 failed' |
+    grep -E '(✗|×|FAIL|ERR!|Error:|failed)' "$log" | grep -v -E '(^|[^0-9])0 failed' |
       head -n 15 | sed 's/^/    /'
   fi
   rm -rf "$clone"
