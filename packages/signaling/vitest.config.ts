@@ -4,6 +4,12 @@ export default defineConfig({
   test: {
     include: ['src/**/__tests__/**/*.test.ts'],
     environment: 'node',
+    // The counts scripts/suite-results.mjs sums up for `npm test` (and turbo caches as output).
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
+    // A budget for a loaded 2-core machine (a whole `npm test` with other work running), not a
+    // measure of speed: waits inside the tests are for events and states and end when they hold.
+    testTimeout: 30_000,
     // Node 20 has no global WebSocket, and msw's ws.link only intercepts one that exists.
     setupFiles: ['src/__tests__/setupWebSocket.ts'],
     coverage: {

@@ -18,6 +18,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 
 // The example being tested is the package the script runs in (pnpm runs scripts there).
 const appDir = process.cwd();
@@ -201,7 +202,9 @@ async function main() {
     await browser?.close();
   }
   const passed = results.filter(Boolean).length;
-  const failed = results.length - passed;
+  // No check ran at all (the harness broke first) counts as one failure.
+  const failed = results.length - passed || (results.length === 0 ? 1 : 0);
+  await writeSuiteResult(appDir, { name: 'browser', passed, failed });
   console.log(`${passed} passed, ${failed} failed`);
   return failed || results.length === 0 ? 1 : 0;
 }

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { startSignalingServer } from '@peerstatejs/signaling-server';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 
 const appDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const resultsDir = path.join(appDir, 'test-results');
@@ -335,7 +336,16 @@ async function runMode(browser, mode) {
 
     await check(`${prefix} import: replay without a connection, scrub and step`, async () => {
       await page.getByTestId('import-file').setInputFiles(file);
-      await expectText(page.locator('header'), `replay: ${mode}-session.json`);
+      // A refused import shows why instead of the replay title: fail with that reason, at once.
+      const replayTitle = page
+        .locator('header')
+        .filter({ hasText: `replay: ${mode}-session.json` })
+        .first();
+      const refused = page.locator('p.error[role="alert"]').first();
+      await replayTitle.or(refused).waitFor();
+      if (await refused.isVisible()) {
+        throw new Error(`the playground refused its own export: ${await refused.textContent()}`);
+      }
       assert((await page.locator('video').count()) === 0, 'replay shows videos');
       await expectText(phase('Alice'), 'replay');
       // The end: connected, as when exported.
@@ -512,7 +522,9 @@ async function main() {
     await browser?.close();
   }
   const passed = results.filter(Boolean).length;
-  const failed = results.length - passed;
+  // No check ran at all (the harness broke first) counts as one failure.
+  const failed = results.length - passed || (results.length === 0 ? 1 : 0);
+  await writeSuiteResult(appDir, { name: 'browser', passed, failed });
   console.log(`${passed} passed, ${failed} failed`);
   return failed || results.length === 0 ? 1 : 0;
 }

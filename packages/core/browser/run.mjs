@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, formatMessages } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.dirname(here);
@@ -618,6 +619,7 @@ async function main() {
 
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
+  await writeSuiteResult(packageDir, { name: 'browser', passed, failed });
   console.log(`${passed} passed, ${failed} failed`);
   return failed ? 1 : 0;
 }
@@ -627,6 +629,8 @@ main().then(
   (error) => {
     console.error(error);
     console.log('0 passed, 1 failed');
-    process.exit(1);
+    writeSuiteResult(packageDir, { name: 'browser', passed: 0, failed: 1 }).finally(() =>
+      process.exit(1),
+    );
   },
 );

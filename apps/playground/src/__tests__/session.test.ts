@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, createMachine } from 'xstate';
+import { createActor, createMachine, raise, SimulatedClock } from 'xstate';
 import { parseSession, serializeSession } from '../session/io.js';
 import { createSessionRecorder } from '../session/recorder.js';
 import { entryAt, lastSeq, lastTransition, snapshotAt } from '../session/select.js';
@@ -93,5 +93,85 @@ describe('session recorder', () => {
     const shuffled = JSON.parse(serializeSession(session));
     shuffled.peers[0].entries.reverse();
     expect(() => parseSession(JSON.stringify(shuffled))).toThrow(/seq-ordered/);
+  });
+});
+
+// XState reuses one event object for every firing of a state's `after` timer, and `raise` of a
+// static object reuses it too: the recorder must number by processing order, not by identity.
+describe('session recorder with repeated event objects', () => {
+  const ping = { type: 'PING' } as const;
+  const timers = createMachine({
+    id: 'timers',
+    context,
+    initial: 'waiting',
+    states: {
+      waiting: { after: { 10: 'done' } },
+      done: {
+        on: {
+          AGAIN: 'waiting',
+          POKE: { actions: raise(ping) },
+          PING: { target: 'done', reenter: true },
+        },
+      },
+    },
+  });
+
+  function recordRefires() {
+    let time = 0;
+    const recorder = createSessionRecorder({
+      signaling: 'in-memory',
+      peers: [{ name: 'Alice', polite: false }],
+      now: () => time,
+    });
+    const clock = new SimulatedClock();
+    const actor = createActor(timers, { clock, inspect: recorder.inspector(0) }).start();
+    const advance = (ms: number) => {
+      time += ms;
+      clock.increment(ms);
+    };
+    advance(10); // the first firing
+    actor.send({ type: 'POKE' });
+    actor.send({ type: 'AGAIN' });
+    advance(10); // the second firing of the same event object
+    actor.send({ type: 'POKE' }); // the same raised object again
+    return recorder.session;
+  }
+
+  it('gives each firing its own row, in the machine order, and snapshots in seq order', () => {
+    const session = recordRefires();
+    const alice = session.peers[0];
+    if (!alice) throw new Error('no peer');
+    expect(alice.entries.map((e) => `${e.kind}:${e.type}@${e.at}`)).toEqual([
+      'internal:xstate.init@0',
+      'internal:xstate.after.10.timers.waiting@10',
+      'transition:xstate.after.10.timers.waiting@10',
+      'internal:POKE@10',
+      'internal:PING@10',
+      'transition:PING@10',
+      'internal:AGAIN@10',
+      'transition:AGAIN@10',
+      'internal:xstate.after.10.timers.waiting@20',
+      'transition:xstate.after.10.timers.waiting@20',
+      'internal:POKE@20',
+      'internal:PING@20',
+      'transition:PING@20',
+    ]);
+    const seqs = alice.entries.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    // One snapshot per macrostep, each stamped with its own event's row.
+    expect(alice.snapshots.map((s) => [s.seq, s.value, s.at])).toEqual([
+      [1, 'waiting', 0],
+      [2, 'done', 10],
+      [4, 'done', 10],
+      [7, 'waiting', 10],
+      [9, 'done', 20],
+      [11, 'done', 20],
+    ]);
+  });
+
+  it('exports a session the importer takes back unchanged', () => {
+    const session = recordRefires();
+    const text = serializeSession(session);
+    expect(serializeSession(parseSession(text))).toBe(text);
   });
 });

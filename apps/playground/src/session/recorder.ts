@@ -80,7 +80,13 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
     if (!peer) throw new RangeError(`no peer ${index}`);
     /** Events sent to the actor and not processed yet, in mailbox (FIFO) order. */
     const pending: AnyEventObject[] = [];
-    const seqOf = new WeakMap<AnyEventObject, number>();
+    /**
+     * The seqs of the events seen in the current macrostep, by object. Only within one macrostep:
+     * XState reuses one event object for every firing of a state's `after` timer, and `raise` of
+     * a static object reuses it too, so identity cannot number events across macrosteps (a second
+     * firing took the first one's seq and the snapshots fell out of seq order).
+     */
+    let seqOf = new Map<AnyEventObject, number>();
     let root: string | undefined;
     /** The seq of the first event processed since the last snapshot: the macrostep's event. */
     let macrostep: number | undefined;
@@ -158,6 +164,7 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
             seqOf.set(inspection.event, snapshotSeq);
           }
           macrostep = undefined;
+          seqOf = new Map();
           peer.snapshots.push({
             seq: snapshotSeq,
             at: elapsed(),

@@ -102,7 +102,8 @@ async function joined(server: SignalingServer, room: string, peer: string, extra
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition: () => boolean, timeout = 3000): Promise<void> {
+// A wait for an event with a budget for a loaded 2-core machine; it returns as soon as it holds.
+async function until(condition: () => boolean, timeout = 15_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeout) throw new Error('timed out waiting');
@@ -351,7 +352,8 @@ describe('the WebSocket channel against the server', () => {
       clients: 40,
       messagesPerClient: 10,
       intervalMs: 5,
-      timeLimitMs: 10_000,
+      // Real sockets on a machine that may be busy: a budget, well inside the test's 30 s.
+      timeLimitMs: 25_000,
     });
     expect(report).toMatchObject({
       expected: 400,

@@ -206,7 +206,10 @@ describe.each([
     expect(peers().caller.localTracks.every((t) => t.owned)).toBe(true);
     await waitFor(() => expect(peers().caller.isConnected).toBe(true));
     act(() => peers().caller.restartIce());
-    await waitFor(() => expect(peers().caller.snapshot.context.counters.iceRestarts).toBe(1));
+    // At least one: a restart slower than the backoff delay (a loaded machine) is followed by another.
+    await waitFor(() =>
+      expect(peers().caller.snapshot.context.counters.iceRestarts).toBeGreaterThanOrEqual(1),
+    );
     await waitFor(() => expect(peers().caller.phase).toBe('connected'));
   });
 
@@ -249,10 +252,11 @@ describe.each([
     expect(openFakePeerConnections()).toHaveLength(2);
     const { caller, callee } = peers();
     unmount();
-    await settle();
-    expect(openFakePeerConnections()).toEqual([]);
+    await waitFor(() => {
+      expect(openFakePeerConnections()).toEqual([]);
+      expect(liveFakeListenerCount()).toBe(0);
+    });
     expect(created).toHaveLength(2);
-    expect(liveFakeListenerCount()).toBe(0);
     expect(caller.actor.getSnapshot().status).toBe('stopped');
     expect(peerView(callee.actor.getSnapshot()).phase).toBe('closed');
   });
@@ -264,8 +268,7 @@ describe.each([
       <CallerWithCallee call={call} showCallee onClosed={onClosed} />,
       options,
     );
-    await settle();
-    expect(call.created).toHaveLength(2);
+    await waitFor(() => expect(call.created).toHaveLength(2));
     rerender(<CallerWithCallee call={call} showCallee={false} onClosed={onClosed} />);
     await waitFor(() => expect(text('caller-phase')).toBe('closed'));
     expect(onClosed).toHaveBeenCalledWith('remote');

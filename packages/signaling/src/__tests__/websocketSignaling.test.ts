@@ -1,7 +1,7 @@
 import { createByeMessage, createCandidateMessage, type SignalingMessage } from '@peerstatejs/core';
 import { ws } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CLOSE_CODES,
   type ClientFrame,
@@ -108,19 +108,38 @@ function channel(options: Partial<WebSocketSignalingOptions> = {}) {
   return { channel: created, states, errors, received };
 }
 
-function until(condition: () => boolean, timeout = 2000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (condition()) return resolve();
-      if (Date.now() - started > timeout) return reject(new Error('timed out waiting'));
-      setTimeout(check, 2);
-    };
-    check();
+// Backoff, heartbeats and reconnections run on fake timers: on real ones a loaded machine answered
+// a 30 ms heartbeat late and a live connection was dropped. The mock socket's own deliveries are
+// promise work and (fake) timers, both run by `until` and `sleep`.
+const realSetImmediate = globalThis.setImmediate;
+const settlePromises = () => new Promise<void>((resolve) => realSetImmediate(resolve));
+beforeEach(() => {
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
   });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Runs timers one at a time until `condition` holds; fails after `timeout` ms of fake time. */
+async function until(condition: () => boolean, timeout = 2000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (let idle = 0; !condition(); ) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await settlePromises();
+    if (condition()) return;
+    if (vi.getTimerCount() > 0) {
+      idle = 0;
+      await vi.advanceTimersToNextTimerAsync();
+    } else if (++idle > 100) {
+      throw new Error('timed out waiting: nothing left to run');
+    }
+  }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Lets `ms` of fake time pass. */
+const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 const candidate = (n: number): SignalingMessage =>
   createCandidateMessage({
     candidate: `candidate:${n} 1 udp 1 127.0.0.1 ${1000 + n} typ host`,
@@ -190,12 +209,9 @@ describe('createWebSocketSignaling', () => {
     });
     await until(() => alice.state === 'open', 3000);
     expect(connections).toHaveLength(4);
-    // 40, 80, 160 ms between attempts (timers never fire early; allow generous lateness).
+    // 40, 80, 160 ms between attempts, exactly: the clock is fake.
     const gaps = times.slice(1).map((time, index) => time - (times[index] as number));
-    expect(gaps[0]).toBeGreaterThanOrEqual(38);
-    expect(gaps[1]).toBeGreaterThanOrEqual(78);
-    expect(gaps[2]).toBeGreaterThanOrEqual(158);
-    expect(gaps[2]).toBeLessThan(400);
+    expect(gaps).toEqual([40, 80, 160]);
     expect(states).toEqual(['connecting', 'reconnecting', 'open']);
   });
 

@@ -135,7 +135,8 @@ function collect(channel: HttpSignaling): unknown[] {
   return received;
 }
 
-async function until(condition: () => boolean, timeout = 2000): Promise<void> {
+// A wait for an event with a budget for a loaded 2-core machine; it returns as soon as it holds.
+async function until(condition: () => boolean, timeout = 15_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeout) throw new Error('timed out waiting');

@@ -1,5 +1,5 @@
 /** Test fixture: two peer machines over in-memory signaling and a fake network. */
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import type { PeerStateError } from '../../errors.js';
 import { createInMemorySignalingPair } from '../../signaling/inMemorySignaling.js';
@@ -53,13 +53,21 @@ export interface TestCallOptions {
 }
 
 const actors: PeerActor[] = [];
+/** Captured before any test installs fake timers: lets pending promise work run between timers. */
+const realSetImmediate = globalThis.setImmediate;
+const settlePromises = () => new Promise<void>((resolve) => realSetImmediate(resolve));
 
+// Every timed behaviour (grace periods, backoff, answer and rebuild timeouts) runs on fake timers:
+// on real ones a loaded machine fired a 60 ms restart timer before a restart could finish and
+// counted two restarts. The fakes and XState look `setTimeout` up at call time, so they follow.
 beforeEach(() => {
+  vi.useFakeTimers();
   resetFakeRegistry();
 });
 
 afterEach(() => {
   for (const actor of actors.splice(0)) actor.stop();
+  vi.useRealTimers();
 });
 
 function recording(channel: SignalingChannel, sent: SignalingMessage[]): SignalingChannel {
@@ -131,13 +139,38 @@ export function isConnected(snapshot: PeerSnapshot): boolean {
   return snapshot.matches(CONNECTED);
 }
 
-/** Waits until the peer's snapshot satisfies `predicate`. */
-export function until(
-  peer: TestPeer,
+/**
+ * Waits until the peer's snapshot satisfies `predicate`, running the fake timers one at a time so
+ * the test resumes in the task that made it true (as a real wait would); fails once `timeout` ms
+ * of fake time have passed, or when nothing is left to run.
+ */
+export async function until(
+  peer: Pick<TestPeer, 'actor'>,
   predicate: (snapshot: PeerSnapshot) => boolean,
   timeout = 2000,
 ): Promise<PeerSnapshot> {
-  return waitFor(peer.actor, predicate, { timeout });
+  if (!vi.isFakeTimers()) return waitFor(peer.actor, predicate, { timeout });
+  let matched: PeerSnapshot | undefined;
+  const check = (snapshot: PeerSnapshot) => {
+    if (matched === undefined && predicate(snapshot)) matched = snapshot;
+  };
+  const subscription = peer.actor.subscribe(check);
+  const deadline = Date.now() + timeout;
+  try {
+    check(peer.actor.getSnapshot());
+    while (matched === undefined && Date.now() <= deadline) {
+      // Promise work (an engine's, getUserMedia's) settles before the clock moves on.
+      await settlePromises();
+      if (matched !== undefined || vi.getTimerCount() === 0) break;
+      await vi.advanceTimersToNextTimerAsync();
+    }
+  } finally {
+    subscription.unsubscribe();
+  }
+  if (matched === undefined || Date.now() > deadline) {
+    throw new Error(`until: no matching snapshot within ${timeout} ms (fake time)`);
+  }
+  return matched;
 }
 
 export async function bothConnected(call: TestCall, timeout = 2000): Promise<void> {
@@ -154,8 +187,10 @@ export async function bothSettled(call: TestCall, timeout = 2000): Promise<void>
   await Promise.all([until(call.a, settled, timeout), until(call.b, settled, timeout)]);
 }
 
-export function tick(ms = 0): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Lets `ms` of (fake, when installed) time pass, running every timer due meanwhile. */
+export async function tick(ms = 0): Promise<void> {
+  if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(ms);
+  else await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Closes both peers and proves nothing outlives them. */

@@ -6,7 +6,6 @@ import {
   liveFakeListenerCount,
   openFakePeerConnections,
 } from '../../testing/index.js';
-import type { PeerSnapshot } from '../createPeer.js';
 import { createPeer } from '../createPeer.js';
 import {
   bothConnected,
@@ -194,22 +193,12 @@ describe('close', () => {
       b.start();
       a.send({ type: 'CREATE_DATA_CHANNEL', label: 'x' });
       await Promise.all(
-        [a, b].map(
-          (actor) =>
-            new Promise<void>((resolve) => {
-              const check = (s: PeerSnapshot) => {
-                if (s.matches({ active: { connection: 'connected' } })) resolve();
-              };
-              check(actor.getSnapshot());
-              const sub = actor.subscribe((s) => {
-                check(s);
-                if (s.matches({ active: { connection: 'connected' } })) sub.unsubscribe();
-              });
-            }),
+        [a, b].map((actor) =>
+          until({ actor }, (s) => s.matches({ active: { connection: 'connected' } })),
         ),
       );
       (i % 2 === 0 ? a : b).send({ type: 'CLOSE' });
-      await new Promise((r) => setTimeout(r, 1));
+      await tick(1);
       expect(a.getSnapshot().matches('closed')).toBe(true);
       expect(b.getSnapshot().matches('closed')).toBe(true);
       left.close();

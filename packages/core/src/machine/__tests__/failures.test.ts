@@ -68,9 +68,8 @@ describe('negotiation failures leave the machine consistent', () => {
     await closeAndExpectNoLeaks(call);
   });
 
-  // The answer timeout is a real timer racing a real (fake-network) round trip: it is kept long
-  // enough for a loaded CI machine, and the assertions hold whether or not a slow round trip made
-  // the offer go out once more than strictly needed.
+  // The answer timeout races the (fake-network) round trip on fake timers (call.ts); the assertions
+  // still hold whether or not the offer went out once more than strictly needed.
   it('an offer whose delivery was lost is sent again after answerTimeout', async () => {
     let dropFirstOffer = true;
     const call = createTestCall({

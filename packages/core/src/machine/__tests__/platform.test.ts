@@ -44,13 +44,14 @@ async function connectOver(scope: object): Promise<[PeerActor, PeerActor]> {
   a.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
   b.send({ type: 'CREATE_DATA_CHANNEL', label: 'glare' });
   const connected = { active: { connection: 'connected' } } as const;
+  // Real timers here (the engines' shims): waits for states, sized for a loaded 2-core machine.
   await Promise.all(
-    [a, b].map((actor) => waitFor(actor, (s) => s.matches(connected), { timeout: 2000 })),
+    [a, b].map((actor) => waitFor(actor, (s) => s.matches(connected), { timeout: 15_000 })),
   );
   // A restart goes through the engine's shim too.
   a.send({ type: 'RESTART_ICE' });
   await waitFor(a, (s) => s.context.counters.offersSent >= 2 && s.matches(connected), {
-    timeout: 2000,
+    timeout: 15_000,
   });
   expect(errors).toEqual([]);
   return [a, b];
