@@ -12,6 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 import { isPageCrash, MINIBROWSER, startWebKit, startXvfb } from './webkit.mjs';
 
 const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -208,6 +209,7 @@ const script = await bundlePage();
 const page = await serve(script);
 const xvfb = await startXvfb();
 let failed = true;
+let counts = { passed: 0, failed: 1 };
 try {
   let facts;
   try {
@@ -228,6 +230,10 @@ try {
     if (!ok) console.log(`      ${String(error.message).replace(/\n/g, '\n      ')}`);
   }
   failed = checks.some((c) => !c.ok);
+  counts = {
+    passed: checks.filter((c) => c.ok).length,
+    failed: checks.filter((c) => !c.ok).length,
+  };
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `\n${failed ? '✗' : '✓'} webkit: ${checks.filter((c) => c.ok).length}/${checks.length} checks (${seconds} s)`,
@@ -235,5 +241,7 @@ try {
 } finally {
   xvfb.stop();
   page.server.close();
+  // Counted in the one summary line `npm test` ends with (scripts/suite-results.mjs).
+  await writeSuiteResult(packageDir, { name: 'browser', ...counts });
 }
 process.exit(failed ? 1 : 0);
