@@ -224,7 +224,7 @@ describe('createWebSocketSignaling', () => {
         t: 'joined',
         room: join.room,
         peer: join.peer,
-        peers: [],
+        peers: ['bob'],
         resumed: connection.index > 0,
         acked,
       }),
@@ -253,6 +253,50 @@ describe('createWebSocketSignaling', () => {
     expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
     connections[1]?.send({ t: 'ack', seq: 5 });
     await until(() => alice.pending === 0);
+  });
+
+  it('holds signals while the room is empty and sends them, in order, once a peer joins', async () => {
+    // The server relays to the peers present: an offer written into an empty room reached
+    // nobody, and the call connected only on the machine's next resend, about 10 s later.
+    const connections = mockServer();
+    const { channel: alice } = channel();
+    await until(() => alice.state === 'open');
+    alice.send(candidate(1));
+    alice.send(candidate(2));
+    // Give the socket every chance to write what it should not.
+    await vi.advanceTimersByTimeAsync(500);
+    expect(signals(connections[0]!)).toHaveLength(0);
+    expect(alice.pending).toBe(2);
+    connections[0]?.send({ t: 'peer-joined', peer: 'bob' });
+    await until(() => signals(connections[0]!).length === 2);
+    expect(signals(connections[0]!).map((frame) => frame.data)).toEqual([
+      candidate(1),
+      candidate(2),
+    ]);
+    alice.send(candidate(3));
+    await until(() => signals(connections[0]!).length === 3);
+    await until(() => alice.pending === 0);
+  });
+
+  it('holds signals addressed to one peer until that peer is in the room', async () => {
+    const connections = mockServer({
+      joined: (_connection, join) => ({
+        t: 'joined',
+        room: join.room,
+        peer: join.peer,
+        peers: ['carol'],
+        resumed: false,
+        acked: 0,
+      }),
+    });
+    const { channel: alice } = channel({ to: 'bob' });
+    await until(() => alice.state === 'open');
+    alice.send(candidate(1));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(signals(connections[0]!)).toHaveLength(0);
+    connections[0]?.send({ t: 'peer-joined', peer: 'bob' });
+    await until(() => signals(connections[0]!).length === 1);
+    expect(signals(connections[0]!)[0]).toMatchObject({ to: 'bob', data: candidate(1) });
   });
 
   it('drops duplicates the server sends again after a resume, and acknowledges them', async () => {

@@ -107,7 +107,10 @@ export interface WebSocketSignaling extends SignalingChannel {
   readonly pending: number;
   /** Set once `state` is `closed`. */
   readonly closeInfo: WebSocketCloseInfo | null;
-  /** Queues the message; it is sent once joined, and again after a reconnect until acknowledged. */
+  /**
+   * Queues the message; it is sent once joined and someone who can receive it is in the room (any
+   * other peer, or `to`), and again after a reconnect until acknowledged.
+   */
   send(message: SignalingMessage): void;
   /** Calls `listener` on every change of `state`; returns the unsubscribe function. */
   onStateChange(listener: (state: WebSocketSignalingState) => void): () => void;

@@ -91,6 +91,17 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
     },
   );
 
+  // Signals wait in the outbox while the room holds nobody who could receive them: the server
+  // relays to the peers present and acknowledges a frame that reached nobody, so an offer sent
+  // before the remote joined was lost until the machine's next resend (about 10 s later). Items
+  // already written go again on a flush; the server drops a seq it has seen (and acknowledges it).
+  const hasRecipient = (): boolean =>
+    options.to === undefined ? peers.length > 0 : peers.includes(options.to);
+  const flush = (): void => {
+    if (!socket.joined || !hasRecipient()) return;
+    for (const item of outbox.items) writeSignal(item);
+  };
+
   const joined = (frame: Extract<ServerFrame, { t: 'joined' }>): void => {
     if (!frame.resumed) {
       inbox.restart();
@@ -105,7 +116,7 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
       if (!before.has(peer)) presenceListeners.notify({ type: 'joined', peer });
     for (const peer of before)
       if (!peers.includes(peer)) presenceListeners.notify({ type: 'left', peer });
-    for (const item of outbox.items) writeSignal(item);
+    flush();
     socket.startPinging(() => ({ t: 'ping', ack: inbox.received }));
     setState('open');
   };
@@ -127,6 +138,7 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
       case 'peer-joined':
         if (!peers.includes(frame.peer)) peers = [...peers, frame.peer];
         presenceListeners.notify({ type: 'joined', peer: frame.peer });
+        flush();
         return;
       case 'peer-left':
         peers = peers.filter((peer) => peer !== frame.peer);
@@ -197,7 +209,7 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
         );
       }
       outbox.push(item);
-      if (socket.joined) writeSignal(item);
+      if (socket.joined && hasRecipient()) writeSignal(item);
     },
     subscribe(listener: (message: unknown) => void): () => void {
       if (state === 'closed') return () => {};
