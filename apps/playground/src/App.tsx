@@ -79,7 +79,7 @@ function SignalingPicker({ config }: { config: PlaygroundConfig }) {
         >
           <option value="in-memory">in-memory (both peers here)</option>
           <option value="broadcast-channel">BroadcastChannel (one peer per tab)</option>
-          <option value="websocket">WebSocket relay (one peer per tab)</option>
+          <option value="websocket">WebSocket: reference server room (one peer per tab)</option>
         </select>
       </label>
       {draft.mode === 'websocket' ? (
