@@ -13,22 +13,10 @@ import {
 } from './actors/negotiation.js';
 import { peerConnectionEvents } from './actors/peerConnectionEvents.js';
 import { signalingListener } from './actors/signalingListener.js';
+import { asCommand } from './commands.js';
 import { candidateGeneration, nextItem, rebuildEpochOf, rebuildLeft } from './context.js';
 import { iceRestartDelay } from './ice.js';
-import type { PeerCommand, PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
-
-const COMMAND_TYPES: ReadonlySet<string> = new Set<PeerCommand['type']>([
-  'START',
-  'ADD_TRACK',
-  'ADD_TRANSCEIVER',
-  'REMOVE_TRACK',
-  'REPLACE_TRACK',
-  'START_MEDIA',
-  'CREATE_DATA_CHANNEL',
-  'SEND_DATA',
-  'RESTART_ICE',
-  'CLOSE',
-]);
+import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
 
 /** How many times an unanswered offer is sent again before it is rolled back. */
 const MAX_OFFER_RESENDS = 2;
@@ -74,7 +62,7 @@ export const peerSetupBase = setup({
   guards: {
     autoStart: ({ context }) => context.options.autoStart,
     isBye: ({ event }) => event.type === 'signal.message' && event.message.type === 'bye',
-    isCommand: ({ event }) => COMMAND_TYPES.has(event.type),
+    isCommand: ({ event }) => asCommand(event) !== null,
     renegotiationPending: stateIn({ active: { renegotiation: 'pending' } }),
     nextIsEarlyCandidate: ({ context }) => {
       const item = nextItem(context);

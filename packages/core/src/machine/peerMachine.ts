@@ -28,6 +28,7 @@ export const peerMachine = peerSetup.createMachine({
   /** The initial context, from the input. */
   context: ({ input }) => initialContext(input),
   initial: 'idle',
+  on: { 'peer.settled': { actions: 'emitSettled' } },
   states: {
     idle: idleState,
     starting: startingState,

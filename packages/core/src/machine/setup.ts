@@ -8,6 +8,7 @@ import type { PeerStateError } from '../errors.js';
 import { createRebuildMessage } from '../signaling/messages.js';
 import type { SignalingMessage } from '../signaling/types.js';
 import { peerSetupBase } from './base.js';
+import { commandActions } from './commands.actions.js';
 import { count, TIMELINE_LIMIT } from './context.js';
 import { dataChannelActions } from './data/dataChannel.actions.js';
 import { iceActions } from './ice/ice.actions.js';
@@ -22,6 +23,7 @@ export const peerSetup = peerSetupBase
   .extend({
     actions: {
       ...lifecycleActions,
+      ...commandActions,
       ...inboxActions,
       ...iceActions,
       ...mediaActions,

@@ -222,6 +222,35 @@ describe('model-based paths over peerMachine', () => {
     );
   });
 
+  it('commands sent in idle and while starting wait for the connection, in order; START while active settles', async () => {
+    let early: (() => void) | null = null;
+    await path(
+      {
+        a: { autoStart: false },
+        factoryA: (configuration) => {
+          // Re-entrant, as an app listening to the actor may be: a command while starting.
+          early?.();
+          return new FakePeerConnection(configuration);
+        },
+      },
+      ['peer.idle | * [isCommand]', 'peer.starting | * [isCommand]', 'peer.active | START'],
+      async (call) => {
+        const settled: (string | null)[] = [];
+        call.a.actor.on('settled', (event) => settled.push(event.id));
+        call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'one', id: 'idle' });
+        early = () =>
+          call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'two', id: 'starting' });
+        call.a.actor.send({ type: 'START', id: 'start' });
+        early = null;
+        await call.advance(10);
+        const labels = call.a.snapshot().context.dataChannels.map((channel) => channel.label);
+        expect(labels).toEqual(['one', 'two']);
+        call.a.actor.send({ type: 'START', id: 'again' });
+        expect(settled).toEqual(['start', 'idle', 'starting', 'again']);
+      },
+    );
+  });
+
   it('a peer connection that cannot be created: failed, commands refused, CLOSE closes', async () => {
     await path(
       {

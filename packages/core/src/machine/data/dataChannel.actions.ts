@@ -3,17 +3,21 @@
  * @module
  */
 import { peerSetupBase as base } from '../base.js';
+import { commandReporter } from '../commands.js';
 import { requirePc } from '../context.js';
 import { createLocalDataChannel, sendOnDataChannel } from '../dataChannels.js';
-import { reporter } from '../report.js';
 
 export const dataChannelActions = {
   createDataChannel: base.createAction(({ context, event, self }) => {
     if (event.type !== 'CREATE_DATA_CHANNEL') return;
-    createLocalDataChannel(requirePc(context), event.label, event.options, reporter(self));
+    const { report, done } = commandReporter(self, event);
+    createLocalDataChannel(requirePc(context), event.label, event.options, report);
+    done();
   }),
   sendData: base.createAction(({ context, event, self }) => {
     if (event.type !== 'SEND_DATA') return;
-    sendOnDataChannel(context.dataChannels, event.label, event.data, reporter(self));
+    const { report, done } = commandReporter(self, event);
+    sendOnDataChannel(context.dataChannels, event.label, event.data, report);
+    done();
   }),
 };

@@ -42,7 +42,7 @@ const toRebuild = {
 const manualIceRestart = {
   target: 'restartingIce',
   reenter: true,
-  actions: 'resetIceRestart',
+  actions: ['resetIceRestart', 'settleCommand'],
 } as const;
 
 export const connectionRegion = peerSetup.createStateConfig({
@@ -56,7 +56,7 @@ export const connectionRegion = peerSetup.createStateConfig({
         // Each completed exchange gives ICE a fresh connectTimeout to start.
         'peer.negotiated': { target: 'new', reenter: true },
         'pc.statesChanged': [toFailedRestart, toConnecting, toConnected, toDisconnected, storeOnly],
-        RESTART_ICE: { actions: 'restartIce' },
+        RESTART_ICE: { actions: ['restartIce', 'settleCommand'] },
       },
     },
     connecting: {

@@ -27,6 +27,8 @@ export const activeState = peerSetup.createStateConfig({
   ],
   on: {
     CLOSE: hangUp,
+    // Already started.
+    START: { actions: 'settleCommand' },
     'peer.rebuildNeeded': {
       target: 'rebuilding',
       actions: [

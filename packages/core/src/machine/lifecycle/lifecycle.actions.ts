@@ -2,7 +2,7 @@
  * Actions of the peer's life: creating the peer connection, closing it, and misuse after close.
  * @module
  */
-import { ClosedError, PeerConnectionError } from '../../errors.js';
+import { PeerConnectionError } from '../../errors.js';
 import { detectPeerConnection } from '../../platform/detectPeerConnection.js';
 import { peerSetupBase as base } from '../base.js';
 import { leavesForRebuild, stopOwnedTracks } from '../context.js';
@@ -33,10 +33,6 @@ export const lifecycleActions = {
       });
     }
   }),
-  reportClosed: base.emit(({ event }) => ({
-    type: 'error' as const,
-    error: new ClosedError(event.type),
-  })),
   warnAfterClose: base.createAction(({ context, event }) => {
     if (context.options.dev) {
       console.warn(

@@ -7,15 +7,24 @@ import { readPeerConnectionStates } from '../peerConnectionStates.js';
 import { peerSetup } from '../setup.js';
 import { creationFailed } from './shared.js';
 
+/**
+ * Commands sent before the peer connection exists (a child component's effect runs before its
+ * provider starts the peer) wait for it, in order.
+ */
+const keptForTheConnection = peerSetup.createStateConfig({
+  on: { '*': { guard: 'isCommand', actions: 'deferEvent' } },
+}).on;
+
 export const idleState = peerSetup.createStateConfig({
   entry: { type: 'record', params: { region: 'peer', state: 'idle' } },
   always: { guard: 'autoStart', target: 'starting' },
   on: {
-    START: 'starting',
+    START: { target: 'starting', actions: 'settleCommand' },
     CLOSE: {
       target: 'closed',
-      actions: assign({ closeReason: ({ event }) => event.reason ?? 'local' }),
+      actions: [assign({ closeReason: ({ event }) => event.reason ?? 'local' }), 'settleCommand'],
     },
+    ...keptForTheConnection,
   },
 });
 
@@ -27,13 +36,17 @@ export const startingState = peerSetup.createStateConfig({
   on: {
     'peer.created': {
       target: 'active',
-      actions: assign({
-        pc: ({ event }) => event.pc,
-        platform: ({ event }) => event.platform,
-        pcStates: ({ event }) => readPeerConnectionStates(event.pc),
-      }),
+      actions: [
+        assign({
+          pc: ({ event }) => event.pc,
+          platform: ({ event }) => event.platform,
+          pcStates: ({ event }) => readPeerConnectionStates(event.pc),
+        }),
+        'replayDeferredEvents',
+      ],
     },
     ...creationFailed,
+    ...keptForTheConnection,
   },
 });
 
@@ -46,11 +59,16 @@ const afterTheEnd = peerSetup.createStateConfig({
 }).on;
 
 export const failedState = peerSetup.createStateConfig({
-  entry: [{ type: 'record', params: { region: 'peer', state: 'failed' } }],
-  on: { CLOSE: 'closed', ...afterTheEnd },
+  // Commands kept for a connection that will never come settle now, with `CLOSED`.
+  entry: [{ type: 'record', params: { region: 'peer', state: 'failed' } }, 'replayDeferredEvents'],
+  on: { CLOSE: { target: 'closed', actions: 'settleCommand' }, ...afterTheEnd },
 });
 
 export const closedState = peerSetup.createStateConfig({
-  entry: [{ type: 'record', params: { region: 'peer', state: 'closed' } }, 'emitClosed'],
+  entry: [
+    { type: 'record', params: { region: 'peer', state: 'closed' } },
+    'emitClosed',
+    'replayDeferredEvents',
+  ],
   on: afterTheEnd,
 });

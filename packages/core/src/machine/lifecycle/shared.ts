@@ -19,6 +19,7 @@ export const hangUp = {
     },
     'stopTracksIfAsked',
     'rememberCloseReason',
+    'settleCommand',
   ],
 } as const;
 

@@ -8,50 +8,64 @@ import type { SignalingMessage } from '../../signaling/types.js';
 import type { PeerConnectionStates, PlatformInfo } from './context.js';
 import type { RebuildReason } from './options.js';
 
-/** Events an application sends to a peer. */
-export type PeerCommand =
+/**
+ * What every command may carry: an `id` the peer names again in the command's `settled` event,
+ * so an app can tell when (and how) that command finished.
+ */
+export interface CommandMeta {
+  readonly id?: string;
+}
+
+/**
+ * Events an application sends to a peer. Commands sent before the peer connection exists (in
+ * `idle` or `starting`) or while it is rebuilt are kept and applied in order once it does.
+ * Each command is settled exactly once, with a `settled` event.
+ */
+export type PeerCommand = CommandMeta &
   /** Start when created with `autoStart: false`. */
-  | { readonly type: 'START' }
-  /** Send a track. Renegotiates. */
-  | {
-      readonly type: 'ADD_TRACK';
-      readonly track: MediaStreamTrack;
-      readonly streams?: readonly MediaStream[];
-    }
-  /**
-   * Add a transceiver, e.g. `{ trackOrKind: 'video', init: { direction: 'recvonly' } }` to receive
-   * without sending (WHEP viewers). Renegotiates.
-   */
-  | {
-      readonly type: 'ADD_TRANSCEIVER';
-      readonly trackOrKind: MediaStreamTrack | 'audio' | 'video';
-      readonly init?: RTCRtpTransceiverInit;
-    }
-  /** Stop sending a track. Renegotiates; the remote track is muted and leaves its streams. */
-  | { readonly type: 'REMOVE_TRACK'; readonly track: MediaStreamTrack }
-  /** Swap a sent track for another of the same kind without renegotiation (`null` sends nothing). */
-  | {
-      readonly type: 'REPLACE_TRACK';
-      readonly track: MediaStreamTrack;
-      readonly withTrack: MediaStreamTrack | null;
-    }
-  /** Capture media with `getUserMedia` and send it. The SDK owns these tracks and stops them on close. */
-  | { readonly type: 'START_MEDIA'; readonly constraints?: MediaStreamConstraints }
-  | {
-      readonly type: 'CREATE_DATA_CHANNEL';
-      readonly label: string;
-      readonly options?: RTCDataChannelInit;
-    }
-  /** Send on the open data channel with this label. */
-  | {
-      readonly type: 'SEND_DATA';
-      readonly label: string;
-      readonly data: string | ArrayBuffer | ArrayBufferView | Blob;
-    }
-  /** Restart ICE now. */
-  | { readonly type: 'RESTART_ICE' }
-  /** Hang up: sends bye, closes the connection, stops SDK-owned tracks (all tracks with `stopTracks`). */
-  | { readonly type: 'CLOSE'; readonly reason?: string; readonly stopTracks?: boolean };
+  (
+    | { readonly type: 'START' }
+    /** Send a track. Renegotiates. */
+    | {
+        readonly type: 'ADD_TRACK';
+        readonly track: MediaStreamTrack;
+        readonly streams?: readonly MediaStream[];
+      }
+    /**
+     * Add a transceiver, e.g. `{ trackOrKind: 'video', init: { direction: 'recvonly' } }` to receive
+     * without sending (WHEP viewers). Renegotiates.
+     */
+    | {
+        readonly type: 'ADD_TRANSCEIVER';
+        readonly trackOrKind: MediaStreamTrack | 'audio' | 'video';
+        readonly init?: RTCRtpTransceiverInit;
+      }
+    /** Stop sending a track. Renegotiates; the remote track is muted and leaves its streams. */
+    | { readonly type: 'REMOVE_TRACK'; readonly track: MediaStreamTrack }
+    /** Swap a sent track for another of the same kind without renegotiation (`null` sends nothing). */
+    | {
+        readonly type: 'REPLACE_TRACK';
+        readonly track: MediaStreamTrack;
+        readonly withTrack: MediaStreamTrack | null;
+      }
+    /** Capture media with `getUserMedia` and send it. The SDK owns these tracks and stops them on close. */
+    | { readonly type: 'START_MEDIA'; readonly constraints?: MediaStreamConstraints }
+    | {
+        readonly type: 'CREATE_DATA_CHANNEL';
+        readonly label: string;
+        readonly options?: RTCDataChannelInit;
+      }
+    /** Send on the open data channel with this label. */
+    | {
+        readonly type: 'SEND_DATA';
+        readonly label: string;
+        readonly data: string | ArrayBuffer | ArrayBufferView | Blob;
+      }
+    /** Restart ICE now. */
+    | { readonly type: 'RESTART_ICE' }
+    /** Hang up: sends bye, closes the connection, stops SDK-owned tracks (all tracks with `stopTracks`). */
+    | { readonly type: 'CLOSE'; readonly reason?: string; readonly stopTracks?: boolean }
+  );
 
 /** Events the machine sends itself from the peer connection, signaling and async work. */
 export type PeerInternalEvent =
@@ -76,6 +90,13 @@ export type PeerInternalEvent =
   | { readonly type: 'signal.invalid'; readonly error: PeerStateError }
   | { readonly type: 'peer.error'; readonly error: PeerStateError }
   | { readonly type: 'peer.candidateDiscarded' }
+  /** A command finished: `error` null when it did what it asked. */
+  | {
+      readonly type: 'peer.settled';
+      readonly id: string | null;
+      readonly command: PeerCommand['type'];
+      readonly error: PeerStateError | null;
+    }
   | { readonly type: 'peer.candidateApplied' }
   | {
       readonly type: 'peer.trackReplaced';
@@ -137,6 +158,17 @@ export type PeerEmitted =
       readonly reason: RebuildReason;
       /** The connection generation being built. */
       readonly epoch: number;
+    }
+  /**
+   * A command finished, once per command: `ok`, or the typed error that also went out as an
+   * `error` event. `id` is the command's own, `null` when it had none.
+   */
+  | {
+      readonly type: 'settled';
+      readonly id: string | null;
+      readonly command: PeerCommand['type'];
+      readonly ok: boolean;
+      readonly error?: PeerStateError;
     }
   /** The peer closed (for any reason). */
   | { readonly type: 'closed'; readonly reason: string };
