@@ -32,29 +32,32 @@ export interface PeerView {
   readonly error: PeerStateError | null;
 }
 
-/** The actions a UI calls; each sends one command. */
-export interface PeerActions {
+/**
+ * The actions a UI calls; each sends one command. `R` is what an action returns: nothing for
+ * {@link peerActions}, a promise of the command's outcome for {@link peerCommands}.
+ */
+export interface PeerActions<R = void> {
   /** Sends `ADD_TRACK`: send a track (renegotiates). */
-  addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): void;
+  addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): R;
   /** Sends `ADD_TRANSCEIVER`: e.g. `addTransceiver('video', { direction: 'recvonly' })`. */
   addTransceiver(
     trackOrKind: MediaStreamTrack | 'audio' | 'video',
     init?: RTCRtpTransceiverInit,
-  ): void;
+  ): R;
   /** Sends `REMOVE_TRACK`: stop sending a track (renegotiates). */
-  removeTrack(track: MediaStreamTrack): void;
+  removeTrack(track: MediaStreamTrack): R;
   /** Sends `REPLACE_TRACK`: swap a sent track without renegotiation. */
-  replaceTrack(track: MediaStreamTrack, withTrack: MediaStreamTrack | null): void;
+  replaceTrack(track: MediaStreamTrack, withTrack: MediaStreamTrack | null): R;
   /** Sends `START_MEDIA`: capture with `getUserMedia` (the SDK owns and stops these tracks). */
-  startMedia(constraints?: MediaStreamConstraints): void;
+  startMedia(constraints?: MediaStreamConstraints): R;
   /** Sends `CREATE_DATA_CHANNEL`. */
-  createDataChannel(label: string, options?: RTCDataChannelInit): void;
+  createDataChannel(label: string, options?: RTCDataChannelInit): R;
   /** Sends `SEND_DATA`: send on the open channel with this label. */
-  sendData(label: string, data: string | ArrayBuffer | ArrayBufferView | Blob): void;
+  sendData(label: string, data: string | ArrayBuffer | ArrayBufferView | Blob): R;
   /** Sends `RESTART_ICE`. */
-  restartIce(): void;
+  restartIce(): R;
   /** Sends `CLOSE`: hang up (bye, close, release). */
-  close(options?: { reason?: string; stopTracks?: boolean }): void;
+  close(options?: { reason?: string; stopTracks?: boolean }): R;
 }
 
 function regionState(snapshot: PeerSnapshot, region: 'signaling' | 'connection'): string | null {
@@ -115,7 +118,7 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
 }
 
 /** Binds the {@link PeerActions} to an actor's `send`. */
-export function peerActions(send: (command: PeerCommand) => void): PeerActions {
+export function peerActions<R = void>(send: (command: PeerCommand) => R): PeerActions<R> {
   return {
     addTrack: (track, ...streams) => send({ type: 'ADD_TRACK', track, streams }),
     addTransceiver: (trackOrKind, init) =>

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createFakeStream, createFakeTrack } from '../../testing/index.js';
+import { peerCommands } from '../peerCommands.js';
 import type { PeerEmitted } from '../types.js';
 import {
   bothConnected,
@@ -138,6 +139,31 @@ describe('commands on one sender are serialized (case 5)', () => {
     expect(context.localTracks.map((entry) => entry.track)).toEqual([last]);
     expect(context.localTracks[0]?.sender.track).toBe(last);
     expect(context.counters.offersSent).toBe(offers);
+    await closeAndExpectNoLeaks(call);
+  });
+});
+
+describe('the promise facade', () => {
+  it('resolves when a command did what it asked, rejects with its typed error, before start too', async () => {
+    const call = createTestCall({ start: false });
+    const commands = peerCommands(call.a.actor);
+    const camera = createFakeTrack('video');
+    // Sent before start: settles once the peer connection exists.
+    const added = commands.addTrack(camera, createFakeStream([camera]));
+    call.a.actor.start();
+    call.b.actor.start();
+    await added;
+    await bothConnected(call);
+    const screen = createFakeTrack('video');
+    await commands.replaceTrack(camera, screen);
+    expect(call.a.actor.getSnapshot().context.localTracks[0]?.sender.track).toBe(screen);
+    await expect(commands.sendData('nope', 'x')).rejects.toMatchObject({
+      code: 'DATA_CHANNEL_FAILED',
+    });
+    await commands.close();
+    await expect(commands.restartIce()).rejects.toMatchObject({ code: 'PEER_CLOSED' });
+    call.a.actor.stop();
+    await expect(commands.restartIce()).rejects.toMatchObject({ code: 'PEER_CLOSED' });
     await closeAndExpectNoLeaks(call);
   });
 });
