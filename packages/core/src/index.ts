@@ -13,6 +13,7 @@ export {
   type MediaOperation,
   NegotiationError,
   type NegotiationStep,
+  NegotiationTimeoutError,
   PeerConnectionError,
   type PeerErrorCode,
   PeerStateError,

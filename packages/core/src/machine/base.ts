@@ -18,8 +18,20 @@ import { candidateGeneration, nextItem, rebuildEpochOf, rebuildLeft } from './co
 import { iceRestartDelay } from './ice.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
 
-/** How many times an unanswered offer is sent again before it is rolled back. */
+/**
+ * How many times an unanswered offer is sent again before `NEGOTIATION_TIMEOUT`; later resends
+ * wait `answerTimeout * 2^(MAX_OFFER_RESENDS + 1)` each.
+ */
 const MAX_OFFER_RESENDS = 2;
+
+/**
+ * Chromium's (and the fake's) refusal of a description whose m-lines are not in the order the
+ * two sides negotiated before (JSEP 5.10: m-sections never move): the sides disagree for good.
+ */
+function isMlineOrderError(error: unknown): boolean {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  return cause instanceof Error && /order of m-lines/i.test(cause.message);
+}
 
 /**
  * Whether the DTLS transport of a connection that reports `failed` while ICE is connected is
@@ -53,7 +65,9 @@ export const peerSetupBase = setup({
   delays: {
     disconnectedGracePeriod: ({ context }) => context.options.iceRestart.disconnectedGracePeriod,
     connectTimeout: ({ context }) => context.options.iceRestart.connectTimeout,
-    answerTimeout: ({ context }) => context.options.answerTimeout,
+    // Doubles with each resend: a remote that is only slow gets more time each round.
+    answerTimeout: ({ context }) =>
+      context.options.answerTimeout * 2 ** Math.min(context.offerResends, MAX_OFFER_RESENDS + 1),
     offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
     iceRestartTimeout: ({ context }) =>
       iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),
@@ -81,7 +95,7 @@ export const peerSetupBase = setup({
       return (
         item?.kind === 'description' &&
         item.description.type === 'offer' &&
-        item.description.sdp === context.lastRemoteOfferSdp
+        item.description.sdp === context.lastAnswer?.offerSdp
       );
     },
     nextIsRepeatedAnswer: ({ context }) => {
@@ -103,6 +117,9 @@ export const peerSetupBase = setup({
       return item?.kind === 'description' && item.description.type !== 'offer';
     },
     isImpolite: ({ context }) => !context.options.polite,
+    refusedForDesync: ({ event }) => isMlineOrderError((event as { error?: unknown }).error),
+    /** A `rebuild` more than one epoch ahead: no peer skips an epoch, so it is bogus. */
+    isRebuildOutOfReach: ({ context, event }) => (rebuildEpochOf(event) ?? 0) > context.epoch + 1,
     appliedOffer: ({ context }) => context.pendingRemoteDescription?.type === 'offer',
     pcInHaveLocalOffer: ({ context }) =>
       context.pc?.signalingState === 'have-local-offer' ||

@@ -41,6 +41,7 @@ export function freshNegotiation(pastRemoteUfrags: readonly string[]) {
     lastRemoteOfferSdp: null,
     lastRemoteAnswerSdp: null,
     lastLocalDescription: null,
+    lastAnswer: null,
     offerResends: 0,
     iceRestartAttempts: 0,
     iceRestartStartedAt: null,

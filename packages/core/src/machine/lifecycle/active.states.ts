@@ -41,6 +41,7 @@ export const activeState = peerSetup.createStateConfig({
     },
     'signal.message': [
       remoteBye,
+      { guard: 'isRebuildOutOfReach', actions: 'refuseRebuildEpoch' },
       {
         // The remote started a rebuild: join it at once (no need to wait, its old
         // connection's messages were all sent before this one).

@@ -92,11 +92,19 @@ export const inboxActions = {
       counters: count(context, 'duplicatesIgnored'),
     });
     // The exact text sent before (the engine's localDescription has gained candidates since).
-    const answer = context.lastLocalDescription;
-    if (answer?.type === 'answer') {
+    const answer = context.lastAnswer?.answer;
+    if (answer) {
       const message = createDescriptionMessage(answer);
       enqueue(({ self }) => sendSignalMessage(context.options.signaling, message, reporter(self)));
     }
+  }),
+  sendOfferHeldByEngine: base.enqueueActions(({ context, enqueue }) => {
+    const local = context.pc?.localDescription;
+    if (local?.type !== 'offer') return;
+    const offer = { type: 'offer' as const, sdp: local.sdp };
+    enqueue.assign({ lastLocalDescription: offer, counters: count(context, 'offersSent') });
+    const message = createDescriptionMessage(offer);
+    enqueue(({ self }) => sendSignalMessage(context.options.signaling, message, reporter(self)));
   }),
   resendOffer: base.enqueueActions(({ context, enqueue }) => {
     enqueue.assign({ offerResends: context.offerResends + 1 });

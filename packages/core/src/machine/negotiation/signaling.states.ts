@@ -5,6 +5,7 @@
  * @module
  */
 import { and, assign, raise } from 'xstate';
+import { NegotiationTimeoutError } from '../../errors.js';
 import { createDescriptionMessage } from '../../signaling/messages.js';
 import type { DescriptionPayload } from '../../signaling/types.js';
 import { count, requirePc } from '../context.js';
@@ -22,12 +23,13 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
     { guard: 'nextIsCandidate', actions: ['applyNextCandidate', 'dequeue'] },
     // A copy of the last answer applied (a duplicate on the wire, or a resend): nothing to do.
     { guard: 'nextIsRepeatedAnswer', actions: 'discardNextDescription' },
+    // The remote sent the last offer it made again: our answer was lost (or is late). Send the
+    // same answer again, whatever our own state, without touching the peer connection.
+    { guard: 'nextIsRepeatedOffer', actions: 'answerRepeatedOffer' },
   ] as const;
   if (state === 'stable') {
     return [
       ...common,
-      // The remote sent its last offer again: our answer was lost, send it again.
-      { guard: 'nextIsRepeatedOffer', actions: 'answerRepeatedOffer' },
       { guard: 'nextIsOffer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
       // An answer without an offer of ours (a duplicate, or one for an offer we rolled back).
       { guard: 'nextIsAnswer', actions: 'rejectUnexpectedAnswer' },
@@ -35,8 +37,6 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
   }
   return [
     ...common,
-    // An old offer arriving again while ours is pending: it was answered long ago.
-    { guard: 'nextIsRepeatedOffer', actions: 'discardNextDescription' },
     // Perfect negotiation: the impolite peer ignores a colliding offer, the polite one yields.
     { guard: and(['nextIsOffer', 'isImpolite']), actions: 'ignoreNextOffer' },
     { guard: 'nextIsOffer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
@@ -76,13 +76,17 @@ export const signalingRegion = peerSetup.createStateConfig({
         },
         onError: [
           {
+            // The engine holds our offer although the call failed: it is pending, so send it.
             guard: 'pcInHaveLocalOffer',
             target: 'haveLocalOffer',
-            actions: {
-              type: 'reportError',
-              /** Parameters of the action, from the event. */
-              params: negotiationError('setLocalDescription'),
-            },
+            actions: [
+              {
+                type: 'reportError',
+                /** Parameters of the action, from the event. */
+                params: negotiationError('setLocalDescription'),
+              },
+              'sendOfferHeldByEngine',
+            ],
           },
           {
             target: 'stable',
@@ -99,22 +103,42 @@ export const signalingRegion = peerSetup.createStateConfig({
     haveLocalOffer: {
       entry: { type: 'record', params: { region: 'signaling', state: 'haveLocalOffer' } },
       always: drainInbox('haveLocalOffer'),
-      // An offer that is never answered would block every later negotiation. The remote
-      // may have applied it and lost only its answer, so send the same offer again
-      // (it answers a repeat with its last answer); after that, take it back and start over.
-      after: {
-        answerTimeout: [
-          {
-            guard: 'canResendOffer',
-            target: 'haveLocalOffer',
-            reenter: true,
-            actions: 'resendOffer',
+      initial: 'awaitingAnswer',
+      states: {
+        // JSEP never lets us roll back an offer the remote may have applied: a late answer is
+        // still the answer to it. So an unanswered offer is sent again, the same one, with
+        // backoff (the remote answers a repeat with the answer it sent); then it is reported.
+        awaitingAnswer: {
+          after: {
+            answerTimeout: [
+              {
+                guard: 'canResendOffer',
+                target: 'awaitingAnswer',
+                reenter: true,
+                actions: 'resendOffer',
+              },
+              {
+                target: 'unanswered',
+                actions: {
+                  type: 'reportError',
+                  /** The offer was sent this many times. */
+                  params: ({ context }) => ({
+                    error: new NegotiationTimeoutError(context.offerResends + 1),
+                  }),
+                },
+              },
+            ],
           },
-          {
-            target: 'rollingBack',
-            actions: raise({ type: 'pc.negotiationNeeded' }),
+        },
+        // Reported, still pending: an answer that arrives now is applied, a remote offer still
+        // collides. The same offer keeps going out at the longest interval, so a wire that
+        // comes back (or an offer that was lost, never applied) still completes the exchange.
+        unanswered: {
+          entry: { type: 'record', params: { region: 'signaling', state: 'unanswered' } },
+          after: {
+            answerTimeout: { target: 'unanswered', reenter: true, actions: 'resendOffer' },
           },
-        ],
+        },
       },
     },
     settingRemoteDescription: {
@@ -164,6 +188,17 @@ export const signalingRegion = peerSetup.createStateConfig({
         ],
         onError: [
           {
+            // The engine refused a description because the two sides disagree on what was
+            // negotiated ("the order of m-lines … doesn't match"): no rollback can agree them
+            // again; a new connection, which both sides rebuild, does.
+            guard: and(['canRebuild', 'refusedForDesync']),
+            actions: [
+              { type: 'reportError', params: negotiationError('setRemoteDescription') },
+              assign({ pendingRemoteDescription: null }),
+              { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
+            ],
+          },
+          {
             // A refused answer leaves our offer dangling: roll it back to stable.
             guard: 'pcInHaveLocalOffer',
             target: 'rollingBack',
@@ -207,6 +242,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             assign(({ context, event }) => ({
               pendingRemoteDescription: null,
               lastLocalDescription: event.output,
+              lastAnswer: { offerSdp: context.lastRemoteOfferSdp, answer: event.output },
               counters: count(context, 'answersSent'),
             })),
             raise(({ context }) => ({
@@ -239,6 +275,12 @@ export const signalingRegion = peerSetup.createStateConfig({
               { type: 'reportError', params: negotiationError('rollback') },
               { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
             ],
+          },
+          {
+            // Our offer is still in the engine: keep waiting for its answer (and resending it).
+            guard: 'pcInHaveLocalOffer',
+            target: 'haveLocalOffer',
+            actions: { type: 'reportError', params: negotiationError('rollback') },
           },
           {
             target: 'stable',

@@ -2,8 +2,17 @@
  * Actions of a rebuild: what the old connection leaves to the new one, and the hand-over.
  * @module
  */
+
+import { SignalingMessageError } from '../../errors.js';
 import { peerSetupBase as base } from '../base.js';
-import { freshNegotiation, leavesForRebuild, requirePc, stopOwnedTracks } from '../context.js';
+import {
+  count,
+  freshNegotiation,
+  leavesForRebuild,
+  rebuildEpochOf,
+  requirePc,
+  stopOwnedTracks,
+} from '../context.js';
 import { createLocalDataChannel } from '../dataChannels.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
 import { reporter } from '../report.js';
@@ -21,6 +30,22 @@ function dataChannelInitOf(channel: RTCDataChannel): RTCDataChannelInit {
 }
 
 export const rebuildActions = {
+  /** A `rebuild` to an epoch no peer can have reached: reported, and nothing else changes. */
+  refuseRebuildEpoch: base.enqueueActions(({ context, event, enqueue }) => {
+    const epoch = rebuildEpochOf(event);
+    if (epoch === null || event.type !== 'signal.message') return;
+    const error = new SignalingMessageError(
+      [
+        {
+          path: 'epoch',
+          message: `epoch ${epoch} is more than one ahead of this peer's epoch ${context.epoch}`,
+        },
+      ],
+      event.message,
+    );
+    enqueue.assign({ lastError: error, counters: count(context, 'invalidMessages') });
+    enqueue.emit({ type: 'error', error });
+  }),
   rememberTransceiversForRebuild: base.assign(({ context, event }) => {
     if (!leavesForRebuild(event) || !context.pc) return {};
     // Receive-only transceivers (ADD_TRANSCEIVER with a kind) are not in `localTracks`.

@@ -50,6 +50,7 @@ export const rebuildingState = peerSetup.createStateConfig({
       on: {
         'signal.message': [
           remoteBye,
+          { guard: 'isRebuildOutOfReach', actions: 'refuseRebuildEpoch' },
           {
             guard: 'joinsRebuild',
             target: 'creating',

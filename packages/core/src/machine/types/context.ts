@@ -135,6 +135,14 @@ export interface PeerContext {
   readonly lastRemoteAnswerSdp: string | null;
   /** The last offer or answer sent, exactly as sent (to repeat it verbatim). */
   readonly lastLocalDescription: DescriptionPayload | null;
+  /**
+   * The last answer sent and the offer it answers: sent again, as it was, when the remote
+   * repeats that offer (the answer was lost or is late).
+   */
+  readonly lastAnswer: {
+    readonly offerSdp: string | null;
+    readonly answer: DescriptionPayload;
+  } | null;
   /** Times the pending offer was sent again for want of an answer. */
   readonly offerResends: number;
   /** Learnt once the engine refused an implicit rollback. */
