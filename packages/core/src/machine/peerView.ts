@@ -65,7 +65,9 @@ function regionState(snapshot: PeerSnapshot, region: 'signaling' | 'connection')
   if (typeof value === 'string' || !('active' in value)) return null;
   const active = value.active as Record<string, unknown>;
   const state = active[region];
-  return typeof state === 'string' ? state : null;
+  if (typeof state === 'string') return state;
+  // A compound state (`haveLocalOffer`'s awaitingAnswer / unanswered): the region's own state.
+  return state && typeof state === 'object' ? (Object.keys(state)[0] ?? null) : null;
 }
 
 function uniqueStreams(entries: readonly { streams: readonly MediaStream[] }[]): MediaStream[] {
@@ -84,20 +86,20 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
   const { context } = snapshot;
   const signalingState = regionState(snapshot, 'signaling');
   const connectionState = regionState(snapshot, 'connection');
+  // From the states' tags, not their names: the chart may change without changing the phase.
   let phase: PeerPhase;
-  if (snapshot.matches('idle')) phase = 'idle';
-  else if (snapshot.matches('starting')) phase = 'starting';
-  else if (snapshot.matches('failed')) phase = 'failed';
-  else if (snapshot.matches('closed')) phase = 'closed';
-  else if (connectionState === 'connected') phase = 'connected';
+  if (snapshot.hasTag('idle')) phase = 'idle';
+  else if (snapshot.hasTag('starting')) phase = 'starting';
+  else if (snapshot.hasTag('failed')) phase = 'failed';
+  else if (snapshot.hasTag('closed')) phase = 'closed';
+  else if (snapshot.hasTag('connected')) phase = 'connected';
   else if (
-    connectionState === 'disconnected' ||
-    connectionState === 'restartingIce' ||
+    snapshot.hasTag('reconnecting') ||
     // A rebuild: from the old connection's end until the new one is connected.
     context.rebuildStartedAt !== null
   )
     phase = 'reconnecting';
-  else if (connectionState === 'connecting') phase = 'connecting';
+  else if (snapshot.hasTag('connecting')) phase = 'connecting';
   else phase = 'negotiating';
 
   const remoteStreams = uniqueStreams(context.remoteTracks.filter((entry) => !entry.ended));

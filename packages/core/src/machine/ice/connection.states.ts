@@ -60,6 +60,7 @@ export const connectionRegion = peerSetup.createStateConfig({
       },
     },
     connecting: {
+      tags: ['connecting'],
       entry: { type: 'record', params: { region: 'connection', state: 'connecting' } },
       // Checks that never succeed (nor fail, on some engines): restart ICE.
       after: { connectTimeout: 'restartingIce' },
@@ -72,6 +73,7 @@ export const connectionRegion = peerSetup.createStateConfig({
       },
     },
     connected: {
+      tags: ['connected'],
       entry: [
         { type: 'record', params: { region: 'connection', state: 'connected' } },
         'recordRebuildRecovery',
@@ -82,6 +84,7 @@ export const connectionRegion = peerSetup.createStateConfig({
       },
     },
     disconnected: {
+      tags: ['reconnecting'],
       entry: { type: 'record', params: { region: 'connection', state: 'disconnected' } },
       after: { disconnectedGracePeriod: 'restartingIce' },
       on: {
@@ -90,6 +93,7 @@ export const connectionRegion = peerSetup.createStateConfig({
       },
     },
     restartingIce: {
+      tags: ['reconnecting'],
       entry: [
         { type: 'record', params: { region: 'connection', state: 'restartingIce' } },
         assign(({ context }) => ({

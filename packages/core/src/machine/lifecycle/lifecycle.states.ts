@@ -16,6 +16,7 @@ const keptForTheConnection = peerSetup.createStateConfig({
 }).on;
 
 export const idleState = peerSetup.createStateConfig({
+  tags: ['idle'],
   entry: { type: 'record', params: { region: 'peer', state: 'idle' } },
   always: { guard: 'autoStart', target: 'starting' },
   on: {
@@ -29,6 +30,7 @@ export const idleState = peerSetup.createStateConfig({
 });
 
 export const startingState = peerSetup.createStateConfig({
+  tags: ['starting'],
   entry: [
     { type: 'record', params: { region: 'peer', state: 'starting' } },
     'createPeerConnection',
@@ -59,12 +61,14 @@ const afterTheEnd = peerSetup.createStateConfig({
 }).on;
 
 export const failedState = peerSetup.createStateConfig({
+  tags: ['failed'],
   // Commands kept for a connection that will never come settle now, with `CLOSED`.
   entry: [{ type: 'record', params: { region: 'peer', state: 'failed' } }, 'replayDeferredEvents'],
   on: { CLOSE: { target: 'closed', actions: 'settleCommand' }, ...afterTheEnd },
 });
 
 export const closedState = peerSetup.createStateConfig({
+  tags: ['closed'],
   entry: [
     { type: 'record', params: { region: 'peer', state: 'closed' } },
     'emitClosed',

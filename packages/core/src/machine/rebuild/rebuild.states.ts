@@ -17,6 +17,7 @@ import {
 import { peerSetup } from '../setup.js';
 
 export const rebuildingState = peerSetup.createStateConfig({
+  tags: ['reconnecting'],
   entry: { type: 'record', params: { region: 'peer', state: 'rebuilding' } },
   // Owned media was kept for the new connection; if none comes, it ends here.
   exit: 'stopOwnedTracksUnlessRebuilt',
