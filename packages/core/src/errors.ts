@@ -9,6 +9,7 @@
  * | `INVALID_SIGNALING_MESSAGE` | {@link SignalingMessageError} | an incoming message failed validation |
  * | `SIGNALING_TRANSPORT_FAILED` | {@link SignalingTransportError} | the signaling channel threw on `send` or `subscribe` |
  * | `NEGOTIATION_FAILED` | {@link NegotiationError} | creating or applying a description failed |
+ * | `NEGOTIATION_TIMEOUT` | {@link NegotiationTimeoutError} | an offer, sent again a bounded number of times, was never answered |
  * | `ICE_CANDIDATE_FAILED` | {@link IceCandidateError} | a remote candidate was rejected (outside an ignored offer) |
  * | `ICE_RESTART_EXHAUSTED` | {@link IceRestartError} | ICE did not recover within the allowed attempts (and no rebuild was left) |
  * | `REBUILD_FAILED` | {@link RebuildError} | the remote peer did not join a rebuild of the connection in time |
@@ -26,6 +27,7 @@ export type PeerErrorCode =
   | 'INVALID_SIGNALING_MESSAGE'
   | 'SIGNALING_TRANSPORT_FAILED'
   | 'NEGOTIATION_FAILED'
+  | 'NEGOTIATION_TIMEOUT'
   | 'ICE_CANDIDATE_FAILED'
   | 'ICE_RESTART_EXHAUSTED'
   | 'REBUILD_FAILED'
@@ -140,6 +142,23 @@ export class NegotiationError extends PeerStateError {
   constructor(step: NegotiationStep, cause: unknown) {
     super('NEGOTIATION_FAILED', `${step} failed: ${describe(cause)}`, { cause });
     this.step = step;
+  }
+}
+
+/**
+ * An offer was sent, then sent again with backoff, and never answered. The offer stays pending
+ * (an answer that arrives later is still applied) and the peer stays usable.
+ */
+export class NegotiationTimeoutError extends PeerStateError {
+  /** How many times the offer was sent in all. */
+  readonly attempts: number;
+
+  constructor(attempts: number) {
+    super(
+      'NEGOTIATION_TIMEOUT',
+      `the remote peer did not answer our offer (sent ${attempts} times); it stays pending`,
+    );
+    this.attempts = attempts;
   }
 }
 

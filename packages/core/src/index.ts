@@ -13,6 +13,7 @@ export {
   type MediaOperation,
   NegotiationError,
   type NegotiationStep,
+  NegotiationTimeoutError,
   PeerConnectionError,
   type PeerErrorCode,
   PeerStateError,
@@ -32,6 +33,7 @@ export {
   type PeerSnapshot,
 } from './machine/createPeer.js';
 export { DEFAULT_ICE_RESTART, DEFAULT_REBUILD, resolvePeerOptions } from './machine/options.js';
+export { type CommandTarget, peerCommands } from './machine/peerCommands.js';
 export { onPeerEvents, type PeerEventHandlers } from './machine/peerEvents.js';
 export { peerMachine, TIMELINE_LIMIT } from './machine/peerMachine.js';
 export {
@@ -43,6 +45,7 @@ export {
 } from './machine/peerView.js';
 export type {
   BufferedCandidate,
+  CommandMeta,
   DataChannelInfo,
   IceRestartOptions,
   InboxItem,

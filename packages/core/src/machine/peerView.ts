@@ -32,29 +32,32 @@ export interface PeerView {
   readonly error: PeerStateError | null;
 }
 
-/** The actions a UI calls; each sends one command. */
-export interface PeerActions {
+/**
+ * The actions a UI calls; each sends one command. `R` is what an action returns: nothing for
+ * {@link peerActions}, a promise of the command's outcome for {@link peerCommands}.
+ */
+export interface PeerActions<R = void> {
   /** Sends `ADD_TRACK`: send a track (renegotiates). */
-  addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): void;
+  addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): R;
   /** Sends `ADD_TRANSCEIVER`: e.g. `addTransceiver('video', { direction: 'recvonly' })`. */
   addTransceiver(
     trackOrKind: MediaStreamTrack | 'audio' | 'video',
     init?: RTCRtpTransceiverInit,
-  ): void;
+  ): R;
   /** Sends `REMOVE_TRACK`: stop sending a track (renegotiates). */
-  removeTrack(track: MediaStreamTrack): void;
+  removeTrack(track: MediaStreamTrack): R;
   /** Sends `REPLACE_TRACK`: swap a sent track without renegotiation. */
-  replaceTrack(track: MediaStreamTrack, withTrack: MediaStreamTrack | null): void;
+  replaceTrack(track: MediaStreamTrack, withTrack: MediaStreamTrack | null): R;
   /** Sends `START_MEDIA`: capture with `getUserMedia` (the SDK owns and stops these tracks). */
-  startMedia(constraints?: MediaStreamConstraints): void;
+  startMedia(constraints?: MediaStreamConstraints): R;
   /** Sends `CREATE_DATA_CHANNEL`. */
-  createDataChannel(label: string, options?: RTCDataChannelInit): void;
+  createDataChannel(label: string, options?: RTCDataChannelInit): R;
   /** Sends `SEND_DATA`: send on the open channel with this label. */
-  sendData(label: string, data: string | ArrayBuffer | ArrayBufferView | Blob): void;
+  sendData(label: string, data: string | ArrayBuffer | ArrayBufferView | Blob): R;
   /** Sends `RESTART_ICE`. */
-  restartIce(): void;
+  restartIce(): R;
   /** Sends `CLOSE`: hang up (bye, close, release). */
-  close(options?: { reason?: string; stopTracks?: boolean }): void;
+  close(options?: { reason?: string; stopTracks?: boolean }): R;
 }
 
 function regionState(snapshot: PeerSnapshot, region: 'signaling' | 'connection'): string | null {
@@ -62,7 +65,9 @@ function regionState(snapshot: PeerSnapshot, region: 'signaling' | 'connection')
   if (typeof value === 'string' || !('active' in value)) return null;
   const active = value.active as Record<string, unknown>;
   const state = active[region];
-  return typeof state === 'string' ? state : null;
+  if (typeof state === 'string') return state;
+  // A compound state (`haveLocalOffer`'s awaitingAnswer / unanswered): the region's own state.
+  return state && typeof state === 'object' ? (Object.keys(state)[0] ?? null) : null;
 }
 
 function uniqueStreams(entries: readonly { streams: readonly MediaStream[] }[]): MediaStream[] {
@@ -81,20 +86,20 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
   const { context } = snapshot;
   const signalingState = regionState(snapshot, 'signaling');
   const connectionState = regionState(snapshot, 'connection');
+  // From the states' tags, not their names: the chart may change without changing the phase.
   let phase: PeerPhase;
-  if (snapshot.matches('idle')) phase = 'idle';
-  else if (snapshot.matches('starting')) phase = 'starting';
-  else if (snapshot.matches('failed')) phase = 'failed';
-  else if (snapshot.matches('closed')) phase = 'closed';
-  else if (connectionState === 'connected') phase = 'connected';
+  if (snapshot.hasTag('idle')) phase = 'idle';
+  else if (snapshot.hasTag('starting')) phase = 'starting';
+  else if (snapshot.hasTag('failed')) phase = 'failed';
+  else if (snapshot.hasTag('closed')) phase = 'closed';
+  else if (snapshot.hasTag('connected')) phase = 'connected';
   else if (
-    connectionState === 'disconnected' ||
-    connectionState === 'restartingIce' ||
+    snapshot.hasTag('reconnecting') ||
     // A rebuild: from the old connection's end until the new one is connected.
     context.rebuildStartedAt !== null
   )
     phase = 'reconnecting';
-  else if (connectionState === 'connecting') phase = 'connecting';
+  else if (snapshot.hasTag('connecting')) phase = 'connecting';
   else phase = 'negotiating';
 
   const remoteStreams = uniqueStreams(context.remoteTracks.filter((entry) => !entry.ended));
@@ -115,7 +120,7 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
 }
 
 /** Binds the {@link PeerActions} to an actor's `send`. */
-export function peerActions(send: (command: PeerCommand) => void): PeerActions {
+export function peerActions<R = void>(send: (command: PeerCommand) => R): PeerActions<R> {
   return {
     addTrack: (track, ...streams) => send({ type: 'ADD_TRACK', track, streams }),
     addTransceiver: (trackOrKind, init) =>

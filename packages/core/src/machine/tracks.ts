@@ -108,6 +108,7 @@ export function removeLocalTrack(
 /**
  * Swaps a sent track without renegotiation. Where the engine cannot (`replaceTrack` missing or
  * refusing, as over the legacy stream API) it falls back to remove + add, which renegotiates.
+ * Settles once the outcome is reported; never rejects.
  */
 export function replaceLocalTrack(
   pc: PeerConnectionLike,
@@ -115,24 +116,14 @@ export function replaceLocalTrack(
   track: MediaStreamTrack,
   withTrack: MediaStreamTrack | null,
   report: Report,
-): void {
+): Promise<void> {
   const local = localTracks.find((entry) => entry.track === track);
   if (!local) {
     report({
       type: 'peer.error',
       error: new MediaError('replaceTrack', `track ${track.id} is not sent by this peer`),
     });
-    return;
-  }
-  if (withTrack && withTrack.kind !== track.kind) {
-    report({
-      type: 'peer.error',
-      error: new MediaError(
-        'replaceTrack',
-        `cannot replace a ${track.kind} track with a ${withTrack.kind} track`,
-      ),
-    });
-    return;
+    return Promise.resolve();
   }
   const fallback = (cause: unknown) => {
     if (!withTrack) {
@@ -156,9 +147,9 @@ export function replaceLocalTrack(
   };
   if (typeof local.sender.replaceTrack !== 'function') {
     fallback(new Error('replaceTrack is not supported by this engine'));
-    return;
+    return Promise.resolve();
   }
-  local.sender.replaceTrack(withTrack).then(
+  return local.sender.replaceTrack(withTrack).then(
     () => report({ type: 'peer.trackReplaced', track, withTrack }),
     (cause: unknown) => {
       if (pc.signalingState === 'closed') return;

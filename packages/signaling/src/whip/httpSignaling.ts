@@ -13,7 +13,6 @@ import {
   type DescriptionMessage,
   type RebuildMessage,
   SIGNALING_VERSION,
-  type SignalingChannel,
   type SignalingMessage,
 } from '@peerstatejs/core';
 import {
@@ -23,6 +22,8 @@ import {
   WhipProtocolError,
   type WhipStep,
 } from '../errors.js';
+import { MAX_REDIRECTS, mimeIs, missingFetch, reportListenerError, withUrl } from './http.js';
+import type { FetchLike, HttpSignaling, HttpSignalingOptions, Waiter } from './httpTypes.js';
 import {
   applyRestartFragment,
   buildTrickleFragment,
@@ -32,50 +33,7 @@ import {
   SDPFRAG_CONTENT_TYPE,
 } from './sdpFragment.js';
 
-/** The part of `fetch` used here; `globalThis.fetch` satisfies it. */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
-
-/** Options of {@link createWhipSignaling} and {@link createWhepSignaling}. */
-export interface HttpSignalingOptions {
-  /** The WHIP or WHEP endpoint. */
-  readonly url: string | URL;
-  /** Sent as `Authorization: Bearer <token>` on every request. */
-  readonly token?: string;
-  /** @defaultValue globalThis.fetch, looked up at each request */
-  readonly fetch?: FetchLike;
-  /** Candidates gathered within this many ms travel in one PATCH. @defaultValue 20 */
-  readonly trickleDelay?: number;
-  /** Each request is aborted after this many ms (`WHIP_NETWORK_ERROR`). @defaultValue 10000 */
-  readonly requestTimeout?: number;
-  /** Extra headers on every request. */
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** A WHIP or WHEP session as a signaling channel. */
-export interface HttpSignaling extends SignalingChannel {
-  readonly protocol: HttpSignalingProtocol;
-  /** The session's URL, from the 201's `Location`, resolved against the final (redirected) URL. */
-  readonly resourceUrl: string | null;
-  /** The session's current entity tag, sent as `If-Match` on trickle PATCHes. */
-  readonly etag: string | null;
-  /**
-   * `false` once the endpoint refused a trickle PATCH with 405, 422 or 501: it does not take
-   * trickled candidates, and learns the client's address from its connectivity checks instead.
-   */
-  readonly trickleSupported: boolean;
-  /**
-   * Resolves when the offer, trickle or restart in flight is done. Rejects like the `send` that
-   * started it.
-   */
-  send(message: SignalingMessage): Promise<void>;
-  /** DELETEs the session (once; 404 counts as done) and drops every subscriber. */
-  close(): Promise<void>;
-}
-
-interface Waiter {
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
+export type { FetchLike, HttpSignaling, HttpSignalingOptions } from './httpTypes.js';
 
 /** Publishes through a WHIP endpoint. */
 export function createWhipSignaling(options: HttpSignalingOptions): HttpSignaling {
@@ -424,31 +382,4 @@ function createHttpSignaling(
     },
     close,
   };
-}
-
-const MAX_REDIRECTS = 5;
-
-/** The response with `url` set, so a relative Location resolves against where it came from. */
-function withUrl(response: Response, url: string): Response {
-  Object.defineProperty(response, 'url', { value: url, configurable: true });
-  return response;
-}
-
-/** Whether the response's media type (parameters ignored, case-insensitive) is `type`. */
-function mimeIs(response: Response, type: string): boolean {
-  const value = response.headers.get('content-type');
-  return value !== null && value.split(';')[0]?.trim().toLowerCase() === type;
-}
-
-function missingFetch(protocol: HttpSignalingProtocol, step: WhipStep): never {
-  throw new WhipNetworkError(protocol, step, new TypeError('No fetch here: pass `fetch`'));
-}
-
-function reportListenerError(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (typeof report === 'function') report(error);
-  else
-    setTimeout(() => {
-      throw error;
-    }, 0);
 }

@@ -37,10 +37,14 @@ export interface EngineFaults {
   remote: number;
   /** Creating a peer connection (the constructor throws, e.g. Chromium's 500-connection limit). */
   create: number;
+  /** `setLocalDescription()` of an offer that takes effect, then rejects anyway. */
+  offerApplied: number;
+  /** `setRemoteDescription(...)` refused as Chromium refuses m-lines out of negotiated order. */
+  desync: number;
 }
 
 export function noFaults(): EngineFaults {
-  return { offer: 0, answer: 0, rollback: 0, remote: 0, create: 0 };
+  return { offer: 0, answer: 0, rollback: 0, remote: 0, create: 0, offerApplied: 0, desync: 0 };
 }
 
 function injected(what: string): Error {
@@ -76,12 +80,27 @@ export function faultyFactory(
         faults[kind] -= 1;
         return Promise.reject(injected(`setLocalDescription (${kind})`));
       }
+      if (kind === 'offer' && faults.offerApplied > 0) {
+        faults.offerApplied -= 1;
+        return setLocal(description).then(() =>
+          Promise.reject(injected('after setLocalDescription')),
+        );
+      }
       return setLocal(description);
     };
     pc.setRemoteDescription = (description) => {
       if (faults.remote > 0) {
         faults.remote -= 1;
         return Promise.reject(injected('setRemoteDescription'));
+      }
+      if (faults.desync > 0) {
+        faults.desync -= 1;
+        return Promise.reject(
+          new DOMException(
+            "Failed to set remote offer sdp: The order of m-lines in subsequent offer doesn't match order from previous offer/answer.",
+            'InvalidAccessError',
+          ),
+        );
       }
       return setRemote(description);
     };

@@ -222,6 +222,35 @@ describe('model-based paths over peerMachine', () => {
     );
   });
 
+  it('commands sent in idle and while starting wait for the connection, in order; START while active settles', async () => {
+    let early: (() => void) | null = null;
+    await path(
+      {
+        a: { autoStart: false },
+        factoryA: (configuration) => {
+          // Re-entrant, as an app listening to the actor may be: a command while starting.
+          early?.();
+          return new FakePeerConnection(configuration);
+        },
+      },
+      ['peer.idle | * [isCommand]', 'peer.starting | * [isCommand]', 'peer.active | START'],
+      async (call) => {
+        const settled: (string | null)[] = [];
+        call.a.actor.on('settled', (event) => settled.push(event.id));
+        call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'one', id: 'idle' });
+        early = () =>
+          call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'two', id: 'starting' });
+        call.a.actor.send({ type: 'START', id: 'start' });
+        early = null;
+        await call.advance(10);
+        const labels = call.a.snapshot().context.dataChannels.map((channel) => channel.label);
+        expect(labels).toEqual(['one', 'two']);
+        call.a.actor.send({ type: 'START', id: 'again' });
+        expect(settled).toEqual(['start', 'idle', 'starting', 'again']);
+      },
+    );
+  });
+
   it('a peer connection that cannot be created: failed, commands refused, CLOSE closes', async () => {
     await path(
       {
@@ -438,7 +467,7 @@ describe('model-based paths over peerMachine', () => {
     };
     await path(
       { planB: plan },
-      ['haveLocalOffer | after(answerTimeout) #0 [canResendOffer] → haveLocalOffer'],
+      ['awaitingAnswer | after(answerTimeout) #0 [canResendOffer] → awaitingAnswer'],
       async (call) => {
         await connected(call);
         const a = call.a.snapshot().context;
@@ -453,7 +482,7 @@ describe('model-based paths over peerMachine', () => {
     );
   });
 
-  it('every answer to an offer is lost: after the resends it is rolled back and made again', async () => {
+  it('every copy of an offer is lost: NEGOTIATION_TIMEOUT, then resent until answered (never rolled back)', async () => {
     // The first offer never reaches b (nor its resends): nothing was applied on b's side.
     let lost = 0;
     const plan: DeliveryPlan = (m) => {
@@ -466,22 +495,25 @@ describe('model-based paths over peerMachine', () => {
     await path(
       { planA: plan },
       [
-        'haveLocalOffer | after(answerTimeout) #0 [canResendOffer]',
-        'haveLocalOffer | after(answerTimeout) #1 → rollingBack',
-        'done(rollingBack) → stable',
+        'awaitingAnswer | after(answerTimeout) #0 [canResendOffer]',
+        'awaitingAnswer | after(answerTimeout) #1 → unanswered',
+        'unanswered | after(answerTimeout) → unanswered',
       ],
       async (call) => {
-        await connected(call);
+        call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+        // The offer, resends after 1 and 2 answerTimeouts, the timeout 4 later, a resend 8 later.
+        expect(await call.settle(20_000)).toBe(true);
+        expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
         const a = call.a.snapshot().context;
-        expect(a.counters.offersSent).toBe(2);
+        expect(a.counters.offersSent).toBe(1);
         expect(a.counters.rollbacks).toBe(0);
-        expect([...codes(call.a), ...codes(call.b)]).toEqual([]);
+        expect([...codes(call.a), ...codes(call.b)]).toEqual(['NEGOTIATION_TIMEOUT']);
       },
     );
   });
 
   it('an answer the engine refuses: rolled back to stable, offered again', async () => {
-    await path({}, ['error(settingRemoteDescription) #0 [pcInHaveLocalOffer]'], async (call) => {
+    await path({}, ['error(settingRemoteDescription) #1 [pcInHaveLocalOffer]'], async (call) => {
       call.a.faults.remote = 1;
       await connected(call);
       expect(codes(call.a)).toEqual(['NEGOTIATION_FAILED']);
@@ -489,7 +521,7 @@ describe('model-based paths over peerMachine', () => {
   });
 
   it('an offer the engine refuses in stable: error, stable; the offerer times out and retries', async () => {
-    await path({}, ['error(settingRemoteDescription) #2 → stable'], async (call) => {
+    await path({}, ['error(settingRemoteDescription) #3 → stable'], async (call) => {
       call.b.faults.remote = 1;
       await connected(call);
       expect(codes(call.b)).toEqual(['NEGOTIATION_FAILED']);
@@ -505,8 +537,8 @@ describe('model-based paths over peerMachine', () => {
       noRebuild,
       [
         'error(answering) → rollingBack',
-        'error(rollingBack) #1 → stable',
-        'error(settingRemoteDescription) #1 [pcInHaveRemoteOffer]',
+        'error(rollingBack) #2 → stable',
+        'error(settingRemoteDescription) #2 [pcInHaveRemoteOffer]',
       ],
       async (call) => {
         call.b.faults.answer = 1;
@@ -572,34 +604,72 @@ describe('model-based paths over peerMachine', () => {
     });
   });
 
-  it('the rollback after answerTimeout fails and so does the new offer: haveLocalOffer still (no rebuilds)', async () => {
-    let lost = 0;
-    const plan: DeliveryPlan = (m) => {
-      if (m.type === 'description' && lost < 3) {
-        lost += 1;
-        return [];
-      }
-      return [1];
-    };
+  it('a refused answer, then the rollback fails: our offer stays pending and is answered again (no rebuilds)', async () => {
     await path(
-      { ...noRebuild, planA: plan },
+      noRebuild,
       [
-        'error(rollingBack) #1 → stable',
-        'error(makingOffer) #0 [pcInHaveLocalOffer] → haveLocalOffer',
+        'error(settingRemoteDescription) #1 [pcInHaveLocalOffer]',
+        'error(rollingBack) #1 [pcInHaveLocalOffer] → haveLocalOffer',
       ],
       async (call) => {
+        call.a.faults.remote = 1;
         call.a.faults.rollback = 1;
-        call.a.faults.offer = 1;
-        call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
-        // The first offer itself is made with the fault armed: let it through first.
-        call.a.faults.offer = 0;
-        await until(call, call.a, inSignaling('haveLocalOffer'));
-        call.a.faults.offer = 1;
-        expect(await call.settle(5000)).toBe(true);
-        expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+        expect(await call.settle(20_000)).toBe(true);
+        await connected(call);
         expect(codes(call.a)).toEqual(['NEGOTIATION_FAILED', 'NEGOTIATION_FAILED']);
-        // The offer kept pending was sent again and answered.
         expect(call.a.snapshot().context.counters.offersSent).toBe(1);
+      },
+    );
+  });
+
+  it('an offer the engine applies and then reports failed: haveLocalOffer, answered', async () => {
+    await path(
+      {},
+      ['error(makingOffer) #0 [pcInHaveLocalOffer] → haveLocalOffer'],
+      async (call) => {
+        call.a.faults.offerApplied = 1;
+        await connected(call);
+        expect(codes(call.a)).toEqual(['NEGOTIATION_FAILED']);
+      },
+    );
+  });
+
+  it('an offer refused for m-lines out of negotiated order: both peers rebuild (negotiation-stuck)', async () => {
+    await path({}, ['error(settingRemoteDescription) #0 [and]'], async (call) => {
+      const rebuilding: unknown[] = [];
+      call.b.actor.on('rebuilding', (event) => rebuilding.push(event));
+      call.b.faults.desync = 1;
+      call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+      await until(call, call.b, (s) => s.context.epoch === 1);
+      expect(await call.settle(20_000)).toBe(true);
+      expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+      expect(rebuilding).toEqual([{ type: 'rebuilding', reason: 'negotiation-stuck', epoch: 1 }]);
+      expect(codes(call.b)).toEqual(['NEGOTIATION_FAILED']);
+    });
+  });
+
+  it('a rebuild epoch more than one ahead is refused, while active and while awaiting the remote', async () => {
+    await path(
+      {},
+      [
+        'peer.active | signal.message #1 [isRebuildOutOfReach]',
+        'awaitingRemote | signal.message #1 [isRebuildOutOfReach]',
+      ],
+      async (call) => {
+        await connected(call);
+        call.b.out.inject({ v: 1, type: 'rebuild', epoch: Number.MAX_SAFE_INTEGER });
+        await call.advance(10);
+        expect(codes(call.a)).toEqual(['INVALID_SIGNALING_MESSAGE']);
+        expect(call.a.snapshot().context.epoch).toBe(0);
+        // a rebuilds to epoch 1; its request is lost, so it waits for b.
+        call.a.out.setPlan(() => []);
+        call.a.pc().failDtls();
+        await until(call, call.a, (s) => s.matches('rebuilding'));
+        call.b.out.inject({ v: 1, type: 'rebuild', epoch: 3 });
+        await call.advance(10);
+        expect(codes(call.a)).toEqual(['INVALID_SIGNALING_MESSAGE', 'INVALID_SIGNALING_MESSAGE']);
+        expect(call.a.snapshot().context.epoch).toBe(1);
+        call.a.actor.send({ type: 'CLOSE' });
       },
     );
   });
@@ -1011,7 +1081,7 @@ describe('model-based paths over peerMachine', () => {
     await path(
       { a: { mediaDevices: devices }, planA: lostRebuild },
       [
-        'awaitingRemote | signal.message #2',
+        'awaitingRemote | signal.message #3',
         'awaitingRemote | signal.invalid',
         'awaitingRemote | peer.error',
         'after(rebuildTimeout) → failed',
@@ -1044,7 +1114,7 @@ describe('model-based paths over peerMachine', () => {
   it('rebuild: repeats are ignored, and CLOSE or a bye while waiting end the peer', async () => {
     // Every rebuild message arrives twice: the second is a repeat for whoever reached its epoch.
     const twice: DeliveryPlan = (m) => (m.type === 'rebuild' ? [1, 30] : [1]);
-    await path({ planA: twice, planB: twice }, ['signal.message #2 [isRebuild]'], async (call) => {
+    await path({ planA: twice, planB: twice }, ['signal.message #3 [isRebuild]'], async (call) => {
       await connected(call);
       call.a.pc().failDtls();
       await until(call, call.a, (s) => s.context.epoch === 1 && inConnection('connected')(s));

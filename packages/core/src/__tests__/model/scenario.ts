@@ -21,14 +21,13 @@
  *   (peer connections, listeners, signaling subscriptions, timers).
  * ³ the signaling regions never stay in a transient state (makingOffer, settingRemoteDescription,
  *   answering, rollingBack); at rest a `stable` region matches a `stable` engine.
- * ⁴ a documented limitation, not a bug to hide: once every copy of an offer or of its answer is
- *   lost (the offer and its MAX_OFFER_RESENDS resends), the offerer rolls back an offer the remote
- *   may have applied, and nothing in the protocol (descriptions, candidates, bye) brings the two
- *   sessions together again: the remote refuses every later offer, the offerer re-offers forever.
- *   A description replayed after a newer one (an unordered wire) is applied as new, with the same
- *   effect. Duplicated descriptions are excused because of bug 7 (regressions.test.ts): a
- *   resent description is not recognised as a repeat. Safety² is checked in every run; the
- *   property prints how many runs were excused and how many of those did not settle.
+ * ⁴ a documented limitation, not a bug to hide: an unanswered offer is never rolled back now
+ *   (issue 11); it is resent, the same offer, with backoff and then at the longest interval, and
+ *   the answerer answers a repeat with the answer it sent. Without description ids (protocol
+ *   v2, not built yet) a description replayed after a newer one (an unordered wire) is still
+ *   applied as new, and a duplicated description can still be taken for a newer one (bug 7).
+ *   Safety² is checked in every run; the property prints how many runs were excused and how many
+ *   of those did not settle.
  *
  * CI runs a fixed seed and a few runs per profile; `FC_RUNS=500 FC_SEED=… pnpm --filter
  * @peerstatejs/core test:long` runs more and prints how many passed.

@@ -213,12 +213,19 @@ describe('negotiation failures leave the machine consistent', () => {
     await closeAndExpectNoLeaks(call);
   });
 
-  it('a channel that drops every message: the offer times out repeatedly but nothing breaks', async () => {
+  it('a channel that drops every message: the same offer is resent, then NEGOTIATION_TIMEOUT', async () => {
     const silent: SignalingChannel = { send: () => {}, subscribe: () => () => {} };
     const call = createTestCall({ a: { answerTimeout: 20 }, wrapA: () => silent });
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
-    await until(call.a, (s) => s.context.counters.offersSent >= 3);
-    expect(call.a.errors).toEqual([]);
+    await until(call.a, (s) => s.context.lastError !== null);
+    expect(call.a.errors.map((error) => error.code)).toEqual(['NEGOTIATION_TIMEOUT']);
+    const offers = call.a.sent.filter((m) => m.type === 'description');
+    expect(offers).toHaveLength(3);
+    // The same offer each time: nothing was rolled back or made again.
+    expect(
+      new Set(offers.map((m) => (m.type === 'description' ? m.description.sdp : ''))),
+    ).toHaveProperty('size', 1);
+    expect(call.a.actor.getSnapshot().context.counters.offersSent).toBe(1);
     await closeAndExpectNoLeaks(call);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemorySignalingPair } from '../../signaling/inMemorySignaling.js';
+import type { SignalingChannel } from '../../signaling/types.js';
 import { createFakeStream, createFakeTrack } from '../../testing/index.js';
 import { createPeer } from '../createPeer.js';
 import { peerActions, peerView } from '../peerView.js';
@@ -7,6 +8,19 @@ import type { PeerCommand } from '../types.js';
 import { bothConnected, closeAndExpectNoLeaks, createTestCall, until } from './call.js';
 
 describe('peerView', () => {
+  it('names the signaling state while an offer waits for its answer (a compound state)', async () => {
+    const silent: SignalingChannel = { send: () => {}, subscribe: () => () => {} };
+    const call = createTestCall({ wrapA: () => silent });
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await until(call.a, (s) => s.matches({ active: { signaling: 'haveLocalOffer' } }));
+    expect(peerView(call.a.actor.getSnapshot())).toMatchObject({
+      phase: 'negotiating',
+      signalingState: 'haveLocalOffer',
+      connectionState: 'new',
+    });
+    await closeAndExpectNoLeaks(call);
+  });
+
   it('follows a call through its phases', async () => {
     const call = createTestCall({ a: { autoStart: false } });
     expect(peerView(call.a.actor.getSnapshot())).toMatchObject({

@@ -1,0 +1,160 @@
+/**
+ * The first half of the machine's setup: its types, actors, delays and guards. The actions,
+ * written per concern against this base, are added by `setup.ts`.
+ * @module
+ */
+import { setup, stateIn } from 'xstate';
+import type { PeerConnectionLike } from '../platform/types.js';
+import {
+  applyRemoteDescription,
+  makeAnswer,
+  makeOffer,
+  makeRollback,
+} from './actors/negotiation.js';
+import { peerConnectionEvents } from './actors/peerConnectionEvents.js';
+import { signalingListener } from './actors/signalingListener.js';
+import { asCommand } from './commands.js';
+import { candidateGeneration, nextItem, rebuildEpochOf, rebuildLeft } from './context.js';
+import { iceRestartDelay } from './ice.js';
+import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
+
+/**
+ * How many times an unanswered offer is sent again before `NEGOTIATION_TIMEOUT`; later resends
+ * wait `answerTimeout * 2^(MAX_OFFER_RESENDS + 1)` each.
+ */
+const MAX_OFFER_RESENDS = 2;
+
+/**
+ * Chromium's (and the fake's) refusal of a description whose m-lines are not in the order the
+ * two sides negotiated before (JSEP 5.10: m-sections never move): the sides disagree for good.
+ */
+function isMlineOrderError(error: unknown): boolean {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  return cause instanceof Error && /order of m-lines/i.test(cause.message);
+}
+
+/**
+ * Whether the DTLS transport of a connection that reports `failed` while ICE is connected is
+ * really dead. Engines with `RTCDtlsTransport` say so directly (and a `failed` read between an
+ * ICE and a connection state event is not mistaken for it); without it, the states decide.
+ */
+function dtlsTransportFailed(pc: PeerConnectionLike): boolean {
+  const transports = [
+    ...pc.getSenders().map((sender) => sender.transport),
+    ...pc.getReceivers().map((receiver) => receiver.transport),
+    (pc as { sctp?: RTCSctpTransport | null }).sctp?.transport,
+  ].filter((transport): transport is RTCDtlsTransport => transport != null);
+  return transports.length === 0 || transports.some((transport) => transport.state === 'failed');
+}
+
+export const peerSetupBase = setup({
+  types: {} as {
+    context: PeerContext;
+    events: PeerEvent;
+    input: PeerOptions;
+    emitted: PeerEmitted;
+  },
+  actors: {
+    peerConnectionEvents,
+    signalingListener,
+    makeOffer,
+    makeAnswer,
+    makeRollback,
+    applyRemoteDescription,
+  },
+  delays: {
+    disconnectedGracePeriod: ({ context }) => context.options.iceRestart.disconnectedGracePeriod,
+    connectTimeout: ({ context }) => context.options.iceRestart.connectTimeout,
+    // Doubles with each resend: a remote that is only slow gets more time each round.
+    answerTimeout: ({ context }) =>
+      context.options.answerTimeout * 2 ** Math.min(context.offerResends, MAX_OFFER_RESENDS + 1),
+    offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
+    iceRestartTimeout: ({ context }) =>
+      iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),
+    rebuildTimeout: ({ context }) => context.options.rebuild.timeout,
+  },
+  guards: {
+    autoStart: ({ context }) => context.options.autoStart,
+    isBye: ({ event }) => event.type === 'signal.message' && event.message.type === 'bye',
+    isCommand: ({ event }) => asCommand(event) !== null,
+    renegotiationPending: stateIn({ active: { renegotiation: 'pending' } }),
+    nextIsEarlyCandidate: ({ context }) => {
+      const item = nextItem(context);
+      if (item?.kind !== 'candidate') return false;
+      return (
+        context.pc?.remoteDescription == null ||
+        candidateGeneration(context, item.candidate) === 'future'
+      );
+    },
+    nextIsStaleCandidate: ({ context }) => {
+      const item = nextItem(context);
+      return item?.kind === 'candidate' && candidateGeneration(context, item.candidate) === 'past';
+    },
+    nextIsRepeatedOffer: ({ context }) => {
+      const item = nextItem(context);
+      return (
+        item?.kind === 'description' &&
+        item.description.type === 'offer' &&
+        item.description.sdp === context.lastAnswer?.offerSdp
+      );
+    },
+    nextIsRepeatedAnswer: ({ context }) => {
+      const item = nextItem(context);
+      return (
+        item?.kind === 'description' &&
+        item.description.type !== 'offer' &&
+        item.description.sdp === context.lastRemoteAnswerSdp
+      );
+    },
+    canResendOffer: ({ context }) => context.offerResends < MAX_OFFER_RESENDS,
+    nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
+    nextIsOffer: ({ context }) => {
+      const item = nextItem(context);
+      return item?.kind === 'description' && item.description.type === 'offer';
+    },
+    nextIsAnswer: ({ context }) => {
+      const item = nextItem(context);
+      return item?.kind === 'description' && item.description.type !== 'offer';
+    },
+    isImpolite: ({ context }) => !context.options.polite,
+    refusedForDesync: ({ event }) => isMlineOrderError((event as { error?: unknown }).error),
+    /** A `rebuild` more than one epoch ahead: no peer skips an epoch, so it is bogus. */
+    isRebuildOutOfReach: ({ context, event }) => (rebuildEpochOf(event) ?? 0) > context.epoch + 1,
+    appliedOffer: ({ context }) => context.pendingRemoteDescription?.type === 'offer',
+    pcInHaveLocalOffer: ({ context }) =>
+      context.pc?.signalingState === 'have-local-offer' ||
+      context.pc?.signalingState === 'have-remote-pranswer',
+    pcInHaveRemoteOffer: ({ context }) => context.pc?.signalingState === 'have-remote-offer',
+    pcNotStable: ({ context }) =>
+      context.pc != null &&
+      context.pc.signalingState !== 'stable' &&
+      context.pc.signalingState !== 'closed',
+    // A change, not a repeat: signaling-state events also carry `connected`, and must not count
+    // as a recovery while a restart is still being negotiated.
+    connectionBecomes: ({ context, event }, params: { state: RTCPeerConnectionState }) =>
+      event.type === 'pc.statesChanged' &&
+      event.states.connection === params.state &&
+      context.pcStates.connection !== params.state,
+    negotiatedWhileConnected: ({ event }) =>
+      event.type === 'peer.negotiated' && event.connection === 'connected',
+    canRetryIceRestart: ({ context }) =>
+      context.iceRestartAttempts < context.options.iceRestart.maxAttempts,
+    /** Both descriptions are set: ICE has everything it needs to connect. */
+    negotiated: ({ context }) =>
+      context.pc?.localDescription != null && context.pc.remoteDescription != null,
+    canRebuild: ({ context }) => rebuildLeft(context),
+    transportFailed: ({ context, event }) =>
+      event.type === 'pc.statesChanged' &&
+      event.states.connection === 'failed' &&
+      (event.states.iceConnection === 'connected' || event.states.iceConnection === 'completed') &&
+      rebuildLeft(context) &&
+      context.pc !== null &&
+      dtlsTransportFailed(context.pc),
+    /** A `rebuild` to an epoch this peer has not reached: the remote started a rebuild. */
+    isRebuildAhead: ({ context, event }) => (rebuildEpochOf(event) ?? 0) > context.epoch,
+    /** Any other `rebuild`: a repeat, or the answer to one already joined. */
+    isRebuild: ({ event }) => rebuildEpochOf(event) !== null,
+    /** While waiting: the remote joined the rebuild (or started the same one at the same time). */
+    joinsRebuild: ({ context, event }) => (rebuildEpochOf(event) ?? 0) >= context.epoch,
+  },
+});

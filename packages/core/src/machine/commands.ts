@@ -1,0 +1,69 @@
+/**
+ * The lifecycle of a command: every command the app sends settles once, with its outcome.
+ * @module
+ */
+import type { PeerStateError } from '../errors.js';
+import { type Report, reporter } from './report.js';
+import type { PeerCommand, PeerEvent, PeerInternalEvent } from './types.js';
+
+const COMMAND_TYPES: ReadonlySet<string> = new Set<PeerCommand['type']>([
+  'START',
+  'ADD_TRACK',
+  'ADD_TRANSCEIVER',
+  'REMOVE_TRACK',
+  'REPLACE_TRACK',
+  'START_MEDIA',
+  'CREATE_DATA_CHANNEL',
+  'SEND_DATA',
+  'RESTART_ICE',
+  'CLOSE',
+]);
+
+/** Commands whose outcome arrives later, and the reports that mean they did what they asked. */
+const ASYNC_OUTCOMES: Partial<Record<PeerCommand['type'], readonly PeerInternalEvent['type'][]>> = {
+  // The remove + add fallback ends with the new track added.
+  REPLACE_TRACK: ['peer.trackReplaced', 'peer.trackAdded'],
+  START_MEDIA: ['peer.mediaReady'],
+};
+
+/** The `peer.settled` event of a command. */
+export function settledEvent(
+  command: PeerCommand,
+  error: PeerStateError | null,
+): Extract<PeerInternalEvent, { type: 'peer.settled' }> {
+  return { type: 'peer.settled', id: command.id ?? null, command: command.type, error };
+}
+
+/**
+ * A report for the work of one command: it forwards every event, and settles the command on
+ * its first error or on the report that it succeeded. `done()`, called once the synchronous part
+ * returned, settles a synchronous command that reported no error.
+ */
+export function commandReporter(
+  self: Parameters<typeof reporter>[0],
+  command: PeerCommand,
+): { readonly report: Report; done(): void } {
+  const forward = reporter(self);
+  const outcomes = ASYNC_OUTCOMES[command.type];
+  let settled = false;
+  const settle = (error: PeerStateError | null) => {
+    if (settled) return;
+    settled = true;
+    forward(settledEvent(command, error));
+  };
+  return {
+    report: (event) => {
+      forward(event);
+      if (event.type === 'peer.error') settle(event.error);
+      else if (outcomes?.includes(event.type)) settle(null);
+    },
+    done: () => {
+      if (!outcomes) settle(null);
+    },
+  };
+}
+
+/** The command an event is, if it is one. */
+export function asCommand(event: PeerEvent): PeerCommand | null {
+  return COMMAND_TYPES.has(event.type) ? (event as PeerCommand) : null;
+}

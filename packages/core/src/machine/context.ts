@@ -1,0 +1,126 @@
+/**
+ * Pure reads and updates of the machine's context, shared by every region.
+ * @module
+ */
+import type { PeerConnectionLike } from '../platform/types.js';
+import type { CandidatePayload } from '../signaling/types.js';
+import { resolvePeerOptions } from './options.js';
+import { INITIAL_PEER_CONNECTION_STATES } from './peerConnectionStates.js';
+import type { InboxItem, PeerContext, PeerCounters, PeerEvent, PeerOptions } from './types.js';
+
+/** How many state entries `context.timeline` keeps. */
+export const TIMELINE_LIMIT = 200;
+
+const ZERO_COUNTERS: PeerCounters = {
+  offersSent: 0,
+  answersSent: 0,
+  offersIgnored: 0,
+  rollbacks: 0,
+  candidatesSent: 0,
+  candidatesReceived: 0,
+  candidatesBuffered: 0,
+  candidatesApplied: 0,
+  candidatesDiscarded: 0,
+  invalidMessages: 0,
+  duplicatesIgnored: 0,
+  iceRestarts: 0,
+  rebuilds: 0,
+  droppedWhileRebuilding: 0,
+};
+
+/** The negotiation state of a fresh peer connection: at start, and after every rebuild. */
+export function freshNegotiation(pastRemoteUfrags: readonly string[]) {
+  return {
+    ignoreOffer: false,
+    inbox: [],
+    pendingRemoteDescription: null,
+    bufferedCandidates: [],
+    remoteDescriptionsApplied: 0,
+    remoteUfrags: [],
+    pastRemoteUfrags,
+    lastRemoteOfferSdp: null,
+    lastRemoteAnswerSdp: null,
+    lastLocalDescription: null,
+    lastAnswer: null,
+    offerResends: 0,
+    iceRestartAttempts: 0,
+    iceRestartStartedAt: null,
+  } as const satisfies Partial<PeerContext>;
+}
+
+/** The context a peer starts with. */
+export function initialContext(input: PeerOptions): PeerContext {
+  const options = resolvePeerOptions(input);
+  return {
+    ...freshNegotiation([]),
+    options,
+    pc: null,
+    platform: undefined,
+    pcStates: INITIAL_PEER_CONNECTION_STATES,
+    explicitRollback: options.rollback === 'explicit',
+    localTracks: [],
+    remoteTracks: [],
+    dataChannels: [],
+    lastIceRecoveryMs: null,
+    epoch: 0,
+    rebuildAttempts: 0,
+    rebuildStartedAt: null,
+    lastRebuildMs: null,
+    deferredEvents: [],
+    transceiversToRestore: [],
+    lastError: null,
+    counters: ZERO_COUNTERS,
+    startedAt: options.now(),
+    timeline: [],
+    closeReason: null,
+  };
+}
+
+export function count(context: PeerContext, key: keyof PeerCounters, by = 1): PeerCounters {
+  return { ...context.counters, [key]: context.counters[key] + by };
+}
+
+export function nextItem(context: PeerContext): InboxItem | undefined {
+  return context.inbox[0];
+}
+
+/**
+ * Which ICE generation a remote candidate belongs to, by its ufrag: the current remote
+ * description's, an older one (`past`: drop it), or one whose description has not arrived yet
+ * (`future`: keep it until it does). Candidates without a ufrag count as current.
+ */
+export function candidateGeneration(
+  context: PeerContext,
+  candidate: CandidatePayload | null,
+): 'current' | 'past' | 'future' {
+  const ufrag = candidate?.usernameFragment;
+  if (!ufrag || context.remoteUfrags.length === 0) return 'current';
+  if (context.remoteUfrags.includes(ufrag)) return 'current';
+  return context.pastRemoteUfrags.includes(ufrag) ? 'past' : 'future';
+}
+
+/** The epoch a `rebuild` message carries, or `null` for any other event. */
+export function rebuildEpochOf(event: PeerEvent): number | null {
+  return event.type === 'signal.message' && event.message.type === 'rebuild'
+    ? event.message.epoch
+    : null;
+}
+
+/** Events that leave `active` to rebuild the connection (media and channels are kept). */
+export function leavesForRebuild(event: PeerEvent): boolean {
+  return event.type === 'peer.rebuildNeeded' || rebuildEpochOf(event) !== null;
+}
+
+/** Whether this peer may still start a rebuild. */
+export function rebuildLeft(context: PeerContext): boolean {
+  return context.rebuildAttempts < context.options.rebuild.maxAttempts;
+}
+
+export function stopOwnedTracks(context: PeerContext): void {
+  for (const { track, owned } of context.localTracks) if (owned) track.stop();
+}
+
+export function requirePc(context: PeerContext): PeerConnectionLike {
+  if (!context.pc) throw new Error('peerstate: no peer connection in this state');
+  return context.pc;
+}

@@ -1,0 +1,110 @@
+/**
+ * `active`: a peer connection exists. Three regions run side by side (`signaling`,
+ * `connection`, `renegotiation`); the remote's messages are routed here.
+ * @module
+ */
+import { assign } from 'xstate';
+import { createCandidateMessage } from '../../signaling/messages.js';
+import { count, rebuildEpochOf, requirePc } from '../context.js';
+import { connectionRegion } from '../ice/connection.states.js';
+import { errorReports, hangUp, listenToSignaling, remoteBye } from '../lifecycle/shared.js';
+import { mediaHandlers } from '../media/media.handlers.js';
+import { renegotiationRegion, signalingRegion } from '../negotiation/signaling.states.js';
+import { peerSetup } from '../setup.js';
+
+export const activeState = peerSetup.createStateConfig({
+  type: 'parallel',
+  entry: { type: 'record', params: { region: 'peer', state: 'active' } },
+  exit: ['rememberTransceiversForRebuild', 'releasePeerConnection'],
+  invoke: [
+    {
+      id: 'peerConnectionEvents',
+      src: 'peerConnectionEvents',
+      /** Input of the invoked actor, from the context. */
+      input: ({ context }) => ({ pc: requirePc(context) }),
+    },
+    listenToSignaling,
+  ],
+  on: {
+    CLOSE: hangUp,
+    // Already started.
+    START: { actions: 'settleCommand' },
+    'peer.rebuildNeeded': {
+      target: 'rebuilding',
+      actions: [
+        {
+          type: 'startRebuild',
+          /** This peer starts the rebuild: the next epoch. */
+          params: ({ context, event }) => ({ reason: event.reason, epoch: context.epoch + 1 }),
+        },
+      ],
+    },
+    'signal.message': [
+      remoteBye,
+      { guard: 'isRebuildOutOfReach', actions: 'refuseRebuildEpoch' },
+      {
+        // The remote started a rebuild: join it at once (no need to wait, its old
+        // connection's messages were all sent before this one).
+        guard: 'isRebuildAhead',
+        target: 'rebuilding.creating',
+        actions: [
+          {
+            type: 'startRebuild',
+            /** The remote's epoch. */
+            params: ({ event }) => ({ reason: 'remote', epoch: rebuildEpochOf(event) ?? 0 }),
+          },
+        ],
+      },
+      {
+        guard: 'isRebuild',
+        actions: assign({ counters: ({ context }) => count(context, 'duplicatesIgnored') }),
+      },
+      {
+        actions: assign(({ context, event }) => {
+          const { message } = event;
+          if (message.type === 'description') {
+            return {
+              inbox: [
+                ...context.inbox,
+                { kind: 'description' as const, description: message.description },
+              ],
+            };
+          }
+          if (message.type === 'candidate') {
+            return {
+              inbox: [
+                ...context.inbox,
+                { kind: 'candidate' as const, candidate: message.candidate },
+              ],
+              counters: count(context, 'candidatesReceived'),
+            };
+          }
+          return {};
+        }),
+      },
+    ],
+    ...errorReports,
+    ...mediaHandlers,
+    'pc.iceCandidate': {
+      actions: [
+        {
+          type: 'sendSignal',
+          /** Parameters of the action, from the event. */
+          params: ({ event }) => createCandidateMessage(event.candidate),
+        },
+        assign({ counters: ({ context }) => count(context, 'candidatesSent') }),
+      ],
+    },
+    'peer.candidateApplied': {
+      actions: assign({ counters: ({ context }) => count(context, 'candidatesApplied') }),
+    },
+    'peer.candidateDiscarded': {
+      actions: assign({ counters: ({ context }) => count(context, 'candidatesDiscarded') }),
+    },
+  },
+  states: {
+    signaling: signalingRegion,
+    connection: connectionRegion,
+    renegotiation: renegotiationRegion,
+  },
+});

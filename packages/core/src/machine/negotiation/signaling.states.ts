@@ -1,0 +1,312 @@
+/**
+ * The offer/answer exchange, one step at a time, and the renegotiation the engine asks for.
+ * Perfect negotiation (W3C WebRTC §10.7): the impolite peer ignores a colliding offer, the
+ * polite one yields to it.
+ * @module
+ */
+import { and, assign, raise } from 'xstate';
+import { NegotiationTimeoutError } from '../../errors.js';
+import { createDescriptionMessage } from '../../signaling/messages.js';
+import type { DescriptionPayload } from '../../signaling/types.js';
+import { count, requirePc } from '../context.js';
+import { readPeerConnectionStates } from '../peerConnectionStates.js';
+import { negotiationError } from '../report.js';
+import { peerSetup } from '../setup.js';
+
+/** Takes the next inbox item, when the machine is idle, in arrival order. */
+function drainInbox(state: 'stable' | 'haveLocalOffer') {
+  const common = [
+    // Before any remote description, or of an ICE generation whose description has not arrived.
+    { guard: 'nextIsEarlyCandidate', actions: 'bufferNextCandidate' },
+    // Of an ICE generation the remote has left behind.
+    { guard: 'nextIsStaleCandidate', actions: 'discardNextCandidate' },
+    { guard: 'nextIsCandidate', actions: ['applyNextCandidate', 'dequeue'] },
+    // A copy of the last answer applied (a duplicate on the wire, or a resend): nothing to do.
+    { guard: 'nextIsRepeatedAnswer', actions: 'discardNextDescription' },
+    // The remote sent the last offer it made again: our answer was lost (or is late). Send the
+    // same answer again, whatever our own state, without touching the peer connection.
+    { guard: 'nextIsRepeatedOffer', actions: 'answerRepeatedOffer' },
+  ] as const;
+  if (state === 'stable') {
+    return [
+      ...common,
+      { guard: 'nextIsOffer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
+      // An answer without an offer of ours (a duplicate, or one for an offer we rolled back).
+      { guard: 'nextIsAnswer', actions: 'rejectUnexpectedAnswer' },
+    ] as const;
+  }
+  return [
+    ...common,
+    // Perfect negotiation: the impolite peer ignores a colliding offer, the polite one yields.
+    { guard: and(['nextIsOffer', 'isImpolite']), actions: 'ignoreNextOffer' },
+    { guard: 'nextIsOffer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
+    { guard: 'nextIsAnswer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
+  ] as const;
+}
+
+/** The `signaling` region: `stable`, `makingOffer`, `haveLocalOffer`, `settingRemoteDescription`, `answering`, `rollingBack`. */
+export const signalingRegion = peerSetup.createStateConfig({
+  initial: 'stable',
+  states: {
+    stable: {
+      entry: { type: 'record', params: { region: 'signaling', state: 'stable' } },
+      always: [...drainInbox('stable'), { guard: 'renegotiationPending', target: 'makingOffer' }],
+    },
+    makingOffer: {
+      entry: [
+        { type: 'record', params: { region: 'signaling', state: 'makingOffer' } },
+        raise({ type: 'peer.offerStarted' }),
+        assign({ offerResends: 0 }),
+      ],
+      invoke: {
+        src: 'makeOffer',
+        /** Input of the invoked actor, from the context. */
+        input: ({ context }) => ({ pc: requirePc(context) }),
+        onDone: {
+          target: 'haveLocalOffer',
+          actions: [
+            assign({ lastLocalDescription: ({ event }) => event.output }),
+            {
+              type: 'sendSignal',
+              /** Parameters of the action, from the event. */
+              params: ({ event }) => createDescriptionMessage(event.output),
+            },
+            assign({ counters: ({ context }) => count(context, 'offersSent') }),
+          ],
+        },
+        onError: [
+          {
+            // The engine holds our offer although the call failed: it is pending, so send it.
+            guard: 'pcInHaveLocalOffer',
+            target: 'haveLocalOffer',
+            actions: [
+              {
+                type: 'reportError',
+                /** Parameters of the action, from the event. */
+                params: negotiationError('setLocalDescription'),
+              },
+              'sendOfferHeldByEngine',
+            ],
+          },
+          {
+            target: 'stable',
+            actions: [
+              { type: 'reportError', params: negotiationError('setLocalDescription') },
+              // Engines fire negotiationneeded once per need: without a retry, a failed
+              // offer would leave the change unnegotiated for good.
+              raise({ type: 'peer.offerFailed' }),
+            ],
+          },
+        ],
+      },
+    },
+    haveLocalOffer: {
+      entry: { type: 'record', params: { region: 'signaling', state: 'haveLocalOffer' } },
+      always: drainInbox('haveLocalOffer'),
+      initial: 'awaitingAnswer',
+      states: {
+        // JSEP never lets us roll back an offer the remote may have applied: a late answer is
+        // still the answer to it. So an unanswered offer is sent again, the same one, with
+        // backoff (the remote answers a repeat with the answer it sent); then it is reported.
+        awaitingAnswer: {
+          after: {
+            answerTimeout: [
+              {
+                guard: 'canResendOffer',
+                target: 'awaitingAnswer',
+                reenter: true,
+                actions: 'resendOffer',
+              },
+              {
+                target: 'unanswered',
+                actions: {
+                  type: 'reportError',
+                  /** The offer was sent this many times. */
+                  params: ({ context }) => ({
+                    error: new NegotiationTimeoutError(context.offerResends + 1),
+                  }),
+                },
+              },
+            ],
+          },
+        },
+        // Reported, still pending: an answer that arrives now is applied, a remote offer still
+        // collides. The same offer keeps going out at the longest interval, so a wire that
+        // comes back (or an offer that was lost, never applied) still completes the exchange.
+        unanswered: {
+          entry: { type: 'record', params: { region: 'signaling', state: 'unanswered' } },
+          after: {
+            answerTimeout: { target: 'unanswered', reenter: true, actions: 'resendOffer' },
+          },
+        },
+      },
+    },
+    settingRemoteDescription: {
+      entry: {
+        type: 'record',
+        params: { region: 'signaling', state: 'settingRemoteDescription' },
+      },
+      invoke: {
+        src: 'applyRemoteDescription',
+        /** Input of the invoked actor, from the context. */
+        input: ({ context }) => ({
+          pc: requirePc(context),
+          description: context.pendingRemoteDescription as DescriptionPayload,
+          rollback: context.options.rollback,
+          explicitRollbackLearnt: context.explicitRollback,
+        }),
+        onDone: [
+          {
+            guard: 'appliedOffer',
+            target: 'answering',
+            actions: [
+              'rememberRemoteDescription',
+              'flushBufferedCandidates',
+              assign(({ context, event }) => ({
+                explicitRollback: context.explicitRollback || event.output.explicitRollback,
+                counters: event.output.rolledBack ? count(context, 'rollbacks') : context.counters,
+              })),
+            ],
+          },
+          {
+            guard: 'pcInHaveLocalOffer',
+            target: 'haveLocalOffer',
+            actions: ['rememberRemoteDescription', 'flushBufferedCandidates'],
+          },
+          {
+            target: 'stable',
+            actions: [
+              'rememberRemoteDescription',
+              'flushBufferedCandidates',
+              assign({ pendingRemoteDescription: null }),
+              raise(({ context }) => ({
+                type: 'peer.negotiated' as const,
+                connection: readPeerConnectionStates(requirePc(context)).connection,
+              })),
+            ],
+          },
+        ],
+        onError: [
+          {
+            // The engine refused a description because the two sides disagree on what was
+            // negotiated ("the order of m-lines … doesn't match"): no rollback can agree them
+            // again; a new connection, which both sides rebuild, does.
+            guard: and(['canRebuild', 'refusedForDesync']),
+            actions: [
+              { type: 'reportError', params: negotiationError('setRemoteDescription') },
+              assign({ pendingRemoteDescription: null }),
+              { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
+            ],
+          },
+          {
+            // A refused answer leaves our offer dangling: roll it back to stable.
+            guard: 'pcInHaveLocalOffer',
+            target: 'rollingBack',
+            actions: [
+              { type: 'reportError', params: negotiationError('setRemoteDescription') },
+              assign({ pendingRemoteDescription: null }),
+            ],
+          },
+          {
+            guard: 'pcInHaveRemoteOffer',
+            target: 'rollingBack',
+            actions: [
+              { type: 'reportError', params: negotiationError('setRemoteDescription') },
+              assign({ pendingRemoteDescription: null }),
+            ],
+          },
+          {
+            target: 'stable',
+            actions: [
+              { type: 'reportError', params: negotiationError('setRemoteDescription') },
+              assign({ pendingRemoteDescription: null }),
+            ],
+          },
+        ],
+      },
+    },
+    answering: {
+      entry: { type: 'record', params: { region: 'signaling', state: 'answering' } },
+      invoke: {
+        src: 'makeAnswer',
+        /** Input of the invoked actor, from the context. */
+        input: ({ context }) => ({ pc: requirePc(context) }),
+        onDone: {
+          target: 'stable',
+          actions: [
+            {
+              type: 'sendSignal',
+              /** Parameters of the action, from the event. */
+              params: ({ event }) => createDescriptionMessage(event.output),
+            },
+            assign(({ context, event }) => ({
+              pendingRemoteDescription: null,
+              lastLocalDescription: event.output,
+              lastAnswer: { offerSdp: context.lastRemoteOfferSdp, answer: event.output },
+              counters: count(context, 'answersSent'),
+            })),
+            raise(({ context }) => ({
+              type: 'peer.negotiated' as const,
+              connection: readPeerConnectionStates(requirePc(context)).connection,
+            })),
+          ],
+        },
+        onError: {
+          target: 'rollingBack',
+          actions: [
+            { type: 'reportError', params: negotiationError('setLocalDescription') },
+            assign({ pendingRemoteDescription: null }),
+          ],
+        },
+      },
+    },
+    rollingBack: {
+      entry: { type: 'record', params: { region: 'signaling', state: 'rollingBack' } },
+      invoke: {
+        src: 'makeRollback',
+        /** Input of the invoked actor, from the context. */
+        input: ({ context }) => ({ pc: requirePc(context) }),
+        onDone: 'stable',
+        onError: [
+          {
+            // The engine is stuck outside stable: only a new connection gets out.
+            guard: and(['canRebuild', 'pcNotStable']),
+            actions: [
+              { type: 'reportError', params: negotiationError('rollback') },
+              { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
+            ],
+          },
+          {
+            // Our offer is still in the engine: keep waiting for its answer (and resending it).
+            guard: 'pcInHaveLocalOffer',
+            target: 'haveLocalOffer',
+            actions: { type: 'reportError', params: negotiationError('rollback') },
+          },
+          {
+            target: 'stable',
+            actions: { type: 'reportError', params: negotiationError('rollback') },
+          },
+        ],
+      },
+    },
+  },
+});
+
+/** `idle`, or `pending` when the engine asked for an offer while one was under way; `retrying` after a failed offer. */
+export const renegotiationRegion = peerSetup.createStateConfig({
+  initial: 'idle',
+  states: {
+    idle: {
+      on: { 'pc.negotiationNeeded': 'pending', 'peer.offerFailed': 'retrying' },
+    },
+    pending: {
+      entry: { type: 'record', params: { region: 'renegotiation', state: 'pending' } },
+      on: { 'peer.offerStarted': 'idle' },
+    },
+    retrying: {
+      entry: { type: 'record', params: { region: 'renegotiation', state: 'retrying' } },
+      after: { offerRetryDelay: 'pending' },
+      on: { 'pc.negotiationNeeded': 'pending' },
+    },
+  },
+});

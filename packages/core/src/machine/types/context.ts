@@ -1,0 +1,178 @@
+/**
+ * The machine's context: what it knows about the connection, its media and its negotiation.
+ * @module
+ */
+import type { PeerStateError } from '../../errors.js';
+import type {
+  PeerConnectionApi,
+  PeerConnectionLike,
+  PeerConnectionName,
+} from '../../platform/types.js';
+import type { CandidatePayload, DescriptionPayload } from '../../signaling/types.js';
+import type { PeerEvent } from './events.js';
+import type { ResolvedPeerOptions } from './options.js';
+
+/** What peer connection the machine runs over. */
+export interface PlatformInfo {
+  /** The global it was found under, or `custom` when `peerConnection` was passed. */
+  readonly name: PeerConnectionName | 'custom';
+  readonly api: PeerConnectionApi;
+  /** `true` when `addTrack`/`ontrack` are emulated over `addStream`. */
+  readonly streamApi: boolean;
+}
+
+/** A track this peer sends. */
+export interface LocalTrack {
+  readonly track: MediaStreamTrack;
+  readonly streams: readonly MediaStream[];
+  readonly sender: RTCRtpSender;
+  /** `false` after `REPLACE_TRACK` with `withTrack: null`: the sender sends nothing. */
+  readonly sending: boolean;
+  /** `true` for tracks the SDK created itself (`START_MEDIA`); only those are stopped on close. */
+  readonly owned: boolean;
+  readonly ended: boolean;
+}
+
+/** A track this peer receives. */
+export interface RemoteTrack {
+  readonly track: MediaStreamTrack;
+  /** The remote streams the track currently belongs to; empty once the remote stopped sending. */
+  readonly streams: readonly MediaStream[];
+  readonly muted: boolean;
+  readonly ended: boolean;
+  /** `mid` of its transceiver, when known. */
+  readonly mid: string | null;
+}
+
+/** A data channel of this peer, local or remote. */
+export interface DataChannelInfo {
+  readonly label: string;
+  readonly id: number | null;
+  /** `local` when created with `CREATE_DATA_CHANNEL`, `remote` when announced by the peer. */
+  readonly origin: 'local' | 'remote';
+  readonly readyState: RTCDataChannelState;
+  readonly channel: RTCDataChannel;
+}
+
+/** One state entered, with the time it was entered at. */
+export interface TransitionRecord {
+  /** The region (`connection`, `signaling`, …) or `peer` for the top level. */
+  readonly region: string;
+  readonly state: string;
+  readonly at: number;
+}
+
+/** The peer connection's own states, as last reported by its events. */
+export interface PeerConnectionStates {
+  readonly signaling: RTCSignalingState;
+  readonly connection: RTCPeerConnectionState;
+  readonly iceConnection: RTCIceConnectionState;
+  readonly iceGathering: RTCIceGatheringState;
+}
+
+/** Counters for debugging and tests. */
+export interface PeerCounters {
+  readonly offersSent: number;
+  readonly answersSent: number;
+  /** Remote offers dropped by the impolite peer during a collision. */
+  readonly offersIgnored: number;
+  /** Times the polite peer rolled back its own offer. */
+  readonly rollbacks: number;
+  readonly candidatesSent: number;
+  readonly candidatesReceived: number;
+  /** Remote candidates held because no remote description was set yet. */
+  readonly candidatesBuffered: number;
+  readonly candidatesApplied: number;
+  /** Remote candidates dropped on purpose: from an ignored offer or an old ICE generation. */
+  readonly candidatesDiscarded: number;
+  readonly invalidMessages: number;
+  /** Descriptions received again (a duplicate on the wire, or a resend after a lost answer). */
+  readonly duplicatesIgnored: number;
+  readonly iceRestarts: number;
+  /** Peer connections replaced by a rebuild (started here or by the remote). */
+  readonly rebuilds: number;
+  /**
+   * Descriptions and candidates of the old connection that arrived while this peer waited for
+   * the remote to join a rebuild: dropped (they mean nothing to the new connection).
+   */
+  readonly droppedWhileRebuilding: number;
+}
+
+/** A remote message waiting its turn: descriptions and candidates are applied in arrival order. */
+export type InboxItem =
+  | { readonly kind: 'description'; readonly description: DescriptionPayload }
+  | { readonly kind: 'candidate'; readonly candidate: CandidatePayload | null };
+
+/** A remote candidate held until its description is applied. */
+export interface BufferedCandidate {
+  readonly candidate: CandidatePayload | null;
+  /** `remoteDescriptionsApplied` when it arrived. */
+  readonly descriptionsApplied: number;
+}
+
+/** The machine's context. Read it through `snapshot.context` or the `peerView` helper. */
+export interface PeerContext {
+  readonly options: ResolvedPeerOptions;
+  readonly pc: PeerConnectionLike | null;
+  readonly platform: PlatformInfo | undefined;
+  readonly pcStates: PeerConnectionStates;
+  /** Perfect negotiation: the last remote offer was dropped because it collided with ours. */
+  readonly ignoreOffer: boolean;
+  /** Remote descriptions and candidates not processed yet. */
+  readonly inbox: readonly InboxItem[];
+  /** The description being applied, if any. */
+  readonly pendingRemoteDescription: DescriptionPayload | null;
+  /** Remote candidates that arrived before any remote description; applied after it. */
+  readonly bufferedCandidates: readonly BufferedCandidate[];
+  /** Remote descriptions applied so far. */
+  readonly remoteDescriptionsApplied: number;
+  /** ICE ufrags of the current remote description. */
+  readonly remoteUfrags: readonly string[];
+  /** ICE ufrags of earlier remote descriptions: candidates carrying them are dropped. */
+  readonly pastRemoteUfrags: readonly string[];
+  /** The last remote offer and answer applied, to recognise repeats. */
+  readonly lastRemoteOfferSdp: string | null;
+  readonly lastRemoteAnswerSdp: string | null;
+  /** The last offer or answer sent, exactly as sent (to repeat it verbatim). */
+  readonly lastLocalDescription: DescriptionPayload | null;
+  /**
+   * The last answer sent and the offer it answers: sent again, as it was, when the remote
+   * repeats that offer (the answer was lost or is late).
+   */
+  readonly lastAnswer: {
+    readonly offerSdp: string | null;
+    readonly answer: DescriptionPayload;
+  } | null;
+  /** Times the pending offer was sent again for want of an answer. */
+  readonly offerResends: number;
+  /** Learnt once the engine refused an implicit rollback. */
+  readonly explicitRollback: boolean;
+  readonly localTracks: readonly LocalTrack[];
+  readonly remoteTracks: readonly RemoteTrack[];
+  readonly dataChannels: readonly DataChannelInfo[];
+  readonly iceRestartAttempts: number;
+  readonly iceRestartStartedAt: number | null;
+  /** Time from the last ICE restart start to connected again, in ms. */
+  readonly lastIceRecoveryMs: number | null;
+  /** The connection generation: 0 for the first peer connection, +1 per rebuild. */
+  readonly epoch: number;
+  /** Rebuilds started since the connection was last `connected`. */
+  readonly rebuildAttempts: number;
+  readonly rebuildStartedAt: number | null;
+  /** Time from the last rebuild start to connected again, in ms. */
+  readonly lastRebuildMs: number | null;
+  /** Commands (and captured media) that arrived while the connection was being rebuilt. */
+  readonly deferredEvents: readonly PeerEvent[];
+  /** Receive-only transceivers of the old connection, added again to the new one. */
+  readonly transceiversToRestore: readonly {
+    readonly kind: 'audio' | 'video';
+    readonly direction: RTCRtpTransceiverDirection;
+  }[];
+  readonly lastError: PeerStateError | null;
+  readonly counters: PeerCounters;
+  readonly startedAt: number;
+  /** The most recent state entries, oldest first (bounded). */
+  readonly timeline: readonly TransitionRecord[];
+  /** Why the peer closed: `local`, `remote` (a bye), `ice-failed`, or a reason given to `CLOSE`. */
+  readonly closeReason: string | null;
+}

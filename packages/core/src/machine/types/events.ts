@@ -1,0 +1,174 @@
+/**
+ * The events the machine handles (the app's commands and its own internal events) and emits.
+ * @module
+ */
+import type { PeerStateError } from '../../errors.js';
+import type { PeerConnectionLike } from '../../platform/types.js';
+import type { SignalingMessage } from '../../signaling/types.js';
+import type { PeerConnectionStates, PlatformInfo } from './context.js';
+import type { RebuildReason } from './options.js';
+
+/**
+ * What every command may carry: an `id` the peer names again in the command's `settled` event,
+ * so an app can tell when (and how) that command finished.
+ */
+export interface CommandMeta {
+  readonly id?: string;
+}
+
+/**
+ * Events an application sends to a peer. Commands sent before the peer connection exists (in
+ * `idle` or `starting`) or while it is rebuilt are kept and applied in order once it does.
+ * Each command is settled exactly once, with a `settled` event.
+ */
+export type PeerCommand = CommandMeta &
+  /** Start when created with `autoStart: false`. */
+  (
+    | { readonly type: 'START' }
+    /** Send a track. Renegotiates. */
+    | {
+        readonly type: 'ADD_TRACK';
+        readonly track: MediaStreamTrack;
+        readonly streams?: readonly MediaStream[];
+      }
+    /**
+     * Add a transceiver, e.g. `{ trackOrKind: 'video', init: { direction: 'recvonly' } }` to receive
+     * without sending (WHEP viewers). Renegotiates.
+     */
+    | {
+        readonly type: 'ADD_TRANSCEIVER';
+        readonly trackOrKind: MediaStreamTrack | 'audio' | 'video';
+        readonly init?: RTCRtpTransceiverInit;
+      }
+    /** Stop sending a track. Renegotiates; the remote track is muted and leaves its streams. */
+    | { readonly type: 'REMOVE_TRACK'; readonly track: MediaStreamTrack }
+    /** Swap a sent track for another of the same kind without renegotiation (`null` sends nothing). */
+    | {
+        readonly type: 'REPLACE_TRACK';
+        readonly track: MediaStreamTrack;
+        readonly withTrack: MediaStreamTrack | null;
+      }
+    /** Capture media with `getUserMedia` and send it. The SDK owns these tracks and stops them on close. */
+    | { readonly type: 'START_MEDIA'; readonly constraints?: MediaStreamConstraints }
+    | {
+        readonly type: 'CREATE_DATA_CHANNEL';
+        readonly label: string;
+        readonly options?: RTCDataChannelInit;
+      }
+    /** Send on the open data channel with this label. */
+    | {
+        readonly type: 'SEND_DATA';
+        readonly label: string;
+        readonly data: string | ArrayBuffer | ArrayBufferView | Blob;
+      }
+    /** Restart ICE now. */
+    | { readonly type: 'RESTART_ICE' }
+    /** Hang up: sends bye, closes the connection, stops SDK-owned tracks (all tracks with `stopTracks`). */
+    | { readonly type: 'CLOSE'; readonly reason?: string; readonly stopTracks?: boolean }
+  );
+
+/** Events the machine sends itself from the peer connection, signaling and async work. */
+export type PeerInternalEvent =
+  | { readonly type: 'pc.negotiationNeeded' }
+  | { readonly type: 'pc.iceCandidate'; readonly candidate: RTCIceCandidate | null }
+  | { readonly type: 'pc.statesChanged'; readonly states: PeerConnectionStates }
+  | {
+      readonly type: 'pc.track';
+      readonly track: MediaStreamTrack;
+      readonly streams: readonly MediaStream[];
+      readonly mid: string | null;
+    }
+  | { readonly type: 'pc.trackChanged'; readonly track: MediaStreamTrack }
+  | { readonly type: 'pc.dataChannel'; readonly channel: RTCDataChannel }
+  | { readonly type: 'pc.dataChannelChanged'; readonly channel: RTCDataChannel }
+  | {
+      readonly type: 'pc.dataChannelMessage';
+      readonly channel: RTCDataChannel;
+      readonly data: unknown;
+    }
+  | { readonly type: 'signal.message'; readonly message: SignalingMessage }
+  | { readonly type: 'signal.invalid'; readonly error: PeerStateError }
+  | { readonly type: 'peer.error'; readonly error: PeerStateError }
+  | { readonly type: 'peer.candidateDiscarded' }
+  /** A command finished: `error` null when it did what it asked. */
+  | {
+      readonly type: 'peer.settled';
+      readonly id: string | null;
+      readonly command: PeerCommand['type'];
+      readonly error: PeerStateError | null;
+    }
+  | { readonly type: 'peer.candidateApplied' }
+  | {
+      readonly type: 'peer.trackReplaced';
+      readonly track: MediaStreamTrack;
+      readonly withTrack: MediaStreamTrack | null;
+    }
+  | {
+      readonly type: 'peer.trackAdded';
+      readonly track: MediaStreamTrack;
+      readonly streams: readonly MediaStream[];
+      readonly sender: RTCRtpSender;
+      readonly owned: boolean;
+    }
+  | { readonly type: 'peer.trackRemoved'; readonly track: MediaStreamTrack }
+  | { readonly type: 'peer.dataChannelCreated'; readonly channel: RTCDataChannel }
+  | { readonly type: 'peer.mediaReady'; readonly stream: MediaStream }
+  | {
+      readonly type: 'peer.created';
+      readonly pc: PeerConnectionLike;
+      readonly platform: PlatformInfo;
+    }
+  /** Raised when an offer/answer exchange completed and signaling is stable again. */
+  | { readonly type: 'peer.negotiated'; readonly connection: RTCPeerConnectionState }
+  /** Raised when the machine starts an offer, which satisfies any pending renegotiation. */
+  | { readonly type: 'peer.offerStarted' }
+  /** Raised when making an offer failed; the renegotiation region retries after a delay. */
+  | { readonly type: 'peer.offerFailed' }
+  /** Raised when the peer connection cannot be saved by ICE restarts: rebuild it. */
+  | { readonly type: 'peer.rebuildNeeded'; readonly reason: Exclude<RebuildReason, 'remote'> };
+
+/** Every event the machine handles. */
+export type PeerEvent = PeerCommand | PeerInternalEvent;
+
+/** Events the machine emits; listen with `actor.on(type, handler)`. */
+export type PeerEmitted =
+  /** Something went wrong; the machine stays consistent. `error.code` is stable. */
+  | { readonly type: 'error'; readonly error: PeerStateError }
+  /** A message arrived on a data channel. */
+  | {
+      readonly type: 'data';
+      readonly label: string;
+      readonly data: unknown;
+      readonly channel: RTCDataChannel;
+    }
+  /** A remote track arrived. */
+  | {
+      readonly type: 'track';
+      readonly track: MediaStreamTrack;
+      readonly streams: readonly MediaStream[];
+    }
+  /** A remote data channel arrived. */
+  | { readonly type: 'dataChannel'; readonly channel: RTCDataChannel }
+  /**
+   * The peer connection is being replaced by a new one (see {@link RebuildOptions}): remote
+   * tracks and data channels of the old one end, new ones arrive as `track` / `dataChannel`.
+   */
+  | {
+      readonly type: 'rebuilding';
+      readonly reason: RebuildReason;
+      /** The connection generation being built. */
+      readonly epoch: number;
+    }
+  /**
+   * A command finished, once per command: `ok`, or the typed error that also went out as an
+   * `error` event. `id` is the command's own, `null` when it had none.
+   */
+  | {
+      readonly type: 'settled';
+      readonly id: string | null;
+      readonly command: PeerCommand['type'];
+      readonly ok: boolean;
+      readonly error?: PeerStateError;
+    }
+  /** The peer closed (for any reason). */
+  | { readonly type: 'closed'; readonly reason: string };
