@@ -50,9 +50,11 @@ const ROWS = [
     id: 'app',
     name: 'peerstate: createPeer + in-memory signaling + peerView, with xstate',
     entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
-    limit: 27.5,
+    // 28.53 kB with the command lifecycle and the late-answer resend policy (27.25 before them):
+    // the budget keeps that, with room for protocol v2's ids, and stays below simple-peer.
+    limit: 29,
     below: ['simple-peer'],
-    // The machine is being cut down (issue 20); PeerJS is the goal.
+    // PeerJS is the goal (issue 20): the machine's own code has to lose ~4.5 kB for it.
     target: ['peerjs'],
   },
   {
@@ -80,14 +82,14 @@ const ROWS = [
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
-    limit: 28.5,
+    limit: 30,
   },
   {
     id: 'core-own',
     name: 'peerstate app entry without xstate (xstate external)',
     entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
     external: ['xstate'],
-    limit: 15,
+    limit: 16.2,
   },
   {
     id: 'react',
