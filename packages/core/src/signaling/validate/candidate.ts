@@ -6,6 +6,7 @@ import type { SignalingIssue } from '../../errors.js';
 import type { SignalingLimits } from '../limits.js';
 import { type CandidateMessage, SIGNALING_VERSION } from '../types.js';
 import { describeValue } from './describe.js';
+import { readEpoch, readUfrag } from './ids.js';
 import { isRecord, readNullable, readOwn } from './read.js';
 
 /** WebIDL converts `sdpMLineIndex` to an `unsigned short`, so larger values would wrap around. */
@@ -19,13 +20,24 @@ export function validateCandidate(
   const field = readOwn(value, 'candidate', '', issues);
   if (!field.ok) return undefined;
   if (field.value === null) {
-    return Object.freeze({ v: SIGNALING_VERSION, type: 'candidate', candidate: null });
+    const ufrag = readUfrag(value, issues);
+    const epoch = readEpoch(value, issues);
+    if (!ufrag.ok || !epoch.ok) return undefined;
+    return Object.freeze({
+      v: SIGNALING_VERSION,
+      type: 'candidate',
+      candidate: null,
+      ufrag: ufrag.value,
+      epoch: epoch.value,
+    });
   }
   if (!isRecord(field.value)) {
     issues.push({
       path: 'candidate',
       message: `expected a candidate object, or null for the end of candidates, got ${describeValue(field.value)}`,
     });
+    readUfrag(value, issues);
+    readEpoch(value, issues);
     return undefined;
   }
   const init = field.value;
@@ -82,8 +94,25 @@ export function validateCandidate(
     });
   }
 
+  const ufrag = readUfrag(value, issues);
+  const epoch = readEpoch(value, issues);
+  if (
+    ufrag.ok &&
+    ufrag.value !== null &&
+    usernameFragment.ok &&
+    usernameFragment.value !== null &&
+    usernameFragment.value !== ufrag.value
+  ) {
+    issues.push({
+      path: 'ufrag',
+      message: 'names another ICE generation than candidate.usernameFragment',
+    });
+  }
+
   if (
     issues.length !== before ||
+    !ufrag.ok ||
+    !epoch.ok ||
     candidateText === undefined ||
     !sdpMid.ok ||
     !sdpMLineIndex.ok ||
@@ -100,5 +129,7 @@ export function validateCandidate(
       sdpMLineIndex: sdpMLineIndex.value as number | null,
       usernameFragment: usernameFragment.value as string | null,
     }),
+    ufrag: ufrag.value ?? (usernameFragment.value as string | null),
+    epoch: epoch.value,
   });
 }
