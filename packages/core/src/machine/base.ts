@@ -16,9 +16,8 @@ import { signalingListener } from './actors/signalingListener.js';
 import { asCommand } from './commands.js';
 import {
   candidateGeneration,
-  isOwnId,
+  nextAnswer,
   nextItem,
-  pendingOfferId,
   rebuildEpochOf,
   rebuildLeft,
 } from './context.js';
@@ -107,42 +106,22 @@ export const peerSetupBase = setup({
         item.id === context.lastAnswer?.offerId
       );
     },
-    nextIsRepeatedAnswer: ({ context }) => {
-      const item = nextItem(context);
-      return (
-        item?.kind === 'description' &&
-        item.description.type !== 'offer' &&
-        item.id === context.lastRemoteAnswerId
-      );
-    },
+    nextIsRepeatedAnswer: ({ context }) => nextAnswer(context)?.id === context.lastRemoteAnswerId,
     /** In `haveLocalOffer`: an answer to anything but the pending offer (late, reordered). */
     nextIsAnswerToOtherOffer: ({ context }) => {
-      const item = nextItem(context);
-      return (
-        item?.kind === 'description' &&
-        item.description.type !== 'offer' &&
-        item.inReplyTo !== pendingOfferId(context)
-      );
+      const answer = nextAnswer(context);
+      return answer !== undefined && answer.inReplyTo !== context.lastLocalDescription?.id;
     },
-    /** In `stable`: an answer to an offer of ours, none pending: it is late. */
-    nextIsAnswerToOwnOffer: ({ context }) => {
-      const item = nextItem(context);
-      return (
-        item?.kind === 'description' &&
-        item.description.type !== 'offer' &&
-        isOwnId(context, item.inReplyTo)
-      );
-    },
+    /** In `stable`: an answer to an offer of ours (its id has our prefix), none pending: late. */
+    nextIsAnswerToOwnOffer: ({ context }) =>
+      nextAnswer(context)?.inReplyTo?.startsWith(`${context.instanceId}:`) === true,
     canResendOffer: ({ context }) => context.offerResends < MAX_OFFER_RESENDS,
     nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
     nextIsOffer: ({ context }) => {
       const item = nextItem(context);
       return item?.kind === 'description' && item.description.type === 'offer';
     },
-    nextIsAnswer: ({ context }) => {
-      const item = nextItem(context);
-      return item?.kind === 'description' && item.description.type !== 'offer';
-    },
+    nextIsAnswer: ({ context }) => nextAnswer(context) !== undefined,
     isImpolite: ({ context }) => !context.options.polite,
     refusedForDesync: ({ event }) => isMlineOrderError((event as { error?: unknown }).error),
     /** A `rebuild` more than one epoch ahead: no peer skips an epoch, so it is bogus. */

@@ -88,15 +88,10 @@ export function nextDescriptionId(context: PeerContext): string {
   return `${context.instanceId}:${context.epoch}:${offersSent + answersSent}`;
 }
 
-/** The id of the offer waiting for its answer (meaningful in `haveLocalOffer` only). */
-export function pendingOfferId(context: PeerContext): string | null {
-  const local = context.lastLocalDescription;
-  return local?.description.type === 'offer' ? local.id : null;
-}
-
-/** Whether an id is one this peer made (an answer naming it answers one of our offers). */
-export function isOwnId(context: PeerContext, id: string | null): boolean {
-  return id?.startsWith(`${context.instanceId}:`) === true;
+/** The next inbox item when it is an answer (or pranswer). */
+export function nextAnswer(context: PeerContext) {
+  const item = nextItem(context);
+  return item?.kind === 'description' && item.description.type !== 'offer' ? item : undefined;
 }
 
 /** The ICE generation of our local description, for the candidates we send. */

@@ -32,17 +32,16 @@ export function createDescriptionMessage(
     throw new TypeError(`A "${String(type)}" description is never sent to the remote peer`);
   }
   if (typeof sdp !== 'string') throw new TypeError('The description has no sdp');
-  if (typeof ids?.id !== 'string' || ids.id === '')
-    throw new TypeError('The description has no id');
-  const inReplyTo = type === 'offer' ? null : (ids.inReplyTo ?? null);
-  if (type !== 'offer' && (typeof inReplyTo !== 'string' || inReplyTo === '')) {
-    throw new TypeError(`An ${type} must name the offer it answers (inReplyTo)`);
+  const inReplyTo = type === 'offer' ? null : ids.inReplyTo;
+  // What the remote would refuse: fail here, where the caller sees why.
+  if (!ids.id || !inReplyTo === (type !== 'offer')) {
+    throw new TypeError(`The ${type} has no id${type === 'offer' ? '' : ' or no inReplyTo'}`);
   }
   return Object.freeze({
     v: SIGNALING_VERSION,
     type: 'description',
     id: ids.id,
-    inReplyTo,
+    inReplyTo: inReplyTo ?? null,
     description: Object.freeze({ type, sdp }),
   });
 }
@@ -65,32 +64,22 @@ export function createCandidateMessage(
   candidate: Readonly<RTCIceCandidateInit> | null,
   generation: CandidateGeneration = {},
 ): CandidateMessage {
-  const epoch = generation.epoch ?? 0;
-  if (candidate === null) {
-    const ufrag = generation.ufrag ?? null;
-    return Object.freeze({
-      v: SIGNALING_VERSION,
-      type: 'candidate',
-      candidate: null,
-      ufrag,
-      epoch,
-    });
-  }
   // Plain property reads (not own-property reads) on purpose: RTCIceCandidate exposes its fields
   // as getters on the prototype.
-  const payload: CandidatePayload = Object.freeze({
-    candidate: candidate.candidate ?? '',
-    sdpMid: candidate.sdpMid ?? null,
-    sdpMLineIndex: candidate.sdpMLineIndex ?? null,
-    usernameFragment: candidate.usernameFragment ?? null,
-  });
-  const ufrag = generation.ufrag ?? payload.usernameFragment;
+  const payload: CandidatePayload | null =
+    candidate &&
+    Object.freeze({
+      candidate: candidate.candidate ?? '',
+      sdpMid: candidate.sdpMid ?? null,
+      sdpMLineIndex: candidate.sdpMLineIndex ?? null,
+      usernameFragment: candidate.usernameFragment ?? null,
+    });
   return Object.freeze({
     v: SIGNALING_VERSION,
     type: 'candidate',
     candidate: payload,
-    ufrag,
-    epoch,
+    ufrag: generation.ufrag ?? payload?.usernameFragment ?? null,
+    epoch: generation.epoch ?? 0,
   });
 }
 

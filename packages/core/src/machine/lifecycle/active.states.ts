@@ -73,15 +73,7 @@ export const activeState = peerSetup.createStateConfig({
           const { message } = event;
           if (message.type === 'description') {
             return {
-              inbox: [
-                ...context.inbox,
-                {
-                  kind: 'description' as const,
-                  description: message.description,
-                  id: message.id,
-                  inReplyTo: message.inReplyTo,
-                },
-              ],
+              inbox: [...context.inbox, { kind: 'description' as const, ...message }],
             };
           }
           if (message.type === 'candidate') {

@@ -7,14 +7,7 @@ import { iceUfragsOf } from '../../sdp/iceUfrags.js';
 import { createDescriptionMessage } from '../../signaling/messages.js';
 import type { DescriptionPayload } from '../../signaling/types.js';
 import { peerSetupBase as base } from '../base.js';
-import {
-  candidateGeneration,
-  count,
-  nextDescriptionId,
-  nextItem,
-  pendingOfferId,
-  requirePc,
-} from '../context.js';
+import { candidateGeneration, count, nextDescriptionId, nextItem, requirePc } from '../context.js';
 import { applyRemoteCandidate } from '../ice.js';
 import { invalidStateError, reporter, sendSignalMessage } from '../report.js';
 import type { BufferedCandidate } from '../types.js';
@@ -115,44 +108,35 @@ export const inboxActions = {
       enqueue(({ self }) => sendSignalMessage(context.options.signaling, message, reporter(self)));
     }
   }),
-  /** Sends the offer just made, with a fresh id, and keeps it to resend (same id) if need be. */
-  sendOffer: base.enqueueActions(({ context, enqueue, event }) => {
-    const offer = (event as { output?: DescriptionPayload }).output;
-    if (offer === undefined) return;
-    const message = createDescriptionMessage(offer, { id: nextDescriptionId(context) });
-    enqueue.assign({ lastLocalDescription: message, counters: count(context, 'offersSent') });
-    enqueue(({ self }) => sendSignalMessage(context.options.signaling, message, reporter(self)));
-  }),
-  /** Sends the answer just made, naming the offer it answers, and keeps it for a repeat. */
-  sendAnswer: base.enqueueActions(({ context, enqueue, event }) => {
-    const answer = (event as { output?: DescriptionPayload }).output;
-    const offerId = context.pendingRemoteDescription?.id;
-    if (answer === undefined || offerId === undefined) return;
-    const message = createDescriptionMessage(answer, {
-      id: nextDescriptionId(context),
-      inReplyTo: offerId,
-    });
-    enqueue.assign({
-      pendingRemoteDescription: null,
-      lastLocalDescription: message,
-      lastAnswer: { offerId, message },
-      counters: count(context, 'answersSent'),
-    });
-    enqueue(({ self }) => sendSignalMessage(context.options.signaling, message, reporter(self)));
-  }),
-  sendOfferHeldByEngine: base.enqueueActions(({ context, enqueue }) => {
-    const local = context.pc?.localDescription;
-    if (local?.type !== 'offer') return;
-    const offer = { type: 'offer' as const, sdp: local.sdp };
-    const message = createDescriptionMessage(offer, { id: nextDescriptionId(context) });
-    enqueue.assign({ lastLocalDescription: message, counters: count(context, 'offersSent') });
+  /**
+   * Sends the description just made (or, after a failed call, the offer the engine holds) with
+   * a fresh id, an answer naming the offer it answers, and keeps it to send again as it was.
+   */
+  sendLocalDescription: base.enqueueActions(({ context, enqueue, event }) => {
+    const made = (event as { output?: DescriptionPayload }).output ?? context.pc?.localDescription;
+    const answers = (made?.type === 'answer' && context.pendingRemoteDescription?.id) || null;
+    if ((made?.type !== 'offer' && !answers) || !made?.sdp) return;
+    const message = createDescriptionMessage(
+      { type: made.type, sdp: made.sdp },
+      { id: nextDescriptionId(context), inReplyTo: answers },
+    );
+    enqueue.assign(
+      answers
+        ? {
+            pendingRemoteDescription: null,
+            lastLocalDescription: message,
+            lastAnswer: { offerId: answers, message },
+            counters: count(context, 'answersSent'),
+          }
+        : { lastLocalDescription: message, counters: count(context, 'offersSent') },
+    );
     enqueue(({ self }) => sendSignalMessage(context.options.signaling, message, reporter(self)));
   }),
   resendOffer: base.enqueueActions(({ context, enqueue }) => {
     enqueue.assign({ offerResends: context.offerResends + 1 });
     // The same message, the same id: the remote answers a repeat with the answer it sent.
     const message = context.lastLocalDescription;
-    if (message && pendingOfferId(context) !== null) {
+    if (message?.description.type === 'offer') {
       enqueue(({ self }) => sendSignalMessage(context.options.signaling, message, reporter(self)));
     }
   }),

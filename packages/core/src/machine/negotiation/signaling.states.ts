@@ -68,7 +68,7 @@ export const signalingRegion = peerSetup.createStateConfig({
         input: ({ context }) => ({ pc: requirePc(context) }),
         onDone: {
           target: 'haveLocalOffer',
-          actions: 'sendOffer',
+          actions: 'sendLocalDescription',
         },
         onError: [
           {
@@ -81,7 +81,7 @@ export const signalingRegion = peerSetup.createStateConfig({
                 /** Parameters of the action, from the event. */
                 params: negotiationError('setLocalDescription'),
               },
-              'sendOfferHeldByEngine',
+              'sendLocalDescription',
             ],
           },
           {
@@ -230,7 +230,7 @@ export const signalingRegion = peerSetup.createStateConfig({
         onDone: {
           target: 'stable',
           actions: [
-            'sendAnswer',
+            'sendLocalDescription',
             raise(({ context }) => ({
               type: 'peer.negotiated' as const,
               connection: readPeerConnectionStates(requirePc(context)).connection,

@@ -6,7 +6,7 @@ import type { SignalingIssue } from '../../errors.js';
 import type { SignalingLimits } from '../limits.js';
 import { type CandidateMessage, SIGNALING_VERSION } from '../types.js';
 import { describeValue } from './describe.js';
-import { readEpoch, readUfrag } from './ids.js';
+import { readGeneration } from './ids.js';
 import { isRecord, readNullable, readOwn } from './read.js';
 
 /** WebIDL converts `sdpMLineIndex` to an `unsigned short`, so larger values would wrap around. */
@@ -18,17 +18,15 @@ export function validateCandidate(
   issues: SignalingIssue[],
 ): CandidateMessage | undefined {
   const field = readOwn(value, 'candidate', '', issues);
+  const generation = readGeneration(value, issues);
   if (!field.ok) return undefined;
   if (field.value === null) {
-    const ufrag = readUfrag(value, issues);
-    const epoch = readEpoch(value, issues);
-    if (!ufrag.ok || !epoch.ok) return undefined;
+    if (!generation.ok) return undefined;
     return Object.freeze({
       v: SIGNALING_VERSION,
       type: 'candidate',
       candidate: null,
-      ufrag: ufrag.value,
-      epoch: epoch.value,
+      ...generation.value,
     });
   }
   if (!isRecord(field.value)) {
@@ -36,8 +34,6 @@ export function validateCandidate(
       path: 'candidate',
       message: `expected a candidate object, or null for the end of candidates, got ${describeValue(field.value)}`,
     });
-    readUfrag(value, issues);
-    readEpoch(value, issues);
     return undefined;
   }
   const init = field.value;
@@ -94,25 +90,9 @@ export function validateCandidate(
     });
   }
 
-  const ufrag = readUfrag(value, issues);
-  const epoch = readEpoch(value, issues);
-  if (
-    ufrag.ok &&
-    ufrag.value !== null &&
-    usernameFragment.ok &&
-    usernameFragment.value !== null &&
-    usernameFragment.value !== ufrag.value
-  ) {
-    issues.push({
-      path: 'ufrag',
-      message: 'names another ICE generation than candidate.usernameFragment',
-    });
-  }
-
   if (
     issues.length !== before ||
-    !ufrag.ok ||
-    !epoch.ok ||
+    !generation.ok ||
     candidateText === undefined ||
     !sdpMid.ok ||
     !sdpMLineIndex.ok ||
@@ -129,7 +109,8 @@ export function validateCandidate(
       sdpMLineIndex: sdpMLineIndex.value as number | null,
       usernameFragment: usernameFragment.value as string | null,
     }),
-    ufrag: ufrag.value ?? (usernameFragment.value as string | null),
-    epoch: epoch.value,
+    // The message's ufrag names the generation; the candidate's own is the fallback.
+    ufrag: generation.value.ufrag ?? (usernameFragment.value as string | null),
+    epoch: generation.value.epoch,
   });
 }

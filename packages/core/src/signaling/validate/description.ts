@@ -6,7 +6,7 @@ import type { SignalingIssue } from '../../errors.js';
 import type { SignalingLimits } from '../limits.js';
 import { type DescriptionMessage, type DescriptionPayload, SIGNALING_VERSION } from '../types.js';
 import { describeValue } from './describe.js';
-import { readDescriptionId, readInReplyTo } from './ids.js';
+import { readDescriptionIds } from './ids.js';
 import { isRecord, readOwn } from './read.js';
 
 const DESCRIPTION_TYPES = '"offer", "answer" or "pranswer"';
@@ -65,15 +65,13 @@ export function validateDescription(
     }
   }
 
-  const id = readDescriptionId(value, issues);
-  const inReplyTo = readInReplyTo(value, sdpType, issues);
+  const ids = readDescriptionIds(value, sdpType, issues);
 
-  if (sdpType === undefined || sdpText === undefined || !id.ok || !inReplyTo.ok) return undefined;
+  if (sdpType === undefined || sdpText === undefined || !ids.ok) return undefined;
   return Object.freeze({
     v: SIGNALING_VERSION,
     type: 'description',
-    id: id.value as string,
-    inReplyTo: inReplyTo.value,
+    ...ids.value,
     description: Object.freeze({ type: sdpType, sdp: sdpText }),
   });
 }

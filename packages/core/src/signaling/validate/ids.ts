@@ -7,78 +7,65 @@ import type { SignalingIssue } from '../../errors.js';
 import { describeValue } from './describe.js';
 import { readOwn } from './read.js';
 
-/** Ids are compared, never parsed: long enough for any scheme, short enough to cost nothing. */
-const MAX_ID_LENGTH = 256;
-/** RFC 8839 §5.4: an ice-ufrag has 4 to 256 characters. */
-const MAX_UFRAG_LENGTH = 256;
+type Field<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
 
-type Field = { readonly ok: true; readonly value: string | null } | { readonly ok: false };
-
-/** A non-empty bounded string; `null` (or absence) only where `nullable`. */
-function readText(
+/**
+ * Reads `key` and checks it with `valid`; `expected` names what was expected. Ids are compared,
+ * never parsed: 256 characters is room for any scheme, and the longest ice-ufrag (RFC 8839).
+ */
+function field<T>(
   value: object,
   key: string,
-  max: number,
-  nullable: boolean,
   issues: SignalingIssue[],
-): Field {
+  valid: (read: unknown) => boolean,
+  expected: string,
+): Field<T> {
   const read = readOwn(value, key, '', issues);
   if (!read.ok) return read;
-  const text = read.value;
-  if (nullable && (text === null || text === undefined)) return { ok: true, value: null };
-  if (typeof text === 'string' && text.length > 0 && text.length <= max) {
-    return { ok: true, value: text };
-  }
-  issues.push({
-    path: key,
-    message:
-      typeof text === 'string' && text.length > max
-        ? `is ${text.length} characters, over the limit of ${max}`
-        : `expected a non-empty string${nullable ? ' or null' : ''}, got ${describeValue(text)}`,
-  });
+  if (valid(read.value)) return { ok: true, value: (read.value ?? null) as T };
+  issues.push({ path: key, message: `expected ${expected}, got ${describeValue(read.value)}` });
   return { ok: false };
 }
 
-/** `id` of a description: required. */
-export function readDescriptionId(value: object, issues: SignalingIssue[]): Field {
-  return readText(value, 'id', MAX_ID_LENGTH, false, issues);
-}
+const isText = (text: unknown) => typeof text === 'string' && text.length > 0 && text.length <= 256;
+const isTextOrNull = (text: unknown) => text == null || isText(text);
+const TEXT = 'a string of 1 to 256 characters';
 
-/** `inReplyTo`: required on an answer or pranswer, absent or `null` on an offer. */
-export function readInReplyTo(
+/** `id` (required) and `inReplyTo`: required on an answer; an offer answers nothing (`null`). */
+export function readDescriptionIds(
   value: object,
   type: 'offer' | 'answer' | 'pranswer' | undefined,
   issues: SignalingIssue[],
-): Field {
-  // With an unreadable type, whether `inReplyTo` is required is unknown: only its shape is judged.
-  if (type !== 'offer')
-    return readText(value, 'inReplyTo', MAX_ID_LENGTH, type === undefined, issues);
-  const read = readText(value, 'inReplyTo', MAX_ID_LENGTH, true, issues);
-  if (read.ok && read.value !== null) {
-    issues.push({ path: 'inReplyTo', message: 'an offer answers nothing: expected null' });
-    return { ok: false };
-  }
-  return read;
+): Field<{ id: string; inReplyTo: string | null }> {
+  const id = field<string>(value, 'id', issues, isText, TEXT);
+  // With an offer or an unreadable type, `inReplyTo` is optional: only its shape counts.
+  const answer = type === 'answer' || type === 'pranswer';
+  const inReplyTo = field<string | null>(
+    value,
+    'inReplyTo',
+    issues,
+    answer ? isText : isTextOrNull,
+    TEXT,
+  );
+  return id.ok && inReplyTo.ok
+    ? { ok: true, value: { id: id.value, inReplyTo: answer ? inReplyTo.value : null } }
+    : { ok: false };
 }
 
-/** `ufrag` of a candidate message: the ICE generation, or `null` when the sender does not know. */
-export function readUfrag(value: object, issues: SignalingIssue[]): Field {
-  return readText(value, 'ufrag', MAX_UFRAG_LENGTH, true, issues);
-}
-
-/** `epoch` of a candidate message: a non-negative integer. */
-export function readEpoch(
+/** `ufrag` (the ICE generation, `null` when unknown) and `epoch` (a non-negative integer). */
+export function readGeneration(
   value: object,
   issues: SignalingIssue[],
-): { readonly ok: true; readonly value: number } | { readonly ok: false } {
-  const read = readOwn(value, 'epoch', '', issues);
-  if (!read.ok) return read;
-  if (typeof read.value === 'number' && Number.isSafeInteger(read.value) && read.value >= 0) {
-    return { ok: true, value: read.value };
-  }
-  issues.push({
-    path: 'epoch',
-    message: `expected a non-negative integer, got ${describeValue(read.value)}`,
-  });
-  return { ok: false };
+): Field<{ ufrag: string | null; epoch: number }> {
+  const ufrag = field<string | null>(value, 'ufrag', issues, isTextOrNull, `${TEXT}, or null`);
+  const epoch = field<number>(
+    value,
+    'epoch',
+    issues,
+    (n) => Number.isSafeInteger(n) && (n as number) >= 0,
+    'a non-negative integer',
+  );
+  return ufrag.ok && epoch.ok
+    ? { ok: true, value: { ufrag: ufrag.value, epoch: epoch.value } }
+    : { ok: false };
 }
