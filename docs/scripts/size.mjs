@@ -50,9 +50,10 @@ const ROWS = [
     id: 'app',
     name: 'peerstate: createPeer + in-memory signaling + peerView, with xstate',
     entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
-    // 28.53 kB with the command lifecycle and the late-answer resend policy (27.25 before them):
-    // the budget keeps that, with room for protocol v2's ids, and stays below simple-peer.
-    limit: 29,
+    // 28.53 kB with the command lifecycle and the late-answer resend policy (27.25 before them),
+    // 29.24 kB with protocol v2 (ids, inReplyTo, ICE generations and epochs, and their
+    // validation: +0.7 kB, 0.2 kB of it the validation): the budget keeps that, below simple-peer.
+    limit: 29.5,
     below: ['simple-peer'],
     // PeerJS is the goal (issue 20): the machine's own code has to lose ~4.5 kB for it.
     target: ['peerjs'],
@@ -82,14 +83,14 @@ const ROWS = [
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
-    limit: 30,
+    limit: 30.5,
   },
   {
     id: 'core-own',
     name: 'peerstate app entry without xstate (xstate external)',
     entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
     external: ['xstate'],
-    limit: 16.2,
+    limit: 16.7,
   },
   {
     id: 'react',

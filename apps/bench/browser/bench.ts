@@ -85,8 +85,10 @@ async function rawConnect(withMedia: boolean) {
   const a = new RTCPeerConnection();
   const b = new RTCPeerConnection();
   const wire = (pc: RTCPeerConnection, channel: SignalingChannel, answerer: boolean) => {
+    // Protocol v2: the end of candidates names its ICE generation, from the local description.
     pc.addEventListener('icecandidate', ({ candidate }) => {
-      void channel.send(createCandidateMessage(candidate ? candidate.toJSON() : null));
+      const ufrag = pc.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1] ?? null;
+      void channel.send(createCandidateMessage(candidate ? candidate.toJSON() : null, { ufrag }));
     });
     channel.subscribe(async (raw) => {
       const parsed = parseSignalingMessage(raw);
@@ -96,7 +98,9 @@ async function rawConnect(withMedia: boolean) {
         await pc.setRemoteDescription(message.description);
         if (answerer) {
           await pc.setLocalDescription();
-          void channel.send(createDescriptionMessage(pc.localDescription!));
+          // Protocol v2: the answer names the offer it answers.
+          const ids = { id: 'right:0:0', inReplyTo: message.id };
+          void channel.send(createDescriptionMessage(pc.localDescription!, ids));
         }
       } else if (message.type === 'candidate') {
         await pc.addIceCandidate(message.candidate ?? undefined).catch(() => {});
@@ -119,7 +123,7 @@ async function rawConnect(withMedia: boolean) {
   );
   chat.addEventListener('open', () => chat.send('ping'));
   await a.setLocalDescription();
-  await left.send(createDescriptionMessage(a.localDescription!));
+  await left.send(createDescriptionMessage(a.localDescription!, { id: 'left:0:0' }));
   const pongAt = await pong;
   const connectedAt = await connected;
   a.close();

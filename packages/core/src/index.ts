@@ -61,6 +61,7 @@ export type {
   PlatformInfo,
   RebuildOptions,
   RebuildReason,
+  RemoteDescription,
   RemoteTrack,
   ResolvedPeerOptions,
   RollbackMode,
@@ -97,11 +98,13 @@ export {
   type InMemorySignalingOptions,
 } from './signaling/inMemorySignaling.js';
 export {
+  type CandidateGeneration,
   createByeMessage,
   createCandidateMessage,
   createDescriptionMessage,
   createRebuildMessage,
   DEFAULT_SIGNALING_LIMITS,
+  type DescriptionIds,
   type ParseSignalingMessageResult,
   parseSignalingMessage,
   type SignalingLimits,

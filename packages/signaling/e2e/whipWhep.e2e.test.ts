@@ -137,8 +137,10 @@ it('reports the real endpoint refusing a bad token as a typed 401', async () => 
   const whip = createWhipSignaling({ url: `${server.origin}/whip`, token: 'wrong' });
   const error = await whip
     .send({
-      v: 1,
+      v: 2,
       type: 'description',
+      id: 'e2e:0:0',
+      inReplyTo: null,
       description: { type: 'offer', sdp: pc.localDescription?.sdp ?? '' },
     })
     .catch((cause: unknown) => cause);

@@ -291,7 +291,7 @@ describe('the WebSocket channel against the server', () => {
     bob.subscribe((message) => received.push(message));
     await until(() => alice.state === 'open' && bob.state === 'open' && alice.peers.length === 1);
 
-    const bye = (n: number) => ({ v: 1, type: 'bye', reason: String(n) }) as const;
+    const bye = (n: number) => ({ v: 2, type: 'bye', reason: String(n) }) as const;
     alice.send(bye(1));
     await until(() => received.length === 1);
     await first.close();

@@ -14,7 +14,13 @@ import {
 import { peerConnectionEvents } from './actors/peerConnectionEvents.js';
 import { signalingListener } from './actors/signalingListener.js';
 import { asCommand } from './commands.js';
-import { candidateGeneration, nextItem, rebuildEpochOf, rebuildLeft } from './context.js';
+import {
+  candidateGeneration,
+  nextAnswer,
+  nextItem,
+  rebuildEpochOf,
+  rebuildLeft,
+} from './context.js';
 import { iceRestartDelay } from './ice.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
 
@@ -83,44 +89,49 @@ export const peerSetupBase = setup({
       if (item?.kind !== 'candidate') return false;
       return (
         context.pc?.remoteDescription == null ||
-        candidateGeneration(context, item.candidate) === 'future'
+        candidateGeneration(context, item.ufrag) === 'future'
       );
     },
     nextIsStaleCandidate: ({ context }) => {
       const item = nextItem(context);
-      return item?.kind === 'candidate' && candidateGeneration(context, item.candidate) === 'past';
+      return item?.kind === 'candidate' && candidateGeneration(context, item.ufrag) === 'past';
     },
+    // Repeats are recognised by id, never by SDP text: two offers (an ICE restart, a re-offer)
+    // may carry the same m-lines, and an answer is the answer to one of them only.
     nextIsRepeatedOffer: ({ context }) => {
       const item = nextItem(context);
       return (
         item?.kind === 'description' &&
         item.description.type === 'offer' &&
-        item.description.sdp === context.lastAnswer?.offerSdp
+        item.id === context.lastAnswer?.offerId
       );
     },
-    nextIsRepeatedAnswer: ({ context }) => {
-      const item = nextItem(context);
-      return (
-        item?.kind === 'description' &&
-        item.description.type !== 'offer' &&
-        item.description.sdp === context.lastRemoteAnswerSdp
-      );
+    nextIsRepeatedAnswer: ({ context }) => nextAnswer(context)?.id === context.lastRemoteAnswerId,
+    /** In `haveLocalOffer`: an answer to anything but the pending offer (late, reordered). */
+    nextIsAnswerToOtherOffer: ({ context }) => {
+      const answer = nextAnswer(context);
+      return answer !== undefined && answer.inReplyTo !== context.lastLocalDescription?.id;
     },
+    /** In `stable`: an answer to an offer of ours (its id has our prefix), none pending: late. */
+    nextIsAnswerToOwnOffer: ({ context }) =>
+      nextAnswer(context)?.inReplyTo?.startsWith(`${context.instanceId}:`) === true,
     canResendOffer: ({ context }) => context.offerResends < MAX_OFFER_RESENDS,
     nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
     nextIsOffer: ({ context }) => {
       const item = nextItem(context);
       return item?.kind === 'description' && item.description.type === 'offer';
     },
-    nextIsAnswer: ({ context }) => {
-      const item = nextItem(context);
-      return item?.kind === 'description' && item.description.type !== 'offer';
-    },
+    nextIsAnswer: ({ context }) => nextAnswer(context) !== undefined,
     isImpolite: ({ context }) => !context.options.polite,
     refusedForDesync: ({ event }) => isMlineOrderError((event as { error?: unknown }).error),
     /** A `rebuild` more than one epoch ahead: no peer skips an epoch, so it is bogus. */
     isRebuildOutOfReach: ({ context, event }) => (rebuildEpochOf(event) ?? 0) > context.epoch + 1,
-    appliedOffer: ({ context }) => context.pendingRemoteDescription?.type === 'offer',
+    appliedOffer: ({ context }) => context.pendingRemoteDescription?.description.type === 'offer',
+    /** A candidate of a connection epoch the pair has left: it means nothing to this one. */
+    isFromPastEpoch: ({ context, event }) =>
+      event.type === 'signal.message' &&
+      event.message.type === 'candidate' &&
+      event.message.epoch < context.epoch,
     pcInHaveLocalOffer: ({ context }) =>
       context.pc?.signalingState === 'have-local-offer' ||
       context.pc?.signalingState === 'have-remote-pranswer',

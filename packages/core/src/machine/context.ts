@@ -3,7 +3,7 @@
  * @module
  */
 import type { PeerConnectionLike } from '../platform/types.js';
-import type { CandidatePayload } from '../signaling/types.js';
+import { iceUfragsOf } from '../sdp/iceUfrags.js';
 import { resolvePeerOptions } from './options.js';
 import { INITIAL_PEER_CONNECTION_STATES } from './peerConnectionStates.js';
 import type { InboxItem, PeerContext, PeerCounters, PeerEvent, PeerOptions } from './types.js';
@@ -23,6 +23,7 @@ const ZERO_COUNTERS: PeerCounters = {
   candidatesDiscarded: 0,
   invalidMessages: 0,
   duplicatesIgnored: 0,
+  staleAnswers: 0,
   iceRestarts: 0,
   rebuilds: 0,
   droppedWhileRebuilding: 0,
@@ -38,8 +39,7 @@ export function freshNegotiation(pastRemoteUfrags: readonly string[]) {
     remoteDescriptionsApplied: 0,
     remoteUfrags: [],
     pastRemoteUfrags,
-    lastRemoteOfferSdp: null,
-    lastRemoteAnswerSdp: null,
+    lastRemoteAnswerId: null,
     lastLocalDescription: null,
     lastAnswer: null,
     offerResends: 0,
@@ -54,6 +54,8 @@ export function initialContext(input: PeerOptions): PeerContext {
   return {
     ...freshNegotiation([]),
     options,
+    // Uniqueness, not secrecy: ids are compared with ids this peer made, never trusted.
+    instanceId: Math.random().toString(36).slice(2, 10),
     pc: null,
     platform: undefined,
     pcStates: INITIAL_PEER_CONNECTION_STATES,
@@ -80,20 +82,37 @@ export function count(context: PeerContext, key: keyof PeerCounters, by = 1): Pe
   return { ...context.counters, [key]: context.counters[key] + by };
 }
 
+/** The id of the next description this peer sends: unique per instance and epoch. */
+export function nextDescriptionId(context: PeerContext): string {
+  const { offersSent, answersSent } = context.counters;
+  return `${context.instanceId}:${context.epoch}:${offersSent + answersSent}`;
+}
+
+/** The next inbox item when it is an answer (or pranswer). */
+export function nextAnswer(context: PeerContext) {
+  const item = nextItem(context);
+  return item?.kind === 'description' && item.description.type !== 'offer' ? item : undefined;
+}
+
+/** The ICE generation of our local description, for the candidates we send. */
+export function localUfrag(context: PeerContext): string | null {
+  const sdp = context.pc?.localDescription?.sdp;
+  return (sdp ? iceUfragsOf(sdp)[0] : undefined) ?? null;
+}
+
 export function nextItem(context: PeerContext): InboxItem | undefined {
   return context.inbox[0];
 }
 
 /**
- * Which ICE generation a remote candidate belongs to, by its ufrag: the current remote
- * description's, an older one (`past`: drop it), or one whose description has not arrived yet
- * (`future`: keep it until it does). Candidates without a ufrag count as current.
+ * Which ICE generation a remote candidate (or end of candidates) belongs to, by the ufrag its
+ * message names: the current remote description's, an older one (`past`: drop it), or one whose
+ * description has not arrived yet (`future`: keep it until it does). No ufrag counts as current.
  */
 export function candidateGeneration(
   context: PeerContext,
-  candidate: CandidatePayload | null,
+  ufrag: string | null,
 ): 'current' | 'past' | 'future' {
-  const ufrag = candidate?.usernameFragment;
   if (!ufrag || context.remoteUfrags.length === 0) return 'current';
   if (context.remoteUfrags.includes(ufrag)) return 'current';
   return context.pastRemoteUfrags.includes(ufrag) ? 'past' : 'future';

@@ -16,10 +16,12 @@ import { parseJson, validateMessage } from './validate/message.js';
 
 export { DEFAULT_SIGNALING_LIMITS, type SignalingLimits } from './limits.js';
 export {
+  type CandidateGeneration,
   createByeMessage,
   createCandidateMessage,
   createDescriptionMessage,
   createRebuildMessage,
+  type DescriptionIds,
 } from './messages.js';
 
 /** The result of {@link parseSignalingMessage}. */

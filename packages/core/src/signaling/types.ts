@@ -3,8 +3,12 @@
  * @module
  */
 
-/** The schema version every message carries in `v`. */
-export const SIGNALING_VERSION = 1;
+/**
+ * The schema version every message carries in `v`. Version 2 ties every answer to the offer it
+ * answers (`id`, `inReplyTo`) and every candidate to its ICE generation (`ufrag`) and connection
+ * epoch; a message of any other version is refused with `INVALID_SIGNALING_MESSAGE`.
+ */
+export const SIGNALING_VERSION = 2;
 
 /** A session description on the wire. `rollback` never travels. */
 export interface DescriptionPayload {
@@ -24,6 +28,16 @@ export interface CandidatePayload {
 export interface DescriptionMessage {
   readonly v: typeof SIGNALING_VERSION;
   readonly type: 'description';
+  /**
+   * Unique per sender and connection epoch (the SDK writes `instance:epoch:n`). A resent offer
+   * keeps its id, so the answerer recognises the repeat and answers it again as it did.
+   */
+  readonly id: string;
+  /**
+   * On an answer (or pranswer): the `id` of the offer it answers; the offerer applies only the
+   * answer to its pending offer. `null` on an offer.
+   */
+  readonly inReplyTo: string | null;
   readonly description: DescriptionPayload;
 }
 
@@ -32,6 +46,14 @@ export interface CandidateMessage {
   readonly v: typeof SIGNALING_VERSION;
   readonly type: 'candidate';
   readonly candidate: CandidatePayload | null;
+  /**
+   * The ICE generation the candidate (or the end of candidates) belongs to: the sender's
+   * `a=ice-ufrag`. After an ICE restart, a late message of the old generation is dropped.
+   * `null` when the sender does not know it (it then counts for the current generation).
+   */
+  readonly ufrag: string | null;
+  /** The sender's connection epoch (0, +1 per rebuild): a candidate of an older one is dropped. */
+  readonly epoch: number;
 }
 
 /** The remote peer hung up. */

@@ -144,14 +144,17 @@ async function until(condition: () => boolean, timeout = 15_000): Promise<void> 
   }
 }
 
-const offerMessage = (sdp = offer()) => createDescriptionMessage({ type: 'offer', sdp });
+let offers = 0;
+const offerMessage = (sdp = offer()) =>
+  createDescriptionMessage({ type: 'offer', sdp }, { id: `a:0:${offers++}` });
 
 describe('createWhipSignaling', () => {
   it('POSTs the offer with the bearer token and hands the 201 answer to the machine', async () => {
     const seen = endpoint();
     const whip = createWhipSignaling({ url: ENDPOINT, token: 'tok' });
     const received = collect(whip);
-    await whip.send(offerMessage());
+    const sent = offerMessage();
+    await whip.send(sent);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: 'POST', url: ENDPOINT, body: offer() });
     expect(seen[0]?.headers).toMatchObject({
@@ -160,13 +163,33 @@ describe('createWhipSignaling', () => {
       authorization: 'Bearer tok',
     });
     await until(() => received.length === 1);
+    // Protocol v2: the HTTP answer becomes an answer that names the offer it answers.
     expect(received).toEqual([
-      { v: 1, type: 'description', description: { type: 'answer', sdp: ANSWER } },
+      {
+        v: 2,
+        type: 'description',
+        id: `whip:${sent.id}`,
+        inReplyTo: sent.id,
+        description: { type: 'answer', sdp: ANSWER },
+      },
     ]);
     // Relative Location, resolved against the endpoint.
     expect(whip.resourceUrl).toBe('https://media.test/whip/resource/abc');
     expect(whip.etag).toBe('"e1"');
     expect(whip.protocol).toBe('whip');
+  });
+
+  it('an offer resent as it was (same id) is answered again with the same answer, no new request', async () => {
+    const seen = endpoint();
+    const whip = createWhipSignaling({ url: ENDPOINT });
+    const received = collect(whip);
+    const sent = offerMessage();
+    await whip.send(sent);
+    await until(() => received.length === 1);
+    await whip.send(sent);
+    await until(() => received.length === 2);
+    expect(received[1]).toEqual(received[0]);
+    expect(seen.map((request) => request.method)).toEqual(['POST']);
   });
 
   it('trickles candidates in batched PATCHes with If-Match, after the session exists', async () => {
@@ -243,6 +266,12 @@ describe('createWhipSignaling', () => {
     expect(trickle?.headers['if-match']).toBe('"e2"');
     expect(parseTrickleFragment(trickle?.body ?? '').candidates).toHaveLength(1);
     expect(trickle?.body).toContain('127.0.0.1 50002');
+    // A late end of candidates of the old generation ends nothing; the new one's is PATCHed.
+    await whip.send(createCandidateMessage(null, { ufrag: 'uf1' }));
+    expect(seen).toHaveLength(3);
+    await whip.send(createCandidateMessage(null, { ufrag: 'uf2' }));
+    expect(seen).toHaveLength(4);
+    expect(seen[3]?.body).toContain('a=end-of-candidates');
   });
 
   it('a rebuild DELETEs the old session, is answered at once, and the next offer starts a new session', async () => {
@@ -252,7 +281,7 @@ describe('createWhipSignaling', () => {
     await whip.send(offerMessage());
     await whip.send(createRebuildMessage(1));
     await until(() => received.length === 2);
-    expect(received[1]).toEqual({ v: 1, type: 'rebuild', epoch: 1 });
+    expect(received[1]).toEqual({ v: 2, type: 'rebuild', epoch: 1 });
     expect(whip.resourceUrl).toBeNull();
     await whip.send(offerMessage(offer('uf2', 'pw2')));
     expect(seen.map((request) => request.method)).toEqual(['POST', 'DELETE', 'POST']);
@@ -415,7 +444,9 @@ describe('createWhipSignaling', () => {
     endpoint();
     const whip = createWhipSignaling({ url: ENDPOINT });
     await expect(
-      whip.send(createDescriptionMessage({ type: 'answer', sdp: ANSWER })),
+      whip.send(
+        createDescriptionMessage({ type: 'answer', sdp: ANSWER }, { id: 'a', inReplyTo: 'b' }),
+      ),
     ).rejects.toMatchObject({
       code: 'WHIP_UNSUPPORTED',
       message: expect.stringContaining('polite: false'),

@@ -10,9 +10,10 @@
 
 import {
   type CandidatePayload,
+  createDescriptionMessage,
+  createRebuildMessage,
   type DescriptionMessage,
   type RebuildMessage,
-  SIGNALING_VERSION,
   type SignalingMessage,
 } from '@peerstatejs/core';
 import {
@@ -65,7 +66,11 @@ function createHttpSignaling(
   let ended = false;
   /** Local candidates not yet PATCHed, with the callers waiting for them. */
   let pending: CandidatePayload[] = [];
-  let pendingEnd = false;
+  /** An end of candidates to PATCH: the ufrag of its ICE generation (`null`: unnamed). */
+  let pendingEnd: string | null | false = false;
+  /** The offer being exchanged (protocol v2 `id`), and the answer message made for it. */
+  let offerId = '';
+  let answered: DescriptionMessage | null = null;
   let waiters: Waiter[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let deleting: Promise<void> | null = null;
@@ -88,12 +93,13 @@ function createHttpSignaling(
       }
     }
   };
-  const deliverAnswer = (sdp: string): void => {
-    backlog.push({
-      v: SIGNALING_VERSION,
-      type: 'description',
-      description: { type: 'answer', sdp },
-    });
+  const deliverAnswer = (sdp: string | null): void => {
+    // The HTTP answer names no offer: it answers the one just sent, so it gets that offer's id.
+    if (sdp !== null) {
+      const id = `${protocol}:${offerId}`;
+      answered = createDescriptionMessage({ type: 'answer', sdp }, { id, inReplyTo: offerId });
+    }
+    if (answered !== null) backlog.push(answered);
     // Never from inside send(): the machine is still in the middle of its own step.
     setTimeout(drain, 0);
   };
@@ -182,7 +188,7 @@ function createHttpSignaling(
     answerSdp = answer;
     ice = info;
     deliverAnswer(answer);
-    if (pending.length > 0 || pendingEnd) scheduleFlush();
+    if (pending.length > 0 || pendingEnd !== false) scheduleFlush();
   };
 
   const restartIce = async (sdp: string, url: string): Promise<void> => {
@@ -218,7 +224,7 @@ function createHttpSignaling(
       (candidate) =>
         candidate.usernameFragment === null || candidate.usernameFragment === current.ufrag,
     );
-    const end = pendingEnd;
+    const end = pendingEnd === null || pendingEnd === current.ufrag;
     const batchWaiters = waiters;
     pending = [];
     pendingEnd = false;
@@ -284,6 +290,9 @@ function createHttpSignaling(
       if (ended) {
         throw sessionDeleted();
       }
+      // The machine resends an unanswered offer as it was (same id): answer it as before.
+      if (message.id === offerId && answered !== null) return deliverAnswer(null);
+      offerId = message.id;
       if (resourceUrl === null) return postOffer(sdp);
       const info = offerIceInfo(sdp);
       if (ice !== null && info.ufrag !== ice.ufrag) return restartIce(sdp, resourceUrl);
@@ -316,7 +325,8 @@ function createHttpSignaling(
       pendingEnd = false;
       for (const waiter of waiters) waiter.resolve();
       waiters = [];
-      backlog.push({ v: SIGNALING_VERSION, type: 'rebuild', epoch: message.epoch });
+      answered = null;
+      backlog.push(createRebuildMessage(message.epoch));
       setTimeout(drain, 0);
       if (url === null) return;
       // Failing to delete leaves the old session to expire on the server; the rebuild goes on.
@@ -359,8 +369,9 @@ function createHttpSignaling(
           return sendDescription(message);
         case 'candidate':
           if (ended) return Promise.resolve();
-          if (message.candidate === null || message.candidate.candidate === '') pendingEnd = true;
-          else pending.push(message.candidate);
+          if (message.candidate === null || message.candidate.candidate === '') {
+            pendingEnd = message.ufrag;
+          } else pending.push(message.candidate);
           return new Promise<void>((resolve, reject) => {
             waiters.push({ resolve, reject });
             if (resourceUrl !== null) scheduleFlush();

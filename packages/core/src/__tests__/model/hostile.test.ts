@@ -38,7 +38,7 @@ async function connectedCall(): Promise<ModelCall> {
   return call;
 }
 
-const cyclic: Record<string, unknown> = { v: 1, type: 'candidate' };
+const cyclic: Record<string, unknown> = { v: 2, type: 'candidate', ufrag: null, epoch: 0 };
 cyclic.candidate = cyclic;
 
 /** What arrives at `a`, and the error codes it must raise there (in order). */
@@ -53,39 +53,60 @@ const corpus: ReadonlyArray<readonly [string, unknown, readonly string[]]> = [
     ['INVALID_SIGNALING_MESSAGE'],
   ],
   ['no version', { type: 'bye' }, ['INVALID_SIGNALING_MESSAGE']],
-  ['a future version', { v: 2, type: 'bye' }, ['INVALID_SIGNALING_MESSAGE']],
-  ['an unknown type', { v: 1, type: 'hello' }, ['INVALID_SIGNALING_MESSAGE']],
-  ['a description without payload', { v: 1, type: 'description' }, ['INVALID_SIGNALING_MESSAGE']],
+  ['a future version', { v: 3, type: 'bye' }, ['INVALID_SIGNALING_MESSAGE']],
+  ['a protocol v1 answer', { v: 1, type: 'bye' }, ['INVALID_SIGNALING_MESSAGE']],
+  ['an unknown type', { v: 2, type: 'hello' }, ['INVALID_SIGNALING_MESSAGE']],
+  ['a description without payload', { v: 2, type: 'description' }, ['INVALID_SIGNALING_MESSAGE']],
   [
     'a description without sdp',
-    { v: 1, type: 'description', description: { type: 'offer' } },
+    { v: 2, type: 'description', id: 'x:0:1', inReplyTo: null, description: { type: 'offer' } },
     ['INVALID_SIGNALING_MESSAGE'],
   ],
   [
     'a rollback on the wire',
-    { v: 1, type: 'description', description: { type: 'rollback', sdp: '' } },
+    {
+      v: 2,
+      type: 'description',
+      id: 'x:0:1',
+      inReplyTo: null,
+      description: { type: 'rollback', sdp: '' },
+    },
     ['INVALID_SIGNALING_MESSAGE'],
   ],
   [
     'sdp of the wrong type',
-    { v: 1, type: 'description', description: { type: 'offer', sdp: 42 } },
+    {
+      v: 2,
+      type: 'description',
+      id: 'x:0:1',
+      inReplyTo: null,
+      description: { type: 'offer', sdp: 42 },
+    },
     ['INVALID_SIGNALING_MESSAGE'],
   ],
   [
     'a huge sdp',
     {
-      v: 1,
+      v: 2,
       type: 'description',
+      id: 'x:0:1',
+      inReplyTo: null,
       description: { type: 'offer', sdp: `v=0\r\n${'a=x\r\n'.repeat(60_000)}` },
     },
     ['INVALID_SIGNALING_MESSAGE'],
   ],
-  ['a candidate without payload', { v: 1, type: 'candidate' }, ['INVALID_SIGNALING_MESSAGE']],
+  [
+    'a candidate without payload',
+    { v: 2, type: 'candidate', ufrag: null, epoch: 0 },
+    ['INVALID_SIGNALING_MESSAGE'],
+  ],
   [
     'a candidate with a negative m-line index',
     {
-      v: 1,
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       candidate: {
         candidate: 'candidate:1 1 udp 1 1.2.3.4 9 typ host',
         sdpMid: null,
@@ -97,7 +118,7 @@ const corpus: ReadonlyArray<readonly [string, unknown, readonly string[]]> = [
   ['a cyclic object', cyclic, ['INVALID_SIGNALING_MESSAGE']],
   [
     'an object with a throwing getter',
-    Object.defineProperty({ v: 1 }, 'type', {
+    Object.defineProperty({ v: 2 }, 'type', {
       enumerable: true,
       get() {
         throw new Error('boom');
@@ -107,19 +128,33 @@ const corpus: ReadonlyArray<readonly [string, unknown, readonly string[]]> = [
   ],
   [
     'an answer while stable',
-    { v: 1, type: 'description', description: { type: 'answer', sdp: 'v=0\r\n' } },
+    {
+      v: 2,
+      type: 'description',
+      id: 'x:0:2',
+      inReplyTo: 'x:0:1',
+      description: { type: 'answer', sdp: 'v=0\r\n' },
+    },
     ['NEGOTIATION_FAILED'],
   ],
   [
     'an offer no engine parses',
-    { v: 1, type: 'description', description: { type: 'offer', sdp: 'v=0\r\nnonsense' } },
+    {
+      v: 2,
+      type: 'description',
+      id: 'x:0:1',
+      inReplyTo: null,
+      description: { type: 'offer', sdp: 'v=0\r\nnonsense' },
+    },
     ['NEGOTIATION_FAILED'],
   ],
   [
     'a candidate for an unknown m-section',
     {
-      v: 1,
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       candidate: {
         candidate: 'candidate:1 1 udp 2122260223 10.0.0.9 50000 typ host',
         sdpMid: 'nope',
@@ -132,8 +167,10 @@ const corpus: ReadonlyArray<readonly [string, unknown, readonly string[]]> = [
   [
     'a garbage candidate line (refused by validation, before the engine)',
     {
-      v: 1,
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       candidate: { candidate: 'garbage', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null },
     },
     ['INVALID_SIGNALING_MESSAGE'],
@@ -141,8 +178,10 @@ const corpus: ReadonlyArray<readonly [string, unknown, readonly string[]]> = [
   [
     'a candidate of an old ICE generation (dropped and counted, no error)',
     {
-      v: 1,
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       candidate: {
         candidate: 'candidate:1 1 udp 2122260223 10.0.0.9 50000 typ host',
         sdpMid: '0',
@@ -152,7 +191,11 @@ const corpus: ReadonlyArray<readonly [string, unknown, readonly string[]]> = [
     },
     [],
   ],
-  ['end of candidates, twice (no error)', { v: 1, type: 'candidate', candidate: null }, []],
+  [
+    'end of candidates, twice (no error)',
+    { v: 2, type: 'candidate', ufrag: null, epoch: 0, candidate: null },
+    [],
+  ],
 ];
 
 describe('hostile signaling', () => {
@@ -219,11 +262,13 @@ describe('hostile signaling', () => {
 
   it('fuzz: arbitrary values and mutated messages never escape and leave the peer usable', async () => {
     const valid = [
-      { v: 1, type: 'bye' },
-      { v: 1, type: 'candidate', candidate: null },
+      { v: 2, type: 'bye' },
+      { v: 2, type: 'candidate', ufrag: null, epoch: 0, candidate: null },
       {
-        v: 1,
+        v: 2,
         type: 'candidate',
+        ufrag: null,
+        epoch: 0,
         candidate: {
           candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host',
           sdpMid: '0',
@@ -231,7 +276,13 @@ describe('hostile signaling', () => {
           usernameFragment: null,
         },
       },
-      { v: 1, type: 'description', description: { type: 'answer', sdp: 'v=0\r\n' } },
+      {
+        v: 2,
+        type: 'description',
+        id: 'x:0:2',
+        inReplyTo: 'x:0:1',
+        description: { type: 'answer', sdp: 'v=0\r\n' },
+      },
     ];
     const mutated = fc
       .tuple(fc.constantFrom(...valid), fc.string(), fc.anything())

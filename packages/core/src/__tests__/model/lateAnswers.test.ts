@@ -146,14 +146,14 @@ describe('rebuild epochs (issue 11, case 7)', () => {
     call = createModelCall();
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
     expect(await call.settle()).toBe(true);
-    call.b.out.send({ v: 1, type: 'rebuild', epoch: Number.MAX_SAFE_INTEGER });
+    call.b.out.send({ v: 2, type: 'rebuild', epoch: Number.MAX_SAFE_INTEGER });
     await call.advance(10);
     expect(codes(call.a)).toEqual(['INVALID_SIGNALING_MESSAGE']);
     expect(call.a.snapshot().context.epoch).toBe(0);
     expect(call.a.snapshot().matches('active')).toBe(true);
     // A real rebuild afterwards: epoch 1 on both sides.
     call.b.actor.send({ type: 'RESTART_ICE' });
-    call.b.out.send({ v: 1, type: 'rebuild', epoch: 1 });
+    call.b.out.send({ v: 2, type: 'rebuild', epoch: 1 });
     expect(await call.settle(10_000)).toBe(true);
     expect(call.a.snapshot().context.epoch).toBe(1);
     expect(isConnected(call.a)).toBe(true);

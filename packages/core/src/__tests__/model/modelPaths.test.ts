@@ -297,7 +297,7 @@ describe('model-based paths over peerMachine', () => {
   it('malformed signaling and a failed command are reported and change nothing', async () => {
     await path({}, ['signal.invalid', 'peer.active | peer.error'], async (call) => {
       await connected(call);
-      call.b.out.inject({ v: 1, type: 'description' });
+      call.b.out.inject({ v: 2, type: 'description' });
       call.a.actor.send({ type: 'SEND_DATA', label: 'nope', data: 'x' });
       await call.advance(10);
       expect(codes(call.a)).toEqual(['DATA_CHANNEL_FAILED', 'INVALID_SIGNALING_MESSAGE']);
@@ -330,7 +330,7 @@ describe('model-based paths over peerMachine', () => {
       [
         'haveLocalOffer | always #5 [and]',
         'haveLocalOffer | always #6 [nextIsOffer] → settingRemoteDescription',
-        'haveLocalOffer | always #2 [nextIsCandidate]',
+        'haveLocalOffer | always #1 [nextIsStaleCandidate]',
       ],
       async (call) => {
         await connected(call);
@@ -358,17 +358,27 @@ describe('model-based paths over peerMachine', () => {
     const plan: DeliveryPlan = (m) => (isAnswer(m) ? [1, 5] : [1]);
     await path(
       { planB: plan },
-      ['stable | always #3 [nextIsRepeatedAnswer]', 'stable | always #6 [nextIsAnswer]'],
+      [
+        'stable | always #3 [nextIsRepeatedAnswer]',
+        'stable | always #6 [nextIsAnswerToOwnOffer]',
+        'stable | always #7 [nextIsAnswer]',
+      ],
       async (call) => {
         await connected(call);
         expect(codes(call.a)).toEqual([]);
         expect(call.a.snapshot().context.counters.duplicatesIgnored).toBe(1);
-        // An answer that is not the last one applied, while no offer of ours is pending.
+        // Another answer to our offer, while none is pending: late, dropped and counted.
         const answer = call.b.out.sent.find(isAnswer);
         if (answer?.type !== 'description') throw new Error('no answer');
         const other = answer.description.sdp.replace(/^o=(\S+) (\S+) (\d+)/m, 'o=$1 $2 99');
         expect(other).not.toBe(answer.description.sdp);
-        call.b.out.inject({ ...answer, description: { ...answer.description, sdp: other } });
+        const late = { ...answer, id: 'late', description: { ...answer.description, sdp: other } };
+        call.b.out.inject(late);
+        await call.advance(10);
+        expect(codes(call.a)).toEqual([]);
+        expect(call.a.snapshot().context.counters.staleAnswers).toBe(1);
+        // An answer to an offer a never made: a description in the wrong state.
+        call.b.out.inject({ ...late, id: 'stray', inReplyTo: 'nobody:0:0' });
         await call.advance(10);
         expect(codes(call.a)).toEqual(['NEGOTIATION_FAILED']);
         expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
@@ -657,7 +667,7 @@ describe('model-based paths over peerMachine', () => {
       ],
       async (call) => {
         await connected(call);
-        call.b.out.inject({ v: 1, type: 'rebuild', epoch: Number.MAX_SAFE_INTEGER });
+        call.b.out.inject({ v: 2, type: 'rebuild', epoch: Number.MAX_SAFE_INTEGER });
         await call.advance(10);
         expect(codes(call.a)).toEqual(['INVALID_SIGNALING_MESSAGE']);
         expect(call.a.snapshot().context.epoch).toBe(0);
@@ -665,7 +675,7 @@ describe('model-based paths over peerMachine', () => {
         call.a.out.setPlan(() => []);
         call.a.pc().failDtls();
         await until(call, call.a, (s) => s.matches('rebuilding'));
-        call.b.out.inject({ v: 1, type: 'rebuild', epoch: 3 });
+        call.b.out.inject({ v: 2, type: 'rebuild', epoch: 3 });
         await call.advance(10);
         expect(codes(call.a)).toEqual(['INVALID_SIGNALING_MESSAGE', 'INVALID_SIGNALING_MESSAGE']);
         expect(call.a.snapshot().context.epoch).toBe(1);
@@ -692,7 +702,11 @@ describe('model-based paths over peerMachine', () => {
         expect(a.counters.candidatesDiscarded).toBe(before.candidatesDiscarded + 1);
         expect(a.counters.candidatesApplied).toBe(before.candidatesApplied);
         // A candidate of a generation no description announced yet: buffered…
-        const future = { ...old, candidate: { ...old.candidate, usernameFragment: 'zzzz' } };
+        const future = {
+          ...old,
+          ufrag: 'zzzz',
+          candidate: { ...old.candidate, usernameFragment: 'zzzz' },
+        };
         call.b.out.inject(future);
         await call.advance(10);
         a = call.a.snapshot().context;
@@ -715,14 +729,67 @@ describe('model-based paths over peerMachine', () => {
     );
   });
 
+  it('answers by id: while an offer is pending, only its answer applies; a current candidate applies', async () => {
+    let hold = false;
+    await path(
+      { planB: (m) => (hold && isAnswer(m) ? [40] : [1]) },
+      [
+        'haveLocalOffer | always #7 [nextIsAnswerToOtherOffer]',
+        'haveLocalOffer | always #2 [nextIsCandidate]',
+        'haveLocalOffer | always #8 [nextIsAnswer] → settingRemoteDescription',
+      ],
+      async (call) => {
+        await connected(call);
+        const first = call.b.out.sent.find(isAnswer);
+        // A first restart: the answer above is no longer the last applied (not a repeat).
+        call.a.actor.send({ type: 'RESTART_ICE' });
+        expect(await call.settle()).toBe(true);
+        const current = call.b.out.sent.findLast((m) => m.type === 'candidate' && m.candidate);
+        hold = true;
+        call.a.actor.send({ type: 'RESTART_ICE' });
+        await until(call, call.a, inSignaling('haveLocalOffer'));
+        // The answer to the first offer, replayed, and a candidate of the generation in use.
+        call.b.out.inject(JSON.parse(JSON.stringify(first)));
+        call.b.out.inject(JSON.parse(JSON.stringify(current)));
+        await call.advance(5);
+        expect(call.a.snapshot().context.counters.staleAnswers).toBe(1);
+        hold = false;
+        expect(await call.settle()).toBe(true);
+        expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+        expect([...codes(call.a), ...codes(call.b)]).toEqual([]);
+      },
+    );
+  });
+
+  it('a candidate of an epoch the pair has left is dropped and counted', async () => {
+    await path({}, ['peer.active | signal.message #4 [isFromPastEpoch]'], async (call) => {
+      await connected(call);
+      const old = call.b.out.sent.find((m) => m.type === 'candidate' && m.candidate !== null);
+      call.a.pc().failDtls();
+      await until(call, call.a, (s) => s.context.epoch === 1);
+      expect(await call.settle(20_000)).toBe(true);
+      expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+      const before = call.a.snapshot().context.counters;
+      call.b.out.inject(JSON.parse(JSON.stringify(old)));
+      await call.advance(10);
+      const after = call.a.snapshot().context.counters;
+      expect(after.candidatesDiscarded).toBe(before.candidatesDiscarded + 1);
+      expect(after.candidatesReceived).toBe(before.candidatesReceived + 1);
+      expect(after.candidatesApplied).toBe(before.candidatesApplied);
+      expect([...codes(call.a), ...codes(call.b)]).toEqual([]);
+    });
+  });
+
   it('a candidate the engine refuses on purpose is counted as discarded, not reported', async () => {
     await path({}, ['peer.active | peer.candidateDiscarded'], async (call) => {
       await connected(call);
       const before = call.a.snapshot().context.counters.candidatesDiscarded;
       // End of candidates for an m-section the engine does not know.
       call.b.out.inject({
-        v: 1,
+        v: 2,
         type: 'candidate',
+        ufrag: null,
+        epoch: 0,
         candidate: { candidate: '', sdpMid: 'nope', sdpMLineIndex: null, usernameFragment: null },
       });
       await call.advance(10);
@@ -1094,7 +1161,7 @@ describe('model-based paths over peerMachine', () => {
         await until(call, call.a, (s) => s.matches('rebuilding'));
         // b, unaware, restarts ICE: its offer and candidates mean nothing to a's next connection.
         call.b.actor.send({ type: 'RESTART_ICE' });
-        call.b.out.inject({ v: 1, type: 'rebuild', epoch: 0 });
+        call.b.out.inject({ v: 2, type: 'rebuild', epoch: 0 });
         await until(call, call.a, (s) => s.matches('failed'), 2000);
         expect(codes(call.a)).toEqual([
           'SIGNALING_TRANSPORT_FAILED',

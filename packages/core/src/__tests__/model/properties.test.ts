@@ -67,6 +67,14 @@ describe('properties of two peers under random interleavings and a faulty wire',
     check('duplicatingAll', { dup: true, drop: false }),
   );
 
+  it(
+    'late, duplicated and reordered answers: converge, no error, no stray answer applied (each believes the ufrag the other uses)',
+    {
+      timeout: TIMEOUT,
+    },
+    () => check('answersDisordered', { dup: true, drop: false }),
+  );
+
   // Liveness only where the design can offer it: see ⁴ in scenario.ts (and bug 7).
   it('hostile wire for every message (answers and bye too): safe; settles unless the wire lost an offer exchange for good', {
     timeout: TIMEOUT,

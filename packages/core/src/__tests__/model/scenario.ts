@@ -10,6 +10,8 @@
  * | hostile            | candidates reordered/duplicated/dropped, offers        | safe², settles³                             |
  * |                    | dropped, answers and bye delivered once, in order      |                                             |
  * | duplicatingAll     | FIFO, any message may arrive twice                     | as duplicating                              |
+ * | answersDisordered  | answers late (up to 3 answerTimeouts), duplicated and  | converge¹, no error at all; each peer       |
+ * |                    | reordered; everything else in order                    | believes the remote ufrag the remote uses   |
  * | hostileAll         | anything reordered, duplicated, dropped (bye too)      | safe²; settles³ only in runs where fewer    |
  * |                    |                                                        | than OFFER_ATTEMPTS descriptions were lost  |
  * |                    |                                                        | and none was duplicated or reordered⁴       |
@@ -23,9 +25,9 @@
  *   answering, rollingBack); at rest a `stable` region matches a `stable` engine.
  * ⁴ a documented limitation, not a bug to hide: an unanswered offer is never rolled back now
  *   (issue 11); it is resent, the same offer, with backoff and then at the longest interval, and
- *   the answerer answers a repeat with the answer it sent. Without description ids (protocol
- *   v2, not built yet) a description replayed after a newer one (an unordered wire) is still
- *   applied as new, and a duplicated description can still be taken for a newer one (bug 7).
+ *   the answerer answers a repeat with the answer it sent. Protocol v2 ties every answer to its
+ *   offer (answersDisordered checks it), but an offer replayed after a newer one is still taken
+ *   as a new offer: liveness is not claimed when offers are lost, duplicated or reordered.
  *   Safety² is checked in every run; the property prints how many runs were excused and how many
  *   of those did not settle.
  *
@@ -121,6 +123,7 @@ export type Profile =
   | 'duplicating'
   | 'hostile'
   | 'duplicatingAll'
+  | 'answersDisordered'
   | 'hostileAll';
 
 function isAnswer(message: SignalingMessage): boolean {
@@ -147,6 +150,11 @@ function plan(profile: Profile, decisions: readonly Delivery[]): DeliveryPlan {
         if (isAnswer(message) || message.type === 'bye') return [15];
         if (d.drop) return [];
         return d.dup && candidate ? [d.delay, 30 - d.delay] : [candidate ? d.delay : 15];
+      case 'answersDisordered':
+        // FAST_TIMING.answerTimeout is 300 ms: late enough for resends, early enough for no
+        // NEGOTIATION_TIMEOUT; the copy may overtake or follow later exchanges.
+        if (!isAnswer(message)) return [15];
+        return d.dup ? [d.delay * 30, (30 - d.delay) * 30] : [d.delay * 30];
       case 'hostileAll':
         if (d.drop) return [];
         return d.dup ? [d.delay, 30 - d.delay] : [d.delay];
@@ -332,6 +340,19 @@ export async function runScenario(
           if (c.candidatesReceived !== c.candidatesApplied + c.candidatesDiscarded) {
             broken.push(`${y.name} candidates: ${JSON.stringify(c)}`);
           }
+        }
+      }
+      if (profile === 'answersDisordered') {
+        // Case 3 as a property: no stray answer ever set a remote ufrag the remote left.
+        const ufrag = (sdp: string | undefined) => /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
+        for (const [x, y] of [
+          [call.a, call.b],
+          [call.b, call.a],
+        ] as const) {
+          const believed = ufrag(x.pc().remoteDescription?.sdp);
+          const used = ufrag(y.pc().localDescription?.sdp);
+          if (believed !== used)
+            broken.push(`${x.name} believes ufrag ${believed}, ${y.name} uses ${used}`);
         }
       }
     } else {

@@ -131,7 +131,7 @@ describe('close', () => {
     call.a.actor.send({ type: 'CLOSE', reason: 'hang-up' });
     const b = await until(call.b, (s) => s.matches('closed'));
     expect(b.context.closeReason).toBe('remote');
-    expect(call.a.sent.at(-1)).toEqual({ v: 1, type: 'bye', reason: 'hang-up' });
+    expect(call.a.sent.at(-1)).toEqual({ v: 2, type: 'bye', reason: 'hang-up' });
     expect(call.b.emitted.at(-1)).toEqual({ type: 'closed', reason: 'remote' });
     await closeAndExpectNoLeaks(call);
   });
@@ -166,7 +166,7 @@ describe('close', () => {
     await bothSettled(call);
     call.a.actor.send({ type: 'CLOSE' });
     const snapshot = call.a.actor.getSnapshot();
-    call.toB.send({ v: 1, type: 'bye' });
+    call.toB.send({ v: 2, type: 'bye' });
     call.toB.send({ nonsense: true } as never);
     await tick(10);
     expect(call.a.actor.getSnapshot()).toBe(snapshot);

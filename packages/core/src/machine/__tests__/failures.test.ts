@@ -28,8 +28,10 @@ describe('negotiation failures leave the machine consistent', () => {
     await bothSettled(call);
     // Valid on the wire (starts with v=0) but not an SDP any engine accepts.
     call.toA.send({
-      v: 1,
+      v: 2,
       type: 'description',
+      id: 'remote:0:99',
+      inReplyTo: null,
       description: { type: 'offer', sdp: 'v=0\r\nnonsense' },
     });
     await until(call.b, (s) => s.context.lastError !== null);

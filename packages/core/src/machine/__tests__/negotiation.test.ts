@@ -112,7 +112,7 @@ describe('negotiation', () => {
     await closeAndExpectNoLeaks(call);
   });
 
-  it('ignores a repeated answer, but reports a different one that arrives with no offer pending', async () => {
+  it('ignores a repeated answer, drops a stale one, reports one to no offer of ours', async () => {
     const call = createTestCall();
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
     await bothConnected(call);
@@ -123,9 +123,18 @@ describe('negotiation', () => {
     call.toB.send(answer);
     await until(call.a, (s) => s.context.counters.duplicatesIgnored === 1);
     expect(call.a.errors).toEqual([]);
-    // A different answer while stable: a description in the wrong state.
+    // Another answer to our (answered) offer: late, dropped and counted, never applied.
     const other = answer.description.sdp.replace(/^o=(\S+) (\d+)/m, 'o=$1 999');
-    call.toB.send({ ...answer, description: { ...answer.description, sdp: other } });
+    call.toB.send({
+      ...answer,
+      id: `${answer.id}-late`,
+      description: { ...answer.description, sdp: other },
+    });
+    await until(call.a, (s) => s.context.counters.staleAnswers === 1);
+    expect(call.a.pc().remoteDescription?.sdp).toBe(answer.description.sdp);
+    expect(call.a.errors).toEqual([]);
+    // An answer to an offer we never made: a description in the wrong state.
+    call.toB.send({ ...answer, id: 'other:0:0', inReplyTo: 'nobody:0:0' });
     await until(call.a, (s) => s.context.lastError !== null);
     expect(call.a.errors.map((e) => e.code)).toEqual(['NEGOTIATION_FAILED']);
     expect(call.a.actor.getSnapshot().matches({ active: { signaling: 'stable' } })).toBe(true);
@@ -173,7 +182,7 @@ describe('trickle ICE', () => {
     await bothConnected(call);
     await bothSettled(call);
     call.toB.send({
-      v: 1,
+      v: 2,
       type: 'candidate',
       candidate: {
         candidate: 'candidate:9 1 udp 2122260223 127.0.0.1 50000 typ host',
@@ -181,6 +190,8 @@ describe('trickle ICE', () => {
         sdpMLineIndex: null,
         usernameFragment: null,
       },
+      ufrag: null,
+      epoch: 0,
     });
     await until(call.a, (s) => s.context.lastError !== null);
     expect(call.a.errors.map((e) => e.code)).toEqual(['ICE_CANDIDATE_FAILED']);

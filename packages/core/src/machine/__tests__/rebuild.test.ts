@@ -70,10 +70,10 @@ describe('rebuild', () => {
     expect([...call.a.errors, ...call.b.errors]).toEqual([]);
     // The rebuild request was sent once by a, answered once by b.
     expect(call.a.sent.filter((m) => m.type === 'rebuild')).toEqual([
-      { v: 1, type: 'rebuild', epoch: 1 },
+      { v: 2, type: 'rebuild', epoch: 1 },
     ]);
     expect(call.b.sent.filter((m) => m.type === 'rebuild')).toEqual([
-      { v: 1, type: 'rebuild', epoch: 1 },
+      { v: 2, type: 'rebuild', epoch: 1 },
     ]);
     await closeAndExpectNoLeaks(call);
   });

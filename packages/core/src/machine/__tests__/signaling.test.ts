@@ -13,31 +13,67 @@ const MALFORMED: ReadonlyArray<[string, unknown]> = [
   ['not JSON', '{oops'],
   ['a number', 42],
   ['null', null],
-  ['unknown type', { v: 1, type: 'hello' }],
-  ['future version', { v: 2, type: 'bye' }],
-  ['description without sdp', { v: 1, type: 'description', description: { type: 'offer' } }],
+  ['unknown type', { v: 2, type: 'hello' }],
+  ['future version', { v: 3, type: 'bye' }],
+  ['protocol v1 (no ids, no ICE generation)', { v: 1, type: 'candidate', candidate: null }],
+  [
+    'description without sdp',
+    { v: 2, type: 'description', id: 'x:0:1', inReplyTo: null, description: { type: 'offer' } },
+  ],
   [
     'rollback on the wire',
-    { v: 1, type: 'description', description: { type: 'rollback', sdp: 'v=0' } },
+    {
+      v: 2,
+      type: 'description',
+      id: 'x:0:1',
+      inReplyTo: null,
+      description: { type: 'rollback', sdp: 'v=0' },
+    },
   ],
   [
     'sdp that is not SDP',
-    { v: 1, type: 'description', description: { type: 'offer', sdp: 'hello' } },
+    {
+      v: 2,
+      type: 'description',
+      id: 'x:0:1',
+      inReplyTo: null,
+      description: { type: 'offer', sdp: 'hello' },
+    },
   ],
   [
     'huge sdp',
     {
-      v: 1,
+      v: 2,
       type: 'description',
+      id: 'x:0:1',
+      inReplyTo: null,
       description: { type: 'offer', sdp: `v=0\r\n${'a'.repeat(300_000)}` },
     },
   ],
-  ['candidate of wrong type', { v: 1, type: 'candidate', candidate: 7 }],
+  [
+    'description without an id',
+    { v: 2, type: 'description', inReplyTo: null, description: { type: 'offer', sdp: 'v=0\r\n' } },
+  ],
+  [
+    'answer that names no offer',
+    { v: 2, type: 'description', id: 'x:0:2', description: { type: 'answer', sdp: 'v=0\r\n' } },
+  ],
+  [
+    'end of candidates without an epoch',
+    { v: 2, type: 'candidate', ufrag: 'abcd', candidate: null },
+  ],
+  [
+    'candidate of a negative epoch',
+    { v: 2, type: 'candidate', ufrag: null, epoch: -1, candidate: null },
+  ],
+  ['candidate of wrong type', { v: 2, type: 'candidate', ufrag: null, epoch: 0, candidate: 7 }],
   [
     'candidate without mid or index',
     {
-      v: 1,
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       candidate: {
         candidate: 'candidate:1 1 udp 1 1.2.3.4 9 typ host',
         sdpMid: null,

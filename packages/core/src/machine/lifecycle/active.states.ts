@@ -5,7 +5,7 @@
  */
 import { assign } from 'xstate';
 import { createCandidateMessage } from '../../signaling/messages.js';
-import { count, rebuildEpochOf, requirePc } from '../context.js';
+import { count, localUfrag, rebuildEpochOf, requirePc } from '../context.js';
 import { connectionRegion } from '../ice/connection.states.js';
 import { errorReports, hangUp, listenToSignaling, remoteBye } from '../lifecycle/shared.js';
 import { mediaHandlers } from '../media/media.handlers.js';
@@ -60,21 +60,27 @@ export const activeState = peerSetup.createStateConfig({
         actions: assign({ counters: ({ context }) => count(context, 'duplicatesIgnored') }),
       },
       {
+        guard: 'isFromPastEpoch',
+        actions: assign({
+          counters: ({ context }) => ({
+            ...count(context, 'candidatesDiscarded'),
+            candidatesReceived: context.counters.candidatesReceived + 1,
+          }),
+        }),
+      },
+      {
         actions: assign(({ context, event }) => {
           const { message } = event;
           if (message.type === 'description') {
             return {
-              inbox: [
-                ...context.inbox,
-                { kind: 'description' as const, description: message.description },
-              ],
+              inbox: [...context.inbox, { kind: 'description' as const, ...message }],
             };
           }
           if (message.type === 'candidate') {
             return {
               inbox: [
                 ...context.inbox,
-                { kind: 'candidate' as const, candidate: message.candidate },
+                { kind: 'candidate' as const, candidate: message.candidate, ufrag: message.ufrag },
               ],
               counters: count(context, 'candidatesReceived'),
             };
@@ -90,7 +96,11 @@ export const activeState = peerSetup.createStateConfig({
         {
           type: 'sendSignal',
           /** Parameters of the action, from the event. */
-          params: ({ event }) => createCandidateMessage(event.candidate),
+          params: ({ context, event }) =>
+            createCandidateMessage(event.candidate, {
+              ufrag: event.candidate?.usernameFragment || localUfrag(context),
+              epoch: context.epoch,
+            }),
         },
         assign({ counters: ({ context }) => count(context, 'candidatesSent') }),
       ],

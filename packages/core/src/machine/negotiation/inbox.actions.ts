@@ -5,8 +5,9 @@
 import { NegotiationError } from '../../errors.js';
 import { iceUfragsOf } from '../../sdp/iceUfrags.js';
 import { createDescriptionMessage } from '../../signaling/messages.js';
+import type { DescriptionPayload } from '../../signaling/types.js';
 import { peerSetupBase as base } from '../base.js';
-import { candidateGeneration, count, nextItem, requirePc } from '../context.js';
+import { candidateGeneration, count, nextDescriptionId, nextItem, requirePc } from '../context.js';
 import { applyRemoteCandidate } from '../ice.js';
 import { invalidStateError, reporter, sendSignalMessage } from '../report.js';
 import type { BufferedCandidate } from '../types.js';
@@ -20,7 +21,11 @@ export const inboxActions = {
       inbox: context.inbox.slice(1),
       bufferedCandidates: [
         ...context.bufferedCandidates,
-        { candidate: item.candidate, descriptionsApplied: context.remoteDescriptionsApplied },
+        {
+          candidate: item.candidate,
+          ufrag: item.ufrag,
+          descriptionsApplied: context.remoteDescriptionsApplied,
+        },
       ],
       counters: count(context, 'candidatesBuffered'),
     };
@@ -36,9 +41,7 @@ export const inboxActions = {
               !context.remoteUfrags.includes(ufrag) && !context.pastRemoteUfrags.includes(ufrag),
           )
         : [];
-    const kept = context.bufferedCandidates.filter(
-      ({ candidate }) => !ignored.includes(candidate?.usernameFragment ?? ''),
-    );
+    const kept = context.bufferedCandidates.filter(({ ufrag }) => !ignored.includes(ufrag ?? ''));
     const counters = count(context, 'offersIgnored');
     return {
       inbox: context.inbox.slice(1),
@@ -57,9 +60,16 @@ export const inboxActions = {
     return {
       inbox: context.inbox.slice(1),
       ignoreOffer: false,
-      pendingRemoteDescription: item?.kind === 'description' ? item.description : null,
+      pendingRemoteDescription:
+        item?.kind === 'description'
+          ? { description: item.description, id: item.id, inReplyTo: item.inReplyTo }
+          : null,
     };
   }),
+  discardStaleAnswer: base.assign(({ context }) => ({
+    inbox: context.inbox.slice(1),
+    counters: count(context, 'staleAnswers'),
+  })),
   rejectUnexpectedAnswer: base.enqueueActions(({ context, enqueue }) => {
     const item = nextItem(context);
     enqueue.assign({ inbox: context.inbox.slice(1) });
@@ -91,26 +101,42 @@ export const inboxActions = {
       inbox: context.inbox.slice(1),
       counters: count(context, 'duplicatesIgnored'),
     });
-    // The exact text sent before (the engine's localDescription has gained candidates since).
-    const answer = context.lastAnswer?.answer;
-    if (answer) {
-      const message = createDescriptionMessage(answer);
+    // The exact message sent before, id included (the engine's localDescription has gained
+    // candidates since).
+    const message = context.lastAnswer?.message;
+    if (message) {
       enqueue(({ self }) => sendSignalMessage(context.options.signaling, message, reporter(self)));
     }
   }),
-  sendOfferHeldByEngine: base.enqueueActions(({ context, enqueue }) => {
-    const local = context.pc?.localDescription;
-    if (local?.type !== 'offer') return;
-    const offer = { type: 'offer' as const, sdp: local.sdp };
-    enqueue.assign({ lastLocalDescription: offer, counters: count(context, 'offersSent') });
-    const message = createDescriptionMessage(offer);
+  /**
+   * Sends the description just made (or, after a failed call, the offer the engine holds) with
+   * a fresh id, an answer naming the offer it answers, and keeps it to send again as it was.
+   */
+  sendLocalDescription: base.enqueueActions(({ context, enqueue, event }) => {
+    const made = (event as { output?: DescriptionPayload }).output ?? context.pc?.localDescription;
+    const answers = (made?.type === 'answer' && context.pendingRemoteDescription?.id) || null;
+    if ((made?.type !== 'offer' && !answers) || !made?.sdp) return;
+    const message = createDescriptionMessage(
+      { type: made.type, sdp: made.sdp },
+      { id: nextDescriptionId(context), inReplyTo: answers },
+    );
+    enqueue.assign(
+      answers
+        ? {
+            pendingRemoteDescription: null,
+            lastLocalDescription: message,
+            lastAnswer: { offerId: answers, message },
+            counters: count(context, 'answersSent'),
+          }
+        : { lastLocalDescription: message, counters: count(context, 'offersSent') },
+    );
     enqueue(({ self }) => sendSignalMessage(context.options.signaling, message, reporter(self)));
   }),
   resendOffer: base.enqueueActions(({ context, enqueue }) => {
     enqueue.assign({ offerResends: context.offerResends + 1 });
-    const offer = context.lastLocalDescription;
-    if (offer?.type === 'offer') {
-      const message = createDescriptionMessage(offer);
+    // The same message, the same id: the remote answers a repeat with the answer it sent.
+    const message = context.lastLocalDescription;
+    if (message?.description.type === 'offer') {
       enqueue(({ self }) => sendSignalMessage(context.options.signaling, message, reporter(self)));
     }
   }),
@@ -128,10 +154,8 @@ export const inboxActions = {
       remoteDescriptionsApplied: context.remoteDescriptionsApplied + 1,
       remoteUfrags: current,
       pastRemoteUfrags: past,
-      lastRemoteOfferSdp: applied?.type === 'offer' ? applied.sdp : context.lastRemoteOfferSdp,
-      lastRemoteAnswerSdp:
-        // Only a final answer: the answer that follows a pranswer may carry the same SDP.
-        applied?.type === 'answer' ? applied.sdp : context.lastRemoteAnswerSdp,
+      lastRemoteAnswerId:
+        applied?.description.type === 'offer' ? context.lastRemoteAnswerId : (applied?.id ?? null),
     };
   }),
   flushBufferedCandidates: base.enqueueActions(({ context, enqueue, self }) => {
@@ -139,7 +163,7 @@ export const inboxActions = {
     const keep: BufferedCandidate[] = [];
     let discarded = 0;
     for (const entry of context.bufferedCandidates) {
-      const generation = candidateGeneration(context, entry.candidate);
+      const generation = candidateGeneration(context, entry.ufrag);
       // A candidate may overtake its description, but not by two: one that still matches
       // nothing after a later description was applied belonged to an abandoned offer.
       const overtaken = context.remoteDescriptionsApplied - entry.descriptionsApplied > 1;

@@ -6,12 +6,11 @@
  */
 import { and, assign, raise } from 'xstate';
 import { NegotiationTimeoutError } from '../../errors.js';
-import { createDescriptionMessage } from '../../signaling/messages.js';
-import type { DescriptionPayload } from '../../signaling/types.js';
 import { count, requirePc } from '../context.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
 import { negotiationError } from '../report.js';
 import { peerSetup } from '../setup.js';
+import type { RemoteDescription } from '../types.js';
 
 /** Takes the next inbox item, when the machine is idle, in arrival order. */
 function drainInbox(state: 'stable' | 'haveLocalOffer') {
@@ -31,7 +30,9 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
     return [
       ...common,
       { guard: 'nextIsOffer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
-      // An answer without an offer of ours (a duplicate, or one for an offer we rolled back).
+      // A late answer to an offer of ours already answered (or reordered): dropped, counted.
+      { guard: 'nextIsAnswerToOwnOffer', actions: 'discardStaleAnswer' },
+      // An answer to no offer of ours at all.
       { guard: 'nextIsAnswer', actions: 'rejectUnexpectedAnswer' },
     ] as const;
   }
@@ -40,6 +41,9 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
     // Perfect negotiation: the impolite peer ignores a colliding offer, the polite one yields.
     { guard: and(['nextIsOffer', 'isImpolite']), actions: 'ignoreNextOffer' },
     { guard: 'nextIsOffer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
+    // Only the answer to the pending offer, by id: an answer to an older offer may carry the
+    // same m-lines (an ICE-restart re-offer) and the engine would take it, with the wrong ufrag.
+    { guard: 'nextIsAnswerToOtherOffer', actions: 'discardStaleAnswer' },
     { guard: 'nextIsAnswer', target: 'settingRemoteDescription', actions: 'takeNextDescription' },
   ] as const;
 }
@@ -64,15 +68,7 @@ export const signalingRegion = peerSetup.createStateConfig({
         input: ({ context }) => ({ pc: requirePc(context) }),
         onDone: {
           target: 'haveLocalOffer',
-          actions: [
-            assign({ lastLocalDescription: ({ event }) => event.output }),
-            {
-              type: 'sendSignal',
-              /** Parameters of the action, from the event. */
-              params: ({ event }) => createDescriptionMessage(event.output),
-            },
-            assign({ counters: ({ context }) => count(context, 'offersSent') }),
-          ],
+          actions: 'sendLocalDescription',
         },
         onError: [
           {
@@ -85,7 +81,7 @@ export const signalingRegion = peerSetup.createStateConfig({
                 /** Parameters of the action, from the event. */
                 params: negotiationError('setLocalDescription'),
               },
-              'sendOfferHeldByEngine',
+              'sendLocalDescription',
             ],
           },
           {
@@ -151,7 +147,7 @@ export const signalingRegion = peerSetup.createStateConfig({
         /** Input of the invoked actor, from the context. */
         input: ({ context }) => ({
           pc: requirePc(context),
-          description: context.pendingRemoteDescription as DescriptionPayload,
+          description: (context.pendingRemoteDescription as RemoteDescription).description,
           rollback: context.options.rollback,
           explicitRollbackLearnt: context.explicitRollback,
         }),
@@ -234,17 +230,7 @@ export const signalingRegion = peerSetup.createStateConfig({
         onDone: {
           target: 'stable',
           actions: [
-            {
-              type: 'sendSignal',
-              /** Parameters of the action, from the event. */
-              params: ({ event }) => createDescriptionMessage(event.output),
-            },
-            assign(({ context, event }) => ({
-              pendingRemoteDescription: null,
-              lastLocalDescription: event.output,
-              lastAnswer: { offerSdp: context.lastRemoteOfferSdp, answer: event.output },
-              counters: count(context, 'answersSent'),
-            })),
+            'sendLocalDescription',
             raise(({ context }) => ({
               type: 'peer.negotiated' as const,
               connection: readPeerConnectionStates(requirePc(context)).connection,

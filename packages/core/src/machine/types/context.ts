@@ -8,7 +8,11 @@ import type {
   PeerConnectionLike,
   PeerConnectionName,
 } from '../../platform/types.js';
-import type { CandidatePayload, DescriptionPayload } from '../../signaling/types.js';
+import type {
+  CandidatePayload,
+  DescriptionMessage,
+  DescriptionPayload,
+} from '../../signaling/types.js';
 import type { PeerEvent } from './events.js';
 import type { ResolvedPeerOptions } from './options.js';
 
@@ -88,6 +92,11 @@ export interface PeerCounters {
   readonly invalidMessages: number;
   /** Descriptions received again (a duplicate on the wire, or a resend after a lost answer). */
   readonly duplicatesIgnored: number;
+  /**
+   * Answers dropped because they answer an offer that is not the pending one (a late answer to
+   * an older offer, or one reordered behind a newer exchange): never applied.
+   */
+  readonly staleAnswers: number;
   readonly iceRestarts: number;
   /** Peer connections replaced by a rebuild (started here or by the remote). */
   readonly rebuilds: number;
@@ -100,12 +109,26 @@ export interface PeerCounters {
 
 /** A remote message waiting its turn: descriptions and candidates are applied in arrival order. */
 export type InboxItem =
-  | { readonly kind: 'description'; readonly description: DescriptionPayload }
-  | { readonly kind: 'candidate'; readonly candidate: CandidatePayload | null };
+  | ({ readonly kind: 'description' } & RemoteDescription)
+  | {
+      readonly kind: 'candidate';
+      readonly candidate: CandidatePayload | null;
+      /** The ICE generation the message names (`null`: the current one). */
+      readonly ufrag: string | null;
+    };
+
+/** A remote description with the ids protocol v2 gives it. */
+export interface RemoteDescription {
+  readonly description: DescriptionPayload;
+  readonly id: string;
+  /** The offer id an answer answers; `null` for an offer. */
+  readonly inReplyTo: string | null;
+}
 
 /** A remote candidate held until its description is applied. */
 export interface BufferedCandidate {
   readonly candidate: CandidatePayload | null;
+  readonly ufrag: string | null;
   /** `remoteDescriptionsApplied` when it arrived. */
   readonly descriptionsApplied: number;
 }
@@ -121,7 +144,7 @@ export interface PeerContext {
   /** Remote descriptions and candidates not processed yet. */
   readonly inbox: readonly InboxItem[];
   /** The description being applied, if any. */
-  readonly pendingRemoteDescription: DescriptionPayload | null;
+  readonly pendingRemoteDescription: RemoteDescription | null;
   /** Remote candidates that arrived before any remote description; applied after it. */
   readonly bufferedCandidates: readonly BufferedCandidate[];
   /** Remote descriptions applied so far. */
@@ -130,19 +153,26 @@ export interface PeerContext {
   readonly remoteUfrags: readonly string[];
   /** ICE ufrags of earlier remote descriptions: candidates carrying them are dropped. */
   readonly pastRemoteUfrags: readonly string[];
-  /** The last remote offer and answer applied, to recognise repeats. */
-  readonly lastRemoteOfferSdp: string | null;
-  readonly lastRemoteAnswerSdp: string | null;
-  /** The last offer or answer sent, exactly as sent (to repeat it verbatim). */
-  readonly lastLocalDescription: DescriptionPayload | null;
+  /** The id of the last remote answer applied: a copy of it is a duplicate, not a stale answer. */
+  readonly lastRemoteAnswerId: string | null;
   /**
-   * The last answer sent and the offer it answers: sent again, as it was, when the remote
-   * repeats that offer (the answer was lost or is late).
+   * The last offer or answer sent, exactly as sent (to repeat it verbatim, id included). While
+   * an offer is pending, its id is the only `inReplyTo` an applied answer may carry.
+   */
+  readonly lastLocalDescription: DescriptionMessage | null;
+  /**
+   * The last answer sent and the id of the offer it answers: sent again, as it was, when the
+   * remote repeats that offer (the answer was lost or is late).
    */
   readonly lastAnswer: {
-    readonly offerSdp: string | null;
-    readonly answer: DescriptionPayload;
+    readonly offerId: string;
+    readonly message: DescriptionMessage;
   } | null;
+  /**
+   * Random per peer instance: the prefix of the ids of the descriptions it sends, so an answer
+   * naming one of them is recognised as an answer to this peer, however old.
+   */
+  readonly instanceId: string;
   /** Times the pending offer was sent again for want of an answer. */
   readonly offerResends: number;
   /** Learnt once the engine refused an implicit rollback. */

@@ -172,15 +172,15 @@ describe('createInMemorySignalingPair', () => {
   describe('JSON semantics', () => {
     it('throws a TypeError at send time for values JSON cannot carry', () => {
       const [a] = createInMemorySignalingPair();
-      const cyclic: Record<string, unknown> = { v: 1, type: 'bye' };
+      const cyclic: Record<string, unknown> = { v: 2, type: 'bye' };
       cyclic.self = cyclic;
       const send = (value: unknown) => () => a.send(value as SignalingMessage);
       expect(send(cyclic)).toThrow(TypeError);
-      expect(send({ v: 1, type: 'bye', reason: 1n })).toThrow(TypeError);
-      expect(send({ v: 1, type: 'bye', reason: () => 'x' })).toThrow(
+      expect(send({ v: 2, type: 'bye', reason: 1n })).toThrow(TypeError);
+      expect(send({ v: 2, type: 'bye', reason: () => 'x' })).toThrow(
         'Field "reason" is a function, which JSON cannot carry',
       );
-      expect(send({ v: 1, type: 'bye', reason: Symbol('x') })).toThrow(TypeError);
+      expect(send({ v: 2, type: 'bye', reason: Symbol('x') })).toThrow(TypeError);
       expect(send({ v: Number.NaN, type: 'bye' })).toThrow(
         'Field "v" is NaN, which JSON cannot carry',
       );
@@ -203,19 +203,19 @@ describe('createInMemorySignalingPair', () => {
       const [a, b] = createInMemorySignalingPair();
       const received: unknown[] = [];
       b.subscribe((message) => received.push(message));
-      a.send({ v: 1, type: 'bye', reason: undefined } as unknown as SignalingMessage);
-      a.send({ toJSON: () => ({ v: 1, type: 'bye' }) } as unknown as SignalingMessage);
+      a.send({ v: 2, type: 'bye', reason: undefined } as unknown as SignalingMessage);
+      a.send({ toJSON: () => ({ v: 2, type: 'bye' }) } as unknown as SignalingMessage);
       await settle();
       expect(received).toEqual([
-        { v: 1, type: 'bye' },
-        { v: 1, type: 'bye' },
+        { v: 2, type: 'bye' },
+        { v: 2, type: 'bye' },
       ]);
       expect(received[0]).not.toHaveProperty('reason');
     });
 
     it('the receiver may mutate what it got without affecting the sender or other subscribers', async () => {
       const [a, b] = createInMemorySignalingPair();
-      const sent = { v: 1, type: 'bye', reason: 'original' } as const;
+      const sent = { v: 2, type: 'bye', reason: 'original' } as const;
       const seen: unknown[] = [];
       b.subscribe((message) => {
         (message as { reason: string }).reason = 'mutated';

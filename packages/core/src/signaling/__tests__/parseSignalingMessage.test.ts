@@ -36,80 +36,110 @@ function paths(issues: readonly SignalingIssue[]): string[] {
   return issues.map((issue) => issue.path);
 }
 
+const idsFor = (type: unknown) =>
+  type === 'offer' ? { id: 'o1', inReplyTo: null } : { id: 'a1', inReplyTo: 'o1' };
 const description = (fields: Record<string, unknown>) => ({
-  v: 1,
+  v: 2,
   type: 'description',
+  id: 'o1',
+  inReplyTo: null,
   description: { type: 'offer', sdp: SDP, ...fields },
 });
 const candidate = (fields: Record<string, unknown>) => ({
-  v: 1,
+  v: 2,
   type: 'candidate',
+  ufrag: null,
+  epoch: 0,
   candidate: { candidate: CANDIDATE, sdpMid: '0', sdpMLineIndex: 0, ...fields },
 });
 
 describe('parseSignalingMessage: valid messages', () => {
   it.each(['offer', 'answer', 'pranswer'])('accepts a %s description', (type) => {
-    expect(accept({ v: 1, type: 'description', description: { type, sdp: SDP } })).toEqual({
-      v: 1,
+    expect(
+      accept({ v: 2, type: 'description', ...idsFor(type), description: { type, sdp: SDP } }),
+    ).toEqual({
+      v: 2,
       type: 'description',
+      ...idsFor(type),
       description: { type, sdp: SDP },
     });
   });
 
   it('accepts a full candidate', () => {
     expect(accept(candidate({ usernameFragment: 'abcd' }))).toEqual({
-      v: 1,
+      v: 2,
       type: 'candidate',
+      // The generation defaults to the candidate's own ufrag.
+      ufrag: 'abcd',
+      epoch: 0,
       candidate: { candidate: CANDIDATE, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'abcd' },
     });
   });
 
   it('defaults missing optional candidate fields to null', () => {
     expect(
-      accept({ v: 1, type: 'candidate', candidate: { candidate: CANDIDATE, sdpMid: '1' } }),
+      accept({
+        v: 2,
+        type: 'candidate',
+        ufrag: null,
+        epoch: 0,
+        candidate: { candidate: CANDIDATE, sdpMid: '1' },
+      }),
     ).toEqual({
-      v: 1,
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       candidate: { candidate: CANDIDATE, sdpMid: '1', sdpMLineIndex: null, usernameFragment: null },
     });
     expect(accept(candidate({ sdpMid: null, sdpMLineIndex: 3 })).type).toBe('candidate');
   });
 
   it('accepts the end of candidates: null, and an empty candidate string', () => {
-    expect(accept({ v: 1, type: 'candidate', candidate: null })).toEqual({
-      v: 1,
+    expect(accept({ v: 2, type: 'candidate', ufrag: null, epoch: 0, candidate: null })).toEqual({
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       candidate: null,
     });
     // An empty string with neither mid nor index is the spec's end-of-candidates for all sections.
-    expect(accept({ v: 1, type: 'candidate', candidate: { candidate: '' } })).toEqual({
-      v: 1,
+    expect(
+      accept({ v: 2, type: 'candidate', ufrag: null, epoch: 0, candidate: { candidate: '' } }),
+    ).toEqual({
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       candidate: { candidate: '', sdpMid: null, sdpMLineIndex: null, usernameFragment: null },
     });
   });
 
   it('accepts bye with and without a reason', () => {
-    expect(accept({ v: 1, type: 'bye' })).toEqual({ v: 1, type: 'bye' });
-    expect(accept({ v: 1, type: 'bye' })).not.toHaveProperty('reason');
-    expect(accept({ v: 1, type: 'bye', reason: 'user hung up' })).toEqual({
-      v: 1,
+    expect(accept({ v: 2, type: 'bye' })).toEqual({ v: 2, type: 'bye' });
+    expect(accept({ v: 2, type: 'bye' })).not.toHaveProperty('reason');
+    expect(accept({ v: 2, type: 'bye', reason: 'user hung up' })).toEqual({
+      v: 2,
       type: 'bye',
       reason: 'user hung up',
     });
-    expect(accept({ v: 1, type: 'bye', reason: undefined })).not.toHaveProperty('reason');
+    expect(accept({ v: 2, type: 'bye', reason: undefined })).not.toHaveProperty('reason');
   });
 
   it('ignores unknown extra fields and does not copy them', () => {
     const message = accept({
-      v: 1,
+      v: 2,
       type: 'description',
+      id: 'a1',
+      inReplyTo: 'o1',
       extra: true,
       description: { type: 'answer', sdp: SDP, extra: 1 },
     });
     expect(message).toEqual({
-      v: 1,
+      v: 2,
       type: 'description',
+      id: 'a1',
+      inReplyTo: 'o1',
       description: { type: 'answer', sdp: SDP },
     });
     expect(message).not.toHaveProperty('extra');
@@ -129,58 +159,70 @@ describe('parseSignalingMessage: valid messages', () => {
   });
 
   it('accepts JSON text', () => {
-    expect(accept(JSON.stringify({ v: 1, type: 'bye', reason: 'done' }))).toEqual({
-      v: 1,
+    expect(accept(JSON.stringify({ v: 2, type: 'bye', reason: 'done' }))).toEqual({
+      v: 2,
       type: 'bye',
       reason: 'done',
     });
   });
 
   it('accepts objects without a prototype, and calls own getters', () => {
-    const bare = Object.assign(Object.create(null) as object, { v: 1, type: 'bye' });
-    expect(accept(bare)).toEqual({ v: 1, type: 'bye' });
+    const bare = Object.assign(Object.create(null) as object, { v: 2, type: 'bye' });
+    expect(accept(bare)).toEqual({ v: 2, type: 'bye' });
     const withGetter = {
-      v: 1,
+      v: 2,
       get type() {
         return 'bye';
       },
     };
-    expect(accept(withGetter)).toEqual({ v: 1, type: 'bye' });
+    expect(accept(withGetter)).toEqual({ v: 2, type: 'bye' });
   });
 
   it('accepts a JSON "__proto__" key as an ignored field, without polluting anything', () => {
-    const message = accept('{"v":1,"type":"bye","__proto__":{"polluted":true}}');
-    expect(message).toEqual({ v: 1, type: 'bye' });
+    const message = accept('{"v":2,"type":"bye","__proto__":{"polluted":true}}');
+    expect(message).toEqual({ v: 2, type: 'bye' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
 
 describe('parseSignalingMessage: version and type', () => {
   it('wrong version: reports the unsupported number and nothing else', () => {
-    const error = reject({ v: 2, type: 'nonsense' });
+    const error = reject({ v: 3, type: 'nonsense' });
     expect(error.issues).toEqual([
-      { path: 'v', message: 'unsupported version 2 (this SDK speaks 1)' },
+      { path: 'v', message: 'unsupported protocol version 3 (this SDK speaks version 2)' },
     ]);
     expect(error.message).toBe(
-      'Invalid signaling message: v: unsupported version 2 (this SDK speaks 1)',
+      'Invalid signaling message: v: unsupported protocol version 3 (this SDK speaks version 2)',
+    );
+  });
+
+  it('a protocol v1 message (no ids, no ICE generation) is refused, naming the version', () => {
+    const v1 = { v: 1, type: 'description', description: { type: 'answer', sdp: SDP } };
+    const error = reject(v1);
+    expect(error.issues).toEqual([
+      { path: 'v', message: 'unsupported protocol version 1 (this SDK speaks version 2)' },
+    ]);
+    expect(error.message).toContain('version 1');
+    expect(reject(JSON.stringify({ v: 1, type: 'candidate', candidate: null })).issues).toEqual(
+      error.issues,
     );
   });
 
   it('missing version', () => {
     expect(issuesOf({ type: 'bye' })).toEqual([
-      { path: 'v', message: 'expected the schema version 1, got nothing' },
+      { path: 'v', message: 'expected the schema version 2, got nothing' },
     ]);
   });
 
   it('version of the wrong type, still checking the rest', () => {
     expect(issuesOf({ v: '1', type: 'bye', reason: 5 })).toEqual([
-      { path: 'v', message: 'expected the schema version 1, got the string "1"' },
+      { path: 'v', message: 'expected the schema version 2, got the string "1"' },
       { path: 'reason', message: 'expected a string or no reason, got 5' },
     ]);
   });
 
   it('unknown type', () => {
-    expect(issuesOf({ v: 1, type: 'hello' })).toEqual([
+    expect(issuesOf({ v: 2, type: 'hello' })).toEqual([
       {
         path: 'type',
         message:
@@ -190,12 +232,12 @@ describe('parseSignalingMessage: version and type', () => {
   });
 
   it('unknown type: a long type is shortened in the issue', () => {
-    const [issue] = issuesOf({ v: 1, type: 'x'.repeat(1000) });
+    const [issue] = issuesOf({ v: 2, type: 'x'.repeat(1000) });
     expect(issue?.message.length).toBeLessThan(140);
   });
 
   it('missing type', () => {
-    expect(issuesOf({ v: 1 })).toEqual([
+    expect(issuesOf({ v: 2 })).toEqual([
       {
         path: 'type',
         message: 'expected "description", "candidate", "bye" or "rebuild", got nothing',
@@ -208,7 +250,7 @@ describe('parseSignalingMessage: version and type', () => {
     ['a number', 42, '42'],
     ['a boolean', true, 'true'],
     ['undefined', undefined, 'nothing'],
-    ['an array', [{ v: 1, type: 'bye' }], 'an array'],
+    ['an array', [{ v: 2, type: 'bye' }], 'an array'],
     ['a function', () => {}, 'a function'],
     ['a bigint', 10n, 'a bigint'],
     ['a symbol', Symbol('bye'), 'a symbol'],
@@ -217,7 +259,7 @@ describe('parseSignalingMessage: version and type', () => {
   });
 
   it('a type of the wrong kind', () => {
-    expect(issuesOf({ v: 1, type: { description: true } })[0]?.message).toBe(
+    expect(issuesOf({ v: 2, type: { description: true } })[0]?.message).toBe(
       'expected "description", "candidate", "bye" or "rebuild", got an object',
     );
   });
@@ -225,15 +267,15 @@ describe('parseSignalingMessage: version and type', () => {
 
 describe('parseSignalingMessage: description', () => {
   it('missing description', () => {
-    expect(issuesOf({ v: 1, type: 'description' })).toEqual([
+    expect(issuesOf({ v: 2, type: 'description' })).toEqual([
       { path: 'description', message: 'expected an object with type and sdp, got nothing' },
     ]);
   });
 
   it('description of the wrong type', () => {
-    expect(paths(issuesOf({ v: 1, type: 'description', description: SDP }))).toEqual([
-      'description',
-    ]);
+    expect(
+      paths(issuesOf({ v: 2, type: 'description', id: 'o1', inReplyTo: null, description: SDP })),
+    ).toEqual(['description']);
   });
 
   it('rollback is never sent', () => {
@@ -295,7 +337,7 @@ describe('parseSignalingMessage: description', () => {
 
 describe('parseSignalingMessage: candidate', () => {
   it('missing candidate', () => {
-    expect(issuesOf({ v: 1, type: 'candidate' })).toEqual([
+    expect(issuesOf({ v: 2, type: 'candidate', ufrag: null, epoch: 0 })).toEqual([
       {
         path: 'candidate',
         message: 'expected a candidate object, or null for the end of candidates, got nothing',
@@ -304,9 +346,9 @@ describe('parseSignalingMessage: candidate', () => {
   });
 
   it('candidate as a bare string', () => {
-    expect(paths(issuesOf({ v: 1, type: 'candidate', candidate: CANDIDATE }))).toEqual([
-      'candidate',
-    ]);
+    expect(
+      paths(issuesOf({ v: 2, type: 'candidate', ufrag: null, epoch: 0, candidate: CANDIDATE })),
+    ).toEqual(['candidate']);
   });
 
   it('candidate string missing or of the wrong type', () => {
@@ -350,7 +392,15 @@ describe('parseSignalingMessage: candidate', () => {
     ]);
     // Missing counts as null.
     expect(
-      paths(issuesOf({ v: 1, type: 'candidate', candidate: { candidate: CANDIDATE } })),
+      paths(
+        issuesOf({
+          v: 2,
+          type: 'candidate',
+          ufrag: null,
+          epoch: 0,
+          candidate: { candidate: CANDIDATE },
+        }),
+      ),
     ).toEqual(['candidate']);
   });
 
@@ -399,17 +449,17 @@ describe('parseSignalingMessage: candidate', () => {
 
 describe('parseSignalingMessage: bye', () => {
   it('reason of the wrong type (null included)', () => {
-    expect(issuesOf({ v: 1, type: 'bye', reason: null })).toEqual([
+    expect(issuesOf({ v: 2, type: 'bye', reason: null })).toEqual([
       { path: 'reason', message: 'expected a string or no reason, got null' },
     ]);
   });
 
   it('oversized reason', () => {
-    expect(issuesOf({ v: 1, type: 'bye', reason: 'x'.repeat(1025) })).toEqual([
+    expect(issuesOf({ v: 2, type: 'bye', reason: 'x'.repeat(1025) })).toEqual([
       { path: 'reason', message: 'is 1025 characters, over the limit of 1024' },
     ]);
-    expect(accept({ v: 1, type: 'bye', reason: 'x'.repeat(1024) }).type).toBe('bye');
-    expect(paths(issuesOf({ v: 1, type: 'bye', reason: 'abc' }, { maxReasonLength: 2 }))).toEqual([
+    expect(accept({ v: 2, type: 'bye', reason: 'x'.repeat(1024) }).type).toBe('bye');
+    expect(paths(issuesOf({ v: 2, type: 'bye', reason: 'abc' }, { maxReasonLength: 2 }))).toEqual([
       'reason',
     ]);
   });
@@ -438,7 +488,7 @@ describe('parseSignalingMessage: JSON text', () => {
   });
 
   it('JSON text over maxMessageLength is not parsed', () => {
-    const text = JSON.stringify({ v: 1, type: 'bye', reason: 'x'.repeat(100) });
+    const text = JSON.stringify({ v: 2, type: 'bye', reason: 'x'.repeat(100) });
     expect(issuesOf(text, { maxMessageLength: 50 })).toEqual([
       { path: '', message: `JSON text is ${text.length} characters, over the limit of 50` },
     ]);
@@ -451,7 +501,7 @@ describe('parseSignalingMessage: JSON text', () => {
 
 describe('parseSignalingMessage: hostile input never throws', () => {
   it('cyclic input', () => {
-    const cyclic: Record<string, unknown> = { v: 1, type: 'candidate' };
+    const cyclic: Record<string, unknown> = { v: 2, type: 'candidate', epoch: 0 };
     cyclic.candidate = cyclic;
     cyclic.self = cyclic;
     const error = reject(cyclic);
@@ -460,9 +510,9 @@ describe('parseSignalingMessage: hostile input never throws', () => {
   });
 
   it('a cyclic valid message is copied, not followed', () => {
-    const message: Record<string, unknown> = { v: 1, type: 'bye' };
+    const message: Record<string, unknown> = { v: 2, type: 'bye' };
     message.self = message;
-    expect(accept(message)).toEqual({ v: 1, type: 'bye' });
+    expect(accept(message)).toEqual({ v: 2, type: 'bye' });
   });
 
   it('throwing getters become issues, and every field is still checked', () => {
@@ -471,6 +521,8 @@ describe('parseSignalingMessage: hostile input never throws', () => {
         throw new Error('boom');
       },
       type: 'description',
+      id: 'o1',
+      inReplyTo: null,
       description: {
         type: 'offer',
         get sdp(): string {
@@ -487,20 +539,22 @@ describe('parseSignalingMessage: hostile input never throws', () => {
     expect(error.received).toEqual({
       v: '[Getter]',
       type: 'description',
+      id: 'o1',
+      inReplyTo: null,
       description: { type: 'offer', sdp: '[Getter]' },
     });
   });
 
   it('a getter throwing a non-error, or an unprintable one', () => {
     const throwsString = {
-      v: 1,
+      v: 2,
       get type(): string {
         throw 'nope';
       },
     };
     expect(issuesOf(throwsString)).toEqual([{ path: 'type', message: 'could not be read: nope' }]);
     const unprintable = {
-      v: 1,
+      v: 2,
       get type(): string {
         throw {
           toString: () => {
@@ -513,7 +567,7 @@ describe('parseSignalingMessage: hostile input never throws', () => {
       { path: 'type', message: 'could not be read: an unprintable error' },
     ]);
     const throwsSymbol = {
-      v: 1,
+      v: 2,
       type: 'bye',
       get reason(): string {
         throw Symbol('s');
@@ -537,30 +591,34 @@ describe('parseSignalingMessage: hostile input never throws', () => {
         throw new Error('ufrag');
       },
     };
-    expect(paths(issuesOf({ v: 1, type: 'candidate', candidate: init }))).toEqual([
-      'candidate.sdpMid',
-      'candidate.sdpMLineIndex',
-      'candidate.usernameFragment',
-    ]);
+    expect(
+      paths(issuesOf({ v: 2, type: 'candidate', ufrag: null, epoch: 0, candidate: init })),
+    ).toEqual(['candidate.sdpMid', 'candidate.sdpMLineIndex', 'candidate.usernameFragment']);
     const badDescription = {
-      v: 1,
+      v: 2,
       type: 'description',
+      id: 'o1',
+      inReplyTo: null,
       get description(): object {
         throw new Error('x');
       },
     };
     expect(paths(issuesOf(badDescription))).toEqual(['description']);
     const badCandidate = {
-      v: 1,
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       get candidate(): object {
         throw new Error('x');
       },
     };
     expect(paths(issuesOf(badCandidate))).toEqual(['candidate']);
     const badType = {
-      v: 1,
+      v: 2,
       type: 'description',
+      id: 'o1',
+      inReplyTo: null,
       description: {
         get type(): string {
           throw new Error('x');
@@ -570,8 +628,10 @@ describe('parseSignalingMessage: hostile input never throws', () => {
     };
     expect(paths(issuesOf(badType))).toEqual(['description.type']);
     const badText = {
-      v: 1,
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       candidate: {
         get candidate(): string {
           throw new Error('x');
@@ -583,29 +643,29 @@ describe('parseSignalingMessage: hostile input never throws', () => {
   });
 
   it('a setter without a getter reads as missing', () => {
-    const raw = { v: 1, type: 'bye' };
+    const raw = { v: 2, type: 'bye' };
     Object.defineProperty(raw, 'reason', { set: () => {}, enumerable: true });
-    expect(accept(raw)).toEqual({ v: 1, type: 'bye' });
+    expect(accept(raw)).toEqual({ v: 2, type: 'bye' });
   });
 
   it('inherited fields are ignored (a polluted prototype supplies nothing)', () => {
-    const inherited = Object.create({ v: 1, type: 'bye' }) as object;
+    const inherited = Object.create({ v: 2, type: 'bye' }) as object;
     expect(paths(issuesOf(inherited))).toEqual(['v', 'type']);
   });
 
   it('class instances are read by their own fields', () => {
     class Bye {
-      v = 1;
+      v = 2;
       type = 'bye';
       reason = 'class';
     }
-    expect(accept(new Bye())).toEqual({ v: 1, type: 'bye', reason: 'class' });
+    expect(accept(new Bye())).toEqual({ v: 2, type: 'bye', reason: 'class' });
     expect(paths(issuesOf(new Date()))).toEqual(['v', 'type']);
   });
 
   it('bigint and symbol fields', () => {
     expect(issuesOf({ v: 1n, type: Symbol('bye') })).toEqual([
-      { path: 'v', message: 'expected the schema version 1, got a bigint' },
+      { path: 'v', message: 'expected the schema version 2, got a bigint' },
       {
         path: 'type',
         message: 'expected "description", "candidate", "bye" or "rebuild", got a symbol',
@@ -614,7 +674,7 @@ describe('parseSignalingMessage: hostile input never throws', () => {
   });
 
   it('a revoked proxy', () => {
-    const { proxy, revoke } = Proxy.revocable({ v: 1, type: 'bye' }, {});
+    const { proxy, revoke } = Proxy.revocable({ v: 2, type: 'bye' }, {});
     revoke();
     const error = reject(proxy);
     expect(error.issues).toEqual([
@@ -651,7 +711,7 @@ describe('parseSignalingMessage: hostile input never throws', () => {
       },
     );
     const raw = {
-      v: 1,
+      v: 2,
       get type(): string {
         throw weird;
       },
@@ -668,7 +728,7 @@ describe('parseSignalingMessage: hostile input never throws', () => {
       maxReasonLength: '3',
     } as never;
     expect(accept(description({}), limits).type).toBe('description');
-    expect(accept({ v: 1, type: 'bye', reason: 'long enough' }, limits).type).toBe('bye');
+    expect(accept({ v: 2, type: 'bye', reason: 'long enough' }, limits).type).toBe('bye');
   });
 });
 
@@ -697,7 +757,7 @@ describe('parseSignalingMessage: received', () => {
     const hole: unknown[] = [];
     hole[1] = 1; // a sparse array: index 0 is missing, not undefined
     const error = reject({
-      v: 1,
+      v: 2,
       type: 'nope',
       fn: () => 1,
       n: 10n,
@@ -717,7 +777,7 @@ describe('parseSignalingMessage: received', () => {
     expect(received.hole).toEqual([undefined, 1]);
 
     const manyNested = {
-      v: 1,
+      v: 2,
       type: 'nope',
       list: Array.from({ length: 32 }, () => Array.from({ length: 32 }, () => ({ x: 1 }))),
     };
@@ -728,7 +788,7 @@ describe('parseSignalingMessage: received', () => {
 
   it('shows the same object twice when it is not a cycle', () => {
     const shared = { a: 1 };
-    const received = reject({ v: 1, type: 'nope', x: shared, y: shared }).received;
+    const received = reject({ v: 2, type: 'nope', x: shared, y: shared }).received;
     expect(received).toMatchObject({ x: { a: 1 }, y: { a: 1 } });
   });
 
@@ -742,8 +802,8 @@ describe('parseSignalingMessage: received', () => {
 
 describe('parseSignalingMessage: rebuild', () => {
   it('accepts a positive integer epoch, and nothing else of the input', () => {
-    const message = accept({ v: 1, type: 'rebuild', epoch: 3, extra: 'ignored' });
-    expect(message).toEqual({ v: 1, type: 'rebuild', epoch: 3 });
+    const message = accept({ v: 2, type: 'rebuild', epoch: 3, extra: 'ignored' });
+    expect(message).toEqual({ v: 2, type: 'rebuild', epoch: 3 });
     expect(Object.isFrozen(message)).toBe(true);
   });
 
@@ -756,16 +816,64 @@ describe('parseSignalingMessage: rebuild', () => {
     ['a string', '2', 'the string "2"'],
     ['null', null, 'null'],
   ])('epoch %s is refused', (_name, epoch, shown) => {
-    expect(issuesOf({ v: 1, type: 'rebuild', epoch })).toEqual([
+    expect(issuesOf({ v: 2, type: 'rebuild', epoch })).toEqual([
       { path: 'epoch', message: `expected a positive integer, got ${shown}` },
     ]);
+  });
+});
+
+describe('parseSignalingMessage: protocol v2 ids, generations and epochs', () => {
+  const offer = { v: 2, type: 'description', description: { type: 'offer', sdp: SDP } };
+  const answer = { v: 2, type: 'description', description: { type: 'answer', sdp: SDP } };
+  const end = { v: 2, type: 'candidate', candidate: null };
+
+  it('a description needs an id; an answer names its offer, an offer names none', () => {
+    expect(issuesOf({ ...offer, inReplyTo: null })).toEqual([
+      { path: 'id', message: 'expected a string of 1 to 256 characters, got nothing' },
+    ]);
+    expect(issuesOf({ ...answer, id: 'b:0:0' })).toEqual([
+      { path: 'inReplyTo', message: 'expected a string of 1 to 256 characters, got nothing' },
+    ]);
+    // An offer answers nothing: whatever it claims to answer is dropped.
+    expect(accept({ ...offer, id: 'a:0:1', inReplyTo: 'b:0:0' })).toMatchObject({
+      inReplyTo: null,
+    });
+    expect(paths(issuesOf({ ...answer, id: '', inReplyTo: 7 }))).toEqual(['id', 'inReplyTo']);
+    expect(issuesOf({ ...offer, id: 'x'.repeat(257), inReplyTo: null })).toEqual([
+      {
+        path: 'id',
+        message:
+          'expected a string of 1 to 256 characters, got the string "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"',
+      },
+    ]);
+    // Absent on an offer reads as null.
+    expect(accept({ ...offer, id: 'a:0:1' })).toMatchObject({ id: 'a:0:1', inReplyTo: null });
+    expect(accept({ ...answer, id: 'b:0:0', inReplyTo: 'a:0:1' })).toMatchObject({
+      inReplyTo: 'a:0:1',
+    });
+  });
+
+  it('a candidate names a non-negative epoch, and a ufrag that agrees with its own', () => {
+    expect(issuesOf({ ...end, ufrag: 'abcd' })).toEqual([
+      { path: 'epoch', message: 'expected a non-negative integer, got nothing' },
+    ]);
+    for (const epoch of [-1, 1.5, Number.NaN, '0', 2 ** 53]) {
+      expect(paths(issuesOf({ ...end, ufrag: null, epoch }))).toEqual(['epoch']);
+    }
+    expect(paths(issuesOf({ ...end, ufrag: '', epoch: 0 }))).toEqual(['ufrag']);
+    expect(paths(issuesOf({ ...end, ufrag: 5, epoch: 0 }))).toEqual(['ufrag']);
+    // The message's ufrag names the generation; the candidate's own is only the fallback.
+    expect(accept({ ...candidate({ usernameFragment: 'efgh' }), ufrag: 'abcd' })).toMatchObject({
+      ufrag: 'abcd',
+    });
+    expect(accept({ ...end, epoch: 3 })).toEqual({ ...end, ufrag: null, epoch: 3 });
   });
 });
 
 describe('message builders', () => {
   it('createRebuildMessage', () => {
     const message = createRebuildMessage(2);
-    expect(message).toEqual({ v: 1, type: 'rebuild', epoch: 2 });
+    expect(message).toEqual({ v: 2, type: 'rebuild', epoch: 2 });
     expect(Object.isFrozen(message)).toBe(true);
     expect(accept(JSON.stringify(message))).toEqual(message);
   });
@@ -778,15 +886,30 @@ describe('message builders', () => {
   };
 
   it('createDescriptionMessage', () => {
-    const message = createDescriptionMessage({ type: 'offer', sdp: SDP });
+    const message = createDescriptionMessage({ type: 'offer', sdp: SDP }, { id: 'a:0:0' });
     expect(message).toEqual({
-      v: 1,
+      v: 2,
       type: 'description',
+      id: 'a:0:0',
+      inReplyTo: null,
       description: { type: 'offer', sdp: SDP },
     });
     expect(Object.isFrozen(message)).toBe(true);
     roundTrip(message);
-    roundTrip(createDescriptionMessage({ type: 'pranswer', sdp: SDP }));
+    roundTrip(
+      createDescriptionMessage({ type: 'pranswer', sdp: SDP }, { id: 'b:0:0', inReplyTo: 'a:0:0' }),
+    );
+  });
+
+  it('createCandidateMessage names the generation and epoch it is given', () => {
+    expect(createCandidateMessage(null, { ufrag: 'abcd', epoch: 2 })).toEqual({
+      v: 2,
+      type: 'candidate',
+      candidate: null,
+      ufrag: 'abcd',
+      epoch: 2,
+    });
+    roundTrip(createCandidateMessage(null, { ufrag: 'abcd', epoch: 2 }));
   });
 
   it('createDescriptionMessage reads RTCSessionDescription-like objects with prototype getters', () => {
@@ -798,19 +921,30 @@ describe('message builders', () => {
         return SDP;
       }
     }
-    roundTrip(createDescriptionMessage(new FakeDescription()));
+    roundTrip(createDescriptionMessage(new FakeDescription(), { id: 'b:0:1', inReplyTo: 'a:0:0' }));
   });
 
-  it('createDescriptionMessage refuses rollback and a missing sdp', () => {
-    expect(() => createDescriptionMessage({ type: 'rollback' })).toThrow(TypeError);
-    expect(() => createDescriptionMessage({ type: 'offer' })).toThrow('The description has no sdp');
+  it('createDescriptionMessage refuses rollback, a missing sdp or id, an answer to nothing', () => {
+    const ids = { id: 'a:0:0' };
+    expect(() => createDescriptionMessage({ type: 'rollback' }, ids)).toThrow(TypeError);
+    expect(() => createDescriptionMessage({ type: 'offer' }, ids)).toThrow(
+      'The description has no sdp',
+    );
+    expect(() => createDescriptionMessage({ type: 'offer', sdp: SDP }, { id: '' })).toThrow(
+      'The offer has no id',
+    );
+    expect(() => createDescriptionMessage({ type: 'answer', sdp: SDP }, ids)).toThrow(
+      'The answer has no id or no inReplyTo',
+    );
   });
 
   it('createCandidateMessage from an RTCIceCandidateInit, normalising missing fields', () => {
     const message = createCandidateMessage({ candidate: CANDIDATE, sdpMLineIndex: 0 });
     expect(message).toEqual({
-      v: 1,
+      v: 2,
       type: 'candidate',
+      ufrag: null,
+      epoch: 0,
       candidate: { candidate: CANDIDATE, sdpMid: null, sdpMLineIndex: 0, usernameFragment: null },
     });
     roundTrip(message);
@@ -850,8 +984,10 @@ describe('message builders', () => {
     }
     const fake = new FakeCandidate();
     const expected = {
-      v: 1,
+      v: 2,
       type: 'candidate',
+      ufrag: 'ufrag',
+      epoch: 0,
       candidate: { candidate: CANDIDATE, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'ufrag' },
     };
     expect(createCandidateMessage(fake)).toEqual(expected);
@@ -861,14 +997,14 @@ describe('message builders', () => {
 
   it('createCandidateMessage(null) announces the end of candidates', () => {
     const message = createCandidateMessage(null);
-    expect(message).toEqual({ v: 1, type: 'candidate', candidate: null });
+    expect(message).toEqual({ v: 2, type: 'candidate', ufrag: null, epoch: 0, candidate: null });
     roundTrip(message);
   });
 
   it('createByeMessage', () => {
-    expect(createByeMessage()).toEqual({ v: 1, type: 'bye' });
+    expect(createByeMessage()).toEqual({ v: 2, type: 'bye' });
     expect(createByeMessage()).not.toHaveProperty('reason');
-    expect(createByeMessage('done')).toEqual({ v: 1, type: 'bye', reason: 'done' });
+    expect(createByeMessage('done')).toEqual({ v: 2, type: 'bye', reason: 'done' });
     roundTrip(createByeMessage());
     roundTrip(createByeMessage('done'));
   });

@@ -6,6 +6,7 @@ import type { SignalingIssue } from '../../errors.js';
 import type { SignalingLimits } from '../limits.js';
 import { type CandidateMessage, SIGNALING_VERSION } from '../types.js';
 import { describeValue } from './describe.js';
+import { readGeneration } from './ids.js';
 import { isRecord, readNullable, readOwn } from './read.js';
 
 /** WebIDL converts `sdpMLineIndex` to an `unsigned short`, so larger values would wrap around. */
@@ -17,9 +18,16 @@ export function validateCandidate(
   issues: SignalingIssue[],
 ): CandidateMessage | undefined {
   const field = readOwn(value, 'candidate', '', issues);
+  const generation = readGeneration(value, issues);
   if (!field.ok) return undefined;
   if (field.value === null) {
-    return Object.freeze({ v: SIGNALING_VERSION, type: 'candidate', candidate: null });
+    if (!generation.ok) return undefined;
+    return Object.freeze({
+      v: SIGNALING_VERSION,
+      type: 'candidate',
+      candidate: null,
+      ...generation.value,
+    });
   }
   if (!isRecord(field.value)) {
     issues.push({
@@ -84,6 +92,7 @@ export function validateCandidate(
 
   if (
     issues.length !== before ||
+    !generation.ok ||
     candidateText === undefined ||
     !sdpMid.ok ||
     !sdpMLineIndex.ok ||
@@ -100,5 +109,8 @@ export function validateCandidate(
       sdpMLineIndex: sdpMLineIndex.value as number | null,
       usernameFragment: usernameFragment.value as string | null,
     }),
+    // The message's ufrag names the generation; the candidate's own is the fallback.
+    ufrag: generation.value.ufrag ?? (usernameFragment.value as string | null),
+    epoch: generation.value.epoch,
   });
 }

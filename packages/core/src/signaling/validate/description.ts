@@ -6,6 +6,7 @@ import type { SignalingIssue } from '../../errors.js';
 import type { SignalingLimits } from '../limits.js';
 import { type DescriptionMessage, type DescriptionPayload, SIGNALING_VERSION } from '../types.js';
 import { describeValue } from './describe.js';
+import { readDescriptionIds } from './ids.js';
 import { isRecord, readOwn } from './read.js';
 
 const DESCRIPTION_TYPES = '"offer", "answer" or "pranswer"';
@@ -64,10 +65,13 @@ export function validateDescription(
     }
   }
 
-  if (sdpType === undefined || sdpText === undefined) return undefined;
+  const ids = readDescriptionIds(value, sdpType, issues);
+
+  if (sdpType === undefined || sdpText === undefined || !ids.ok) return undefined;
   return Object.freeze({
     v: SIGNALING_VERSION,
     type: 'description',
+    ...ids.value,
     description: Object.freeze({ type: sdpType, sdp: sdpText }),
   });
 }

@@ -48,7 +48,7 @@ export function validateMessage(
       if (v.value !== SIGNALING_VERSION) {
         issues.push({
           path: 'v',
-          message: `unsupported version ${v.value} (this SDK speaks ${SIGNALING_VERSION})`,
+          message: `unsupported protocol version ${v.value} (this SDK speaks version ${SIGNALING_VERSION})`,
         });
         // A message from another schema version cannot be judged by this version's rules;
         // listing its "mistakes" would only bury the real problem.
