@@ -1,39 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { createPeer, type PeerActor } from '../../../machine/createPeer.js';
+import { connectOver, linkedConstructor } from '../../../machine/__tests__/platformCall.js';
+import { createPeer } from '../../../machine/createPeer.js';
 import { createInMemorySignalingPair } from '../../../signaling/inMemorySignaling.js';
 import {
-  createFakeNetwork,
   FakePeerConnection,
   type FakePeerConnectionOptions,
   openFakePeerConnections,
   resetFakeRegistry,
 } from '../../../testing/index.js';
-import type { PeerConnectionFactory } from '../../types.js';
 import { legacyPeerConnection } from '../legacyPeerConnection.js';
 
 type Callback<T> = (value: T) => void;
-
-/** Builds a constructor that links every two instances it creates over one fake network. */
-function linkedConstructor<T extends typeof FakePeerConnection>(
-  Base: T,
-  options: FakePeerConnectionOptions,
-) {
-  const network = createFakeNetwork();
-  let waiting: FakePeerConnection | null = null;
-  const Linked = class extends (Base as typeof FakePeerConnection) {
-    constructor(configuration?: RTCConfiguration) {
-      super(configuration, options);
-      if (waiting) {
-        network.link(waiting, this);
-        waiting = null;
-      } else {
-        waiting = this;
-      }
-    }
-  };
-  return Linked as unknown as T;
-}
 
 /**
  * An engine of the callback era: every async method takes success/failure callbacks and returns
@@ -87,33 +65,6 @@ const OLD_ENGINE: FakePeerConnectionOptions = {
   restartIce: false,
 };
 
-/** Connects two peers (with glare: both open a channel), then restarts ICE once. */
-async function connect(
-  options: { scope: object } | { peerConnection: PeerConnectionFactory },
-): Promise<[PeerActor, PeerActor]> {
-  const [left, right] = createInMemorySignalingPair();
-  const a = createPeer({ signaling: left, polite: false, dev: false, ...options });
-  const b = createPeer({ signaling: right, polite: true, dev: false, ...options });
-  const errors: unknown[] = [];
-  a.on('error', (e) => errors.push(e.error));
-  b.on('error', (e) => errors.push(e.error));
-  a.start();
-  b.start();
-  a.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
-  b.send({ type: 'CREATE_DATA_CHANNEL', label: 'glare' });
-  const connected = { active: { connection: 'connected' } } as const;
-  await Promise.all(
-    [a, b].map((actor) => waitFor(actor, (s) => s.matches(connected), { timeout: 2000 })),
-  );
-  // A restart goes through the engine's shim too.
-  a.send({ type: 'RESTART_ICE' });
-  await waitFor(a, (s) => s.context.counters.offersSent >= 2 && s.matches(connected), {
-    timeout: 2000,
-  });
-  expect(errors).toEqual([]);
-  return [a, b];
-}
-
 describe('a peer on a legacy engine', () => {
   it('drives a callback-API engine (moz prefix) through legacyPeerConnection()', async () => {
     resetFakeRegistry();
@@ -123,7 +74,7 @@ describe('a peer on a legacy engine', () => {
         OLD_ENGINE,
       ),
     };
-    const [a, b] = await connect({ peerConnection: legacyPeerConnection({ scope }) });
+    const [a, b] = await connectOver({ peerConnection: legacyPeerConnection({ scope }) });
     expect(a.getSnapshot().context.platform).toEqual({
       name: 'custom',
       api: 'promise',
