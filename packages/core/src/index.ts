@@ -26,6 +26,7 @@ export {
 } from './errors.js';
 export type { AppliedRemoteDescription } from './machine/actors/negotiation.js';
 export type { PeerConnectionEventsCommand } from './machine/actors/peerConnectionEvents.js';
+export { isPeerCommandType } from './machine/commands.js';
 export {
   type CreatePeerOptions,
   createPeer,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine, raise, SimulatedClock } from 'xstate';
 import { parseSession, serializeSession } from '../session/io.js';
+import { kindOf } from '../session/project.js';
 import { createSessionRecorder } from '../session/recorder.js';
 import { entryAt, lastSeq, lastTransition, snapshotAt } from '../session/select.js';
 
@@ -173,5 +174,16 @@ describe('session recorder with repeated event objects', () => {
     const session = recordRefires();
     const text = serializeSession(session);
     expect(serializeSession(parseSession(text))).toBe(text);
+  });
+});
+
+describe('timeline kinds', () => {
+  it("files every public command as a command (core's list), the rest by the event's prefix", () => {
+    for (const type of ['START', 'ADD_TRANSCEIVER', 'REPLACE_TRACK', 'CLOSE']) {
+      expect(kindOf(type)).toBe('command');
+    }
+    expect(kindOf('signal.message')).toBe('signal');
+    expect(kindOf('pc.iceCandidate')).toBe('pc');
+    expect(kindOf('peer.settled')).toBe('internal');
   });
 });

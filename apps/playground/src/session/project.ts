@@ -2,27 +2,15 @@
  * Turns what the machine holds (live tracks, channels, the peer connection) into plain data.
  * @module
  */
-import type { PeerContext } from '@peerstatejs/core';
+import { isPeerCommandType, type PeerContext } from '@peerstatejs/core';
 import type { ContextProjection, DescriptionRef, EntryKind, Json, TrackSummary } from './types.js';
 
 /** Stores each SDP once and returns its index. */
 export type InternSdp = (sdp: string) => number;
 
-const COMMANDS: ReadonlySet<string> = new Set([
-  'START',
-  'ADD_TRACK',
-  'REMOVE_TRACK',
-  'REPLACE_TRACK',
-  'START_MEDIA',
-  'CREATE_DATA_CHANNEL',
-  'SEND_DATA',
-  'RESTART_ICE',
-  'CLOSE',
-]);
-
 /** Timeline filter kind of an event type: the machine's naming scheme, not a list of events. */
 export function kindOf(type: string): EntryKind {
-  if (COMMANDS.has(type)) return 'command';
+  if (isPeerCommandType(type)) return 'command';
   if (type.startsWith('signal.')) return 'signal';
   if (type.startsWith('pc.')) return 'pc';
   return 'internal';

@@ -63,7 +63,15 @@ export function commandReporter(
   };
 }
 
+/**
+ * Whether `type` names a command an app sends (`START`, `ADD_TRACK`, …), as opposed to the
+ * machine's own events (`pc.*`, `peer.*`, `signal.*`, timers): for tools that show a peer's events.
+ */
+export function isPeerCommandType(type: string): type is PeerCommand['type'] {
+  return COMMAND_TYPES.has(type);
+}
+
 /** The command an event is, if it is one. */
 export function asCommand(event: PeerEvent): PeerCommand | null {
-  return COMMAND_TYPES.has(event.type) ? (event as PeerCommand) : null;
+  return isPeerCommandType(event.type) ? (event as PeerCommand) : null;
 }
