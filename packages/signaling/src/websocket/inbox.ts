@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type Listener, reportListenerError } from './listeners.js';
+import { reportListenerError } from '../reportListenerError.js';
+import type { Listener } from './listeners.js';
 
 export class Inbox {
   /** The last server `seq` delivered to subscribers; anything at or below it is a duplicate. */

@@ -4,17 +4,9 @@
  * @module
  */
 
-export type Listener<T> = (value: T) => void;
+import { reportListenerError } from '../reportListenerError.js';
 
-/** Like an event listener's exception: reported globally, without stopping the others. */
-export function reportListenerError(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (typeof report === 'function') report(error);
-  else
-    setTimeout(() => {
-      throw error;
-    }, 0);
-}
+export type Listener<T> = (value: T) => void;
 
 /** The listeners of one kind of event. */
 export class Listeners<T> {

@@ -21,12 +21,3 @@ export function mimeIs(response: Response, type: string): boolean {
 export function missingFetch(protocol: HttpSignalingProtocol, step: WhipStep): never {
   throw new WhipNetworkError(protocol, step, new TypeError('No fetch here: pass `fetch`'));
 }
-
-export function reportListenerError(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (typeof report === 'function') report(error);
-  else
-    setTimeout(() => {
-      throw error;
-    }, 0);
-}

@@ -23,7 +23,8 @@ import {
   WhipProtocolError,
   type WhipStep,
 } from '../errors.js';
-import { MAX_REDIRECTS, mimeIs, missingFetch, reportListenerError, withUrl } from './http.js';
+import { reportListenerError } from '../reportListenerError.js';
+import { MAX_REDIRECTS, mimeIs, missingFetch, withUrl } from './http.js';
 import type { FetchLike, HttpSignaling, HttpSignalingOptions, Waiter } from './httpTypes.js';
 import {
   applyRestartFragment,
