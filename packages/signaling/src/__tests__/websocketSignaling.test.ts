@@ -278,6 +278,30 @@ describe('createWebSocketSignaling', () => {
     await until(() => alice.pending === 0);
   });
 
+  it('writes each signal once when more peers join a room that already had one', async () => {
+    const connections = mockServer({
+      autoAck: false,
+      joined: (_connection, join) => ({
+        t: 'joined',
+        room: join.room,
+        peer: join.peer,
+        peers: ['bob'],
+        resumed: false,
+        acked: 0,
+      }),
+    });
+    const { channel: alice } = channel();
+    await until(() => alice.state === 'open');
+    alice.send(candidate(1));
+    await until(() => signals(connections[0]!).length === 1);
+    // Unacknowledged still: a flush on this join would write it again.
+    connections[0]?.send({ t: 'peer-joined', peer: 'carol' });
+    await until(() => alice.peers.includes('carol'));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(signals(connections[0]!)).toHaveLength(1);
+    expect(alice.pending).toBe(1);
+  });
+
   it('holds signals addressed to one peer until that peer is in the room', async () => {
     const connections = mockServer({
       joined: (_connection, join) => ({

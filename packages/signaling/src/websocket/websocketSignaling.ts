@@ -93,8 +93,9 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
 
   // Signals wait in the outbox while the room holds nobody who could receive them: the server
   // relays to the peers present and acknowledges a frame that reached nobody, so an offer sent
-  // before the remote joined was lost until the machine's next resend (about 10 s later). Items
-  // already written go again on a flush; the server drops a seq it has seen (and acknowledges it).
+  // before the remote joined was lost until the machine's next resend (about 10 s later). A flush
+  // after a rejoin writes every unacknowledged item again; the server drops a seq it has seen
+  // (and acknowledges it).
   const hasRecipient = (): boolean =>
     options.to === undefined ? peers.length > 0 : peers.includes(options.to);
   const flush = (): void => {
@@ -135,11 +136,15 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
       case 'ack':
         outbox.acknowledge(frame.seq);
         return;
-      case 'peer-joined':
+      case 'peer-joined': {
+        // Only the room's first recipient releases held signals: a later joiner would get the
+        // already-written ones only as duplicates the server drops.
+        const held = !hasRecipient();
         if (!peers.includes(frame.peer)) peers = [...peers, frame.peer];
         presenceListeners.notify({ type: 'joined', peer: frame.peer });
-        flush();
+        if (held) flush();
         return;
+      }
       case 'peer-left':
         peers = peers.filter((peer) => peer !== frame.peer);
         presenceListeners.notify({ type: 'left', peer: frame.peer });
