@@ -98,17 +98,18 @@ export {
   type InMemorySignalingChannel,
   type InMemorySignalingOptions,
 } from './signaling/inMemorySignaling.js';
+export { DEFAULT_SIGNALING_LIMITS, type SignalingLimits } from './signaling/limits.js';
 export {
   type CandidateGeneration,
   createByeMessage,
   createCandidateMessage,
   createDescriptionMessage,
   createRebuildMessage,
-  DEFAULT_SIGNALING_LIMITS,
   type DescriptionIds,
+} from './signaling/messages.js';
+export {
   type ParseSignalingMessageResult,
   parseSignalingMessage,
-  type SignalingLimits,
 } from './signaling/parseSignalingMessage.js';
 export {
   type ByeMessage,

@@ -1,5 +1,5 @@
 /**
- * Validation of incoming signaling messages, and builders for outgoing ones.
+ * Validation of incoming signaling messages (the builders for outgoing ones are in messages.ts).
  *
  * Whatever arrives on a signaling channel is untrusted: it may come from another SDK version, a
  * buggy server, or an attacker. {@link parseSignalingMessage} therefore reads only own properties,
@@ -13,16 +13,6 @@ import { resolveLimits, type SignalingLimits } from './limits.js';
 import type { SignalingMessage } from './types.js';
 import { describeError, snapshot } from './validate/describe.js';
 import { parseJson, validateMessage } from './validate/message.js';
-
-export { DEFAULT_SIGNALING_LIMITS, type SignalingLimits } from './limits.js';
-export {
-  type CandidateGeneration,
-  createByeMessage,
-  createCandidateMessage,
-  createDescriptionMessage,
-  createRebuildMessage,
-  type DescriptionIds,
-} from './messages.js';
 
 /** The result of {@link parseSignalingMessage}. */
 export type ParseSignalingMessageResult =

@@ -1,9 +1,7 @@
 import { fromCallback } from 'xstate';
 import { PeerStateError, SignalingTransportError } from '../../errors.js';
-import {
-  parseSignalingMessage,
-  type SignalingLimits,
-} from '../../signaling/parseSignalingMessage.js';
+import type { SignalingLimits } from '../../signaling/limits.js';
+import { parseSignalingMessage } from '../../signaling/parseSignalingMessage.js';
 import type { SignalingChannel } from '../../signaling/types.js';
 import type { PeerInternalEvent } from '../types.js';
 

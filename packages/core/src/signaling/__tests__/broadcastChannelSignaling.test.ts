@@ -5,7 +5,7 @@ import {
   type BroadcastChannelSignaling,
   createBroadcastChannelSignaling,
 } from '../broadcastChannelSignaling.js';
-import { createByeMessage } from '../parseSignalingMessage.js';
+import { createByeMessage } from '../messages.js';
 
 const bye = (reason: string) => createByeMessage(reason);
 

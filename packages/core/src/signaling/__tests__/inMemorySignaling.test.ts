@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInMemorySignalingPair } from '../inMemorySignaling.js';
-import { createByeMessage, createCandidateMessage } from '../parseSignalingMessage.js';
+import { createByeMessage, createCandidateMessage } from '../messages.js';
 import type { SignalingMessage } from '../types.js';
 
 const bye = (reason: string): SignalingMessage => createByeMessage(reason);

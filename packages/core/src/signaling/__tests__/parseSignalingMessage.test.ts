@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type SignalingIssue, SignalingMessageError } from '../../errors.js';
+import { DEFAULT_SIGNALING_LIMITS } from '../limits.js';
 import {
   createByeMessage,
   createCandidateMessage,
   createDescriptionMessage,
   createRebuildMessage,
-  DEFAULT_SIGNALING_LIMITS,
-  parseSignalingMessage,
-} from '../parseSignalingMessage.js';
+} from '../messages.js';
+import { parseSignalingMessage } from '../parseSignalingMessage.js';
 import type { SignalingMessage } from '../types.js';
 
 const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
