@@ -20,7 +20,10 @@ import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { PRELUDES } from './lib/preludes.mjs';
 import { startPageServer, startRelay, startTurn } from './lib/servers.mjs';
-import { SCENARIOS } from './scenarios.mjs';
+import { SCENARIOS as BASE_SCENARIOS } from './scenarios.mjs';
+import { STATS_SCENARIOS } from './stats.mjs';
+
+const SCENARIOS = [...BASE_SCENARIOS, ...STATS_SCENARIOS];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.dirname(here);
