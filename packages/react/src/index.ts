@@ -15,3 +15,4 @@ export { type UsePeerResult, usePeer } from './usePeer.js';
 export { type UsePeerOptions, usePeerActorRef } from './usePeerActorRef.js';
 export { usePeerEvents } from './usePeerEvents.js';
 export { usePeerSelector } from './usePeerSelector.js';
+export { type PeerStatsState, useCallQuality, usePeerStats } from './usePeerStats.js';

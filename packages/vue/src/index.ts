@@ -13,3 +13,4 @@ export {
   type UsePeerReturn,
   usePeer,
 } from './usePeer.js';
+export { type PeerStatsRefs, useCallQuality, usePeerStats } from './usePeerStats.js';
