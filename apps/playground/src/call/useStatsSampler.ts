@@ -1,31 +1,22 @@
 import type { PeerActor } from '@peerstatejs/core';
+import { createStatsSampler } from '@peerstatejs/core/stats';
 import { useEffect } from 'react';
 import type { SessionRecorder } from '../session/recorder.js';
-import { reduceStats, type StatsRecord } from '../stats/reduceStats.js';
+import { recordedStats } from '../stats/recordedStats.js';
 
 export const STATS_INTERVAL_MS = 1000;
 
-/** Samples `getStats` on the machine's own peer connection once a second into the recording. */
+/**
+ * Records the SDK's stats sampler (`@peerstatejs/core/stats`) on this peer once a second. The
+ * sampler follows the peer's current connection across rebuilds and skips closed ones.
+ */
 export function useStatsSampler(actor: PeerActor, recorder: SessionRecorder, index: number): void {
   useEffect(() => {
-    let busy = false;
-    const timer = setInterval(() => {
-      const snapshot = actor.getSnapshot();
-      const pc = snapshot.context.pc;
-      if (busy || !pc || snapshot.status !== 'active' || !snapshot.matches('active')) return;
-      if (pc.signalingState === 'closed') return;
-      busy = true;
-      pc.getStats()
-        .then((report) => {
-          const previous = recorder.session.peers[index]?.stats.at(-1)?.totals;
-          recorder.addStats(index, reduceStats(report.values() as Iterable<StatsRecord>, previous));
-        })
-        // A connection closed between the check and the call has no stats: skip this tick.
-        .catch(() => {})
-        .finally(() => {
-          busy = false;
-        });
-    }, STATS_INTERVAL_MS);
-    return () => clearInterval(timer);
+    const sampler = createStatsSampler(actor, { intervalMs: STATS_INTERVAL_MS, historySize: 2 });
+    const off = sampler.subscribe((sample) => recorder.addStats(index, recordedStats(sample)));
+    return () => {
+      off();
+      sampler.stop();
+    };
   }, [actor, recorder, index]);
 }

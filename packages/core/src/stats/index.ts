@@ -32,6 +32,7 @@ export {
 } from './sampler.js';
 export type {
   CandidateKind,
+  CandidatePairSample,
   ConnectionSample,
   InboundSample,
   OutboundSample,

@@ -199,7 +199,30 @@ function connectionSample(
     sendBitrate: bitrate(bytesSent, before?.bytesSent, intervalMs),
     receiveBitrate: bitrate(bytesReceived, before?.bytesReceived, intervalMs),
     selectedPair: pair ? pairSample(pair, byId, outbound) : null,
+    candidatePairs: records
+      .filter((record) => record.type === 'candidate-pair')
+      .map((record) => ({
+        id: record.id,
+        state: str(record.state) ?? 'unknown',
+        nominated: record.nominated === true,
+        selected: record === pair,
+        local: candidateText(byId.get(str(record.localCandidateId) ?? '')),
+        remote: candidateText(byId.get(str(record.remoteCandidateId) ?? '')),
+        rttMs: ms(record.currentRoundTripTime),
+      })),
   };
+}
+
+const addressOf = (candidate: StatsRecord | undefined): string | null => {
+  const host = str(candidate?.address) ?? str(candidate?.ip) ?? str(candidate?.ipAddress);
+  const port = num(candidate?.port) ?? num(candidate?.portNumber);
+  return host === null ? null : port === null ? host : `${host}:${port}`;
+};
+
+function candidateText(candidate: StatsRecord | undefined): string {
+  if (!candidate) return '?';
+  const protocol = str(candidate.protocol) ?? str(candidate.transport) ?? '?';
+  return `${candidateKind(candidate.candidateType)} ${protocol} ${addressOf(candidate) ?? '?'}`;
 }
 
 function selectedPairRecord(
@@ -239,11 +262,6 @@ function pairSample(
   }
   const local = byId.get(str(pair.localCandidateId) ?? '');
   const remote = byId.get(str(pair.remoteCandidateId) ?? '');
-  const address = (candidate: StatsRecord | undefined) => {
-    const host = str(candidate?.address) ?? str(candidate?.ip) ?? str(candidate?.ipAddress);
-    const port = num(candidate?.port) ?? num(candidate?.portNumber);
-    return host === null ? null : port === null ? host : `${host}:${port}`;
-  };
   // Firefox does not always fill the pair's RTT; the receiver reports' RTT is the same path.
   const fromReports = outbound.find((sample) => sample.remoteRttMs !== null)?.remoteRttMs ?? null;
   return {
@@ -251,8 +269,8 @@ function pairSample(
     remoteType: candidateKind(remote?.candidateType),
     protocol: str(local?.protocol) ?? str(local?.transport),
     relayProtocol: str(local?.relayProtocol),
-    localAddress: address(local),
-    remoteAddress: address(remote),
+    localAddress: addressOf(local),
+    remoteAddress: addressOf(remote),
     rttMs: ms(pair.currentRoundTripTime) ?? fromReports,
     availableOutgoingBitrate: num(pair.availableOutgoingBitrate),
   };

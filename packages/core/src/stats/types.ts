@@ -27,6 +27,19 @@ export interface SelectedPairSample {
   readonly availableOutgoingBitrate: number | null;
 }
 
+/** One ICE candidate pair as `getStats` lists it (all of them, not only the selected one). */
+export interface CandidatePairSample {
+  readonly id: string;
+  /** `frozen`, `waiting`, `in-progress`, `succeeded` or `failed`. */
+  readonly state: string;
+  readonly nominated: boolean;
+  readonly selected: boolean;
+  /** e.g. `host udp 10.0.0.1:5000`. */
+  readonly local: string;
+  readonly remote: string;
+  readonly rttMs: number | null;
+}
+
 /** The whole connection: every transport together. */
 export interface ConnectionSample {
   readonly bytesSent: number;
@@ -35,6 +48,8 @@ export interface ConnectionSample {
   readonly sendBitrate: number | null;
   readonly receiveBitrate: number | null;
   readonly selectedPair: SelectedPairSample | null;
+  /** Every candidate pair ICE has checked, for debugging connectivity. */
+  readonly candidatePairs: readonly CandidatePairSample[];
 }
 
 interface RtpSampleBase {

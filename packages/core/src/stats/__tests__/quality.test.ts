@@ -66,6 +66,7 @@ const sample = (over: Partial<StatsSample> = {}, rttMs = 20): StatsSample => ({
       rttMs,
       availableOutgoingBitrate: null,
     },
+    candidatePairs: [],
   },
   inbound: [inbound()],
   outbound: [outbound()],

@@ -1,7 +1,8 @@
+import { normalizeStats } from '@peerstatejs/core/stats';
 import { describe, expect, it } from 'vitest';
-import { reduceStats, type StatsRecord } from '../stats/reduceStats.js';
+import { recordedStats } from '../stats/recordedStats.js';
 
-const report = (t: number, bytes: number, packets: number, lost: number): StatsRecord[] => [
+const report = (t: number, bytes: number, packets: number, lost: number) => [
   {
     id: 'T',
     type: 'transport',
@@ -42,6 +43,7 @@ const report = (t: number, bytes: number, packets: number, lost: number): StatsR
     id: 'I',
     type: 'inbound-rtp',
     kind: 'video',
+    ssrc: 7,
     timestamp: t,
     packetsReceived: packets,
     packetsLost: lost,
@@ -49,9 +51,10 @@ const report = (t: number, bytes: number, packets: number, lost: number): StatsR
   },
 ];
 
-describe('reduceStats', () => {
+describe('recordedStats (the SDK sample, as the recording keeps it)', () => {
   it('has no rates on the first sample, then rates over the interval', () => {
-    const first = reduceStats(report(1000, 0, 0, 0), undefined);
+    const sdkFirst = normalizeStats(report(1000, 0, 0, 0));
+    const first = recordedStats(sdkFirst);
     expect(first.bitrateInKbps).toBeNull();
     expect(first.rttMs).toBe(12.3);
     expect(first.fpsIn).toBe(30);
@@ -67,7 +70,9 @@ describe('reduceStats', () => {
       },
     ]);
     // 125 000 bytes in 1 s = 1000 kbit/s in, twice that out; 10 lost of 100.
-    const second = reduceStats(report(2000, 125_000, 90, 10), first.totals);
+    const second = recordedStats(
+      normalizeStats(report(2000, 125_000, 90, 10), { previous: sdkFirst }),
+    );
     expect(second.bitrateInKbps).toBe(1000);
     expect(second.bitrateOutKbps).toBe(2000);
     expect(second.packetLossPct).toBe(10);
