@@ -278,7 +278,7 @@ async function runMode(browser, mode) {
       await expectText(panel('Alice').getByTestId('offer-diffs'), 'ICE restart: ufrag');
       await tab('Timeline').click();
       // Only transitions: the restart is there, events are filtered out.
-      for (const kind of ['command', 'signal', 'pc', 'internal']) {
+      for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
         await page.locator('.filters').getByLabel(kind).uncheck();
       }
       const rows = panel('Alice').locator('.timeline li');
@@ -287,7 +287,7 @@ async function runMode(browser, mode) {
         ...new Set(items.map((i) => i.dataset.kind)),
       ]);
       assert(kinds.length === 1 && kinds[0] === 'transition', `filter leaked: ${kinds}`);
-      for (const kind of ['command', 'signal', 'pc', 'internal']) {
+      for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
         await page.locator('.filters').getByLabel(kind).check();
       }
       await shot('timeline');
@@ -364,7 +364,7 @@ async function runMode(browser, mode) {
       await page.keyboard.press('ArrowRight');
       assert((await position()) === 3, 'ArrowRight on the scrubber did not advance');
       // Clicking a timeline entry shows the snapshot at that moment.
-      for (const kind of ['command', 'signal', 'pc', 'internal']) {
+      for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
         await page.locator('.filters').getByLabel(kind).uncheck();
       }
       const entry = panel('Alice')
@@ -376,7 +376,7 @@ async function runMode(browser, mode) {
       assert((await position()) === seq, `position ${await position()} after clicking #${seq}`);
       await isActive('Alice', 'peer.active.connection.restartingIce').waitFor();
       await expectText(panel('Alice').getByTestId('snapshot-json'), '"restartingIce"');
-      for (const kind of ['command', 'signal', 'pc', 'internal']) {
+      for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
         await page.locator('.filters').getByLabel(kind).check();
       }
       await tab('SDP').click();

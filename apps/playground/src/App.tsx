@@ -1,6 +1,14 @@
 import type { PeerActor } from '@peerstatejs/core';
+import {
+  parseSession,
+  type Session,
+  type SessionRecorder,
+  type SessionStore,
+  serializeSession,
+  staticStore,
+} from '@peerstatejs/core/recorder';
 import { usePeerActorRef } from '@peerstatejs/react';
-import { type ChangeEvent, type ReactNode, useMemo, useRef, useState } from 'react';
+import { type ChangeEvent, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import {
   configSearch,
   type PlaygroundConfig,
@@ -9,9 +17,6 @@ import {
 } from './call/config.js';
 import { type Call, createCall, type PeerSpec } from './call/createCall.js';
 import { useStatsSampler } from './call/useStatsSampler.js';
-import { parseSession, serializeSession } from './session/io.js';
-import { type SessionRecorder, type SessionStore, staticStore } from './session/recorder.js';
-import type { Session } from './session/types.js';
 import { Workspace } from './Workspace.js';
 
 /** The peer options of one side: the recorder's inspector is how the playground sees the machine. */
@@ -26,6 +31,7 @@ function usePlaygroundPeer(call: Call, index: number, config: PlaygroundConfig):
     ...(config.ice === 'quick' ? { iceRestart: QUICK_ICE_RESTART } : {}),
   });
   useStatsSampler(actor, call.recorder, index);
+  useEffect(() => call.recorder.watch(index, actor), [call, index, actor]);
   return actor;
 }
 

@@ -1,4 +1,11 @@
 import { type PeerActor, peerMachine } from '@peerstatejs/core';
+import type { SessionStore } from '@peerstatejs/core/recorder';
+import {
+  ENTRY_KINDS,
+  type EntryKind,
+  type PeerRecord,
+  type Session,
+} from '@peerstatejs/core/recorder';
 import { usePeer } from '@peerstatejs/react';
 import {
   type KeyboardEvent,
@@ -17,7 +24,6 @@ import { MediaPanel } from './panels/MediaPanel.js';
 import { SdpPanel } from './panels/SdpPanel.js';
 import { StatsPanel } from './panels/StatsPanel.js';
 import { TimelinePanel } from './panels/TimelinePanel.js';
-import type { SessionStore } from './session/recorder.js';
 import {
   candidatesUpTo,
   entriesUpTo,
@@ -29,7 +35,6 @@ import {
   snapshotAt,
   statsUpTo,
 } from './session/select.js';
-import { ENTRY_KINDS, type EntryKind, type PeerRecord, type Session } from './session/types.js';
 
 const TABS = ['Timeline', 'SDP', 'ICE', 'Stats', 'Media & chat'] as const;
 type Tab = (typeof TABS)[number];

@@ -8,8 +8,8 @@ import {
   createInMemorySignalingPair,
   type SignalingChannel,
 } from '@peerstatejs/core';
+import { createSessionRecorder, type SessionRecorder } from '@peerstatejs/core/recorder';
 import { createWebSocketSignaling } from '@peerstatejs/signaling';
-import { createSessionRecorder, type SessionRecorder } from '../session/recorder.js';
 import { PEER_NAMES, type PlaygroundConfig } from './config.js';
 
 export interface PeerSpec {
@@ -55,5 +55,10 @@ export function createCall(config: PlaygroundConfig): Call {
     signaling: config.mode,
     peers: peers.map(({ name, polite }) => ({ name, polite })),
   });
+  // Every message a peer sends goes into the recording (the ones it receives are its events).
+  peers = peers.map((peer, index) => ({
+    ...peer,
+    signaling: recorder.tapSignaling(index, peer.signaling),
+  }));
   return { id: nextId++, peers, recorder, dispose };
 }

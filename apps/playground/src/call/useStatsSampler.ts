@@ -1,8 +1,7 @@
 import type { PeerActor } from '@peerstatejs/core';
+import type { SessionRecorder } from '@peerstatejs/core/recorder';
 import { createStatsSampler } from '@peerstatejs/core/stats';
 import { useEffect } from 'react';
-import type { SessionRecorder } from '../session/recorder.js';
-import { recordedStats } from '../stats/recordedStats.js';
 
 export const STATS_INTERVAL_MS = 1000;
 
@@ -13,7 +12,7 @@ export const STATS_INTERVAL_MS = 1000;
 export function useStatsSampler(actor: PeerActor, recorder: SessionRecorder, index: number): void {
   useEffect(() => {
     const sampler = createStatsSampler(actor, { intervalMs: STATS_INTERVAL_MS, historySize: 2 });
-    const off = sampler.subscribe((sample) => recorder.addStats(index, recordedStats(sample)));
+    const off = sampler.subscribe((sample) => recorder.addStats(index, sample));
     return () => {
       off();
       sampler.stop();

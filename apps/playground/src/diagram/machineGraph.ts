@@ -3,8 +3,9 @@
  * the diagram follows the machine when it changes.
  * @module
  */
+
+import type { Json } from '@peerstatejs/core/recorder';
 import type { AnyStateMachine } from 'xstate';
-import type { Json } from '../session/types.js';
 
 type AnyStateNode = AnyStateMachine['root'];
 

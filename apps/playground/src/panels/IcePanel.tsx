@@ -1,6 +1,6 @@
+import type { StatsSample } from '@peerstatejs/core/recorder';
 import { parseCandidate } from '@peerstatejs/core/sdp';
 import type { CandidateRecord } from '../session/select.js';
-import type { StatsSample } from '../session/types.js';
 import { formatAt } from './format.js';
 
 export interface IcePanelProps {

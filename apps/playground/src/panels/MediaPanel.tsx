@@ -1,7 +1,7 @@
 import type { PeerActor } from '@peerstatejs/core';
+import type { ContextProjection, SessionEntry } from '@peerstatejs/core/recorder';
 import { PeerVideo, usePeer } from '@peerstatejs/react';
 import { useMemo } from 'react';
-import type { ContextProjection, SessionEntry } from '../session/types.js';
 import { formatAt } from './format.js';
 
 /** The live videos: what this peer sends (its current local tracks) and what it receives. */

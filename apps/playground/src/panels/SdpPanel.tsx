@@ -1,6 +1,6 @@
+import type { DescriptionRef } from '@peerstatejs/core/recorder';
 import { diffSessionDescriptions, parseSdp, type SdpChange } from '@peerstatejs/core/sdp';
 import type { OfferRecord } from '../session/select.js';
-import type { DescriptionRef } from '../session/types.js';
 import { formatAt } from './format.js';
 
 function DescriptionTable({

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { StatsSample } from '../session/types.js';
+import type { StatsSample } from '@peerstatejs/core/recorder';
 
 type Series = readonly {
   readonly label: string;

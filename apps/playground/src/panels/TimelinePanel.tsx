@@ -1,6 +1,11 @@
+import type {
+  EntryKind,
+  PeerRecord,
+  SessionEntry,
+  SnapshotRecord,
+} from '@peerstatejs/core/recorder';
 import { useEffect, useRef } from 'react';
 import { eventLabel } from '../diagram/machineGraph.js';
-import type { EntryKind, PeerRecord, SessionEntry, SnapshotRecord } from '../session/types.js';
 import { formatAt, summarize } from './format.js';
 
 const WINDOW = 300;

@@ -1,5 +1,5 @@
+import type { Json, SessionEntry } from '@peerstatejs/core/recorder';
 import { shortId } from '../diagram/machineGraph.js';
-import type { Json, SessionEntry } from '../session/types.js';
 
 /** Milliseconds since start, as the timeline shows them. */
 export function formatAt(ms: number): string {

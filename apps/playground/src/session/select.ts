@@ -10,7 +10,7 @@ import type {
   SessionEntry,
   SnapshotRecord,
   StatsSample,
-} from './types.js';
+} from '@peerstatejs/core/recorder';
 
 /** The last `seq` of the session (0 when empty). */
 export function lastSeq(session: Session): number {

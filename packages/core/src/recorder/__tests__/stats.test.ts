@@ -1,6 +1,6 @@
-import { normalizeStats } from '@peerstatejs/core/stats';
 import { describe, expect, it } from 'vitest';
-import { recordedStats } from '../stats/recordedStats.js';
+import { normalizeStats } from '../../stats/normalize.js';
+import { recordedStats } from '../stats.js';
 
 const report = (t: number, bytes: number, packets: number, lost: number) => [
   {

@@ -1,34 +1,68 @@
 /**
  * Records a session from XState inspection: every event a peer's actor processed, every
- * transition it took, and a plain projection of the snapshot after each event.
+ * transition it took, and a plain projection of the snapshot after each event; plus, when wired,
+ * every signaling message sent, every error emitted and the stats samples. Bounded: past a limit
+ * the oldest records go, counted in `dropped`.
  * @module
  */
-import type { PeerSnapshot } from '@peerstatejs/core';
 import type { AnyEventObject, InspectionEvent } from 'xstate';
+import type { PeerActor, PeerSnapshot } from '../machine/createPeer.js';
+import type { SignalingChannel } from '../signaling/types.js';
+import type { StatsSample as SdkStatsSample } from '../stats/types.js';
 import { kindOf, projectContext, toPlain } from './project.js';
-import type { Json, PeerRecord, Session, SessionEntry, StatsSample } from './types.js';
+import { recordedStats } from './stats.js';
+import type { Json, PeerRecord, Session, SessionEntry } from './types.js';
 import { SESSION_FORMAT, SESSION_VERSION } from './types.js';
 
 /** Something React can subscribe to: a session that may grow, and a version that says it did. */
 export interface SessionStore {
   readonly session: Session;
+  /** Called (once per burst) after the session grew; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
+  /** Grows with every change: what `useSyncExternalStore` compares. */
   getVersion(): number;
 }
 
+/** A recorder: wire it into a peer with {@link SessionRecorder.inspector} and friends. */
 export interface SessionRecorder extends SessionStore {
   /** The `inspect` option for the peer at `index`. */
   inspector(index: number): (event: InspectionEvent) => void;
-  /** Adds a `getStats` sample, stamped with the current position. */
-  addStats(index: number, sample: Omit<StatsSample, 'seq' | 'at'>): void;
+  /** The peer's signaling channel, recording every message it sends (received ones are events). */
+  tapSignaling(index: number, channel: SignalingChannel): SignalingChannel;
+  /** Records the `error` events the peer emits. Returns the unsubscribe function. */
+  watch(index: number, actor: PeerActor): () => void;
+  /** Adds a stats sample (from `@peerstatejs/core/stats`), stamped with the current position. */
+  addStats(index: number, sample: SdkStatsSample): void;
   /** Milliseconds since the session started. */
   elapsed(): number;
 }
 
+/** Per peer, how many records of each list are kept; the oldest go first. */
+export interface RecorderLimits {
+  /** Default 50 000. */
+  readonly entries?: number;
+  /** Default 50 000. */
+  readonly snapshots?: number;
+  /** Default 3 600 (an hour at one sample a second). */
+  readonly stats?: number;
+}
+
+/** Options of {@link createSessionRecorder}. */
 export interface RecorderOptions {
+  /** What the peers signal over, for the reader (`in-memory`, `websocket`, …). */
   readonly signaling: string;
   readonly peers: readonly { readonly name: string; readonly polite: boolean }[];
+  /** Epoch milliseconds (default `performance.timeOrigin + performance.now()`). */
   readonly now?: () => number;
+  readonly limits?: RecorderLimits;
+}
+
+/** Keeps a list at `limit` by dropping its oldest tenth; returns how many went. */
+function bound(list: unknown[], limit: number): number {
+  if (list.length <= limit) return 0;
+  const drop = Math.max(list.length - limit, Math.ceil(limit / 10));
+  list.splice(0, drop);
+  return drop;
 }
 
 /** A store over a session that no longer changes (an imported one). */
@@ -36,7 +70,19 @@ export function staticStore(session: Session): SessionStore {
   return { session, subscribe: () => () => {}, getVersion: () => 0 };
 }
 
+/** Creates a recorder for the given peers (one index each). */
 export function createSessionRecorder(options: RecorderOptions): SessionRecorder {
+  const limits = {
+    entries: options.limits?.entries ?? 50_000,
+    snapshots: options.limits?.snapshots ?? 50_000,
+    stats: options.limits?.stats ?? 3_600,
+  };
+  const drop = (peer: PeerRecord, list: 'entries' | 'snapshots' | 'stats') => {
+    const dropped = bound(peer[list], limits[list]);
+    if (dropped === 0) return;
+    const counts = peer.dropped ?? { entries: 0, snapshots: 0, stats: 0 };
+    peer.dropped = { ...counts, [list]: counts[list] + dropped };
+  };
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const startedAt = now();
   const elapsed = () => Math.round((now() - startedAt) * 10) / 10;
@@ -62,6 +108,17 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
 
   let seq = 0;
   let version = 0;
+  const pushEntry = (peer: PeerRecord, entry: Omit<SessionEntry, 'seq' | 'at'>): number => {
+    seq += 1;
+    peer.entries.push({ seq, at: elapsed(), ...entry });
+    drop(peer, 'entries');
+    return seq;
+  };
+  const peerAt = (index: number): PeerRecord => {
+    const peer = session.peers[index];
+    if (!peer) throw new RangeError(`no peer ${index}`);
+    return peer;
+  };
   let scheduled = false;
   const listeners = new Set<() => void>();
   const changed = () => {
@@ -76,8 +133,7 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
   };
 
   function inspector(index: number): (event: InspectionEvent) => void {
-    const peer = session.peers[index];
-    if (!peer) throw new RangeError(`no peer ${index}`);
+    const peer = peerAt(index);
     /** Events sent to the actor and not processed yet, in mailbox (FIFO) order. */
     const pending: AnyEventObject[] = [];
     /**
@@ -91,11 +147,7 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
     /** The seq of the first event processed since the last snapshot: the macrostep's event. */
     let macrostep: number | undefined;
 
-    const push = (entry: Omit<SessionEntry, 'seq' | 'at'>): number => {
-      seq += 1;
-      peer.entries.push({ seq, at: elapsed(), ...entry });
-      return seq;
-    };
+    const push = (entry: Omit<SessionEntry, 'seq' | 'at'>): number => pushEntry(peer, entry);
     const entryFor = (event: AnyEventObject, raised: boolean): number => {
       const { type, ...payload } = event;
       const detail = toPlain(payload, intern);
@@ -172,6 +224,7 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
             value: toPlain(snapshot.value, intern),
             context: projectContext(snapshot.context, intern),
           });
+          drop(peer, 'snapshots');
           break;
         }
       }
@@ -184,8 +237,30 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
     inspector,
     elapsed,
     addStats(index, sample) {
-      session.peers[index]?.stats.push({ ...sample, seq, at: elapsed() });
+      const peer = peerAt(index);
+      peer.stats.push({ ...recordedStats(sample), seq, at: elapsed() });
+      drop(peer, 'stats');
       changed();
+    },
+    tapSignaling(index, channel) {
+      const peer = peerAt(index);
+      return {
+        send(message) {
+          const { type, ...payload } = message;
+          pushEntry(peer, { kind: 'sent', type, detail: toPlain(payload, intern) });
+          changed();
+          return channel.send(message);
+        },
+        subscribe: (listener) => channel.subscribe(listener),
+      };
+    },
+    watch(index, actor) {
+      const peer = peerAt(index);
+      const subscription = actor.on('error', (event) => {
+        pushEntry(peer, { kind: 'error', type: event.error.code, detail: toPlain(event, intern) });
+        changed();
+      });
+      return () => subscription.unsubscribe();
     },
     subscribe(listener) {
       listeners.add(listener);

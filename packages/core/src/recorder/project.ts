@@ -2,7 +2,8 @@
  * Turns what the machine holds (live tracks, channels, the peer connection) into plain data.
  * @module
  */
-import { isPeerCommandType, type PeerContext } from '@peerstatejs/core';
+import { isPeerCommandType } from '../machine/commands.js';
+import type { PeerContext } from '../machine/types/context.js';
 import type { ContextProjection, DescriptionRef, EntryKind, Json, TrackSummary } from './types.js';
 
 /** Stores each SDP once and returns its index. */
@@ -22,6 +23,7 @@ function tagOf(value: object): string {
   return Object.prototype.toString.call(value).slice(8, -1);
 }
 
+/** A track's id, kind, label, state and current size/frame rate. */
 export function summarizeTrack(track: MediaStreamTrack): TrackSummary {
   const settings = typeof track.getSettings === 'function' ? track.getSettings() : {};
   const size =

@@ -1,24 +1,39 @@
 /**
  * The recorded session: plain JSON, so it can be exported, attached to a bug report and replayed
- * without a live connection. Every panel renders from it, live or replayed.
+ * without a live connection (the playground imports it). Every panel renders from it, live or
+ * replayed.
  * @module
  */
 
 /** Any value JSON can carry. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** The `format` member of every session file. */
 export const SESSION_FORMAT = 'peerstate-session';
-export const SESSION_VERSION = 1;
+/**
+ * The version this recorder writes. 2 added the `sent` and `error` kinds and `dropped`; a
+ * version 1 file (the playground's before) still imports.
+ */
+export const SESSION_VERSION = 2;
+/** Every version {@link parseSession} reads. */
+export const READABLE_SESSION_VERSIONS: readonly number[] = [1, 2];
 
-/** How an entry is filtered in the timeline. */
-export type EntryKind = 'command' | 'signal' | 'pc' | 'internal' | 'transition';
+/**
+ * How an entry is filtered in the timeline: a public `command`, a `signal` received (the
+ * machine's `signal.*` events), a signaling message `sent`, a peer-connection event (`pc`),
+ * another `internal` event, a `transition`, or an `error` the peer emitted.
+ */
+export type EntryKind = 'command' | 'signal' | 'sent' | 'pc' | 'internal' | 'transition' | 'error';
 
+/** Every {@link EntryKind}, in the timeline's filter order. */
 export const ENTRY_KINDS: readonly EntryKind[] = [
   'command',
   'signal',
+  'sent',
   'pc',
   'internal',
   'transition',
+  'error',
 ];
 
 /** One thing that happened to a peer: an event its actor received, or a transition it took. */
@@ -40,6 +55,7 @@ export interface DescriptionRef {
   readonly sdp: number;
 }
 
+/** A `MediaStreamTrack` as plain data. */
 export interface TrackSummary {
   readonly id: string;
   readonly kind: string;
@@ -118,6 +134,7 @@ export interface StatsSample {
   readonly totals: StatsTotals;
 }
 
+/** The running counters of the previous stats sample. */
 export interface StatsTotals {
   readonly timestamp: number;
   readonly bytesIn: number;
@@ -126,17 +143,28 @@ export interface StatsTotals {
   readonly packetsLost: number;
 }
 
+/** How many of the oldest records the recorder's bounds dropped (see `RecorderLimits`). */
+export interface DroppedCounts {
+  readonly entries: number;
+  readonly snapshots: number;
+  readonly stats: number;
+}
+
+/** One peer's recording. */
 export interface PeerRecord {
   readonly name: string;
   readonly polite: boolean;
   readonly entries: SessionEntry[];
   readonly snapshots: SnapshotRecord[];
   readonly stats: StatsSample[];
+  /** Absent in version 1 files and when nothing was dropped. */
+  dropped?: DroppedCounts;
 }
 
+/** A whole recording: what Export writes and Import reads. */
 export interface Session {
   readonly format: typeof SESSION_FORMAT;
-  readonly version: typeof SESSION_VERSION;
+  readonly version: number;
   /** Epoch milliseconds: every `at` is relative to it. */
   readonly startedAt: number;
   /** `in-memory`, `broadcast-channel` or `websocket`. */

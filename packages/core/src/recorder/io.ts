@@ -2,14 +2,23 @@
  * Session files: what Export writes and Import reads back.
  * @module
  */
-import { SESSION_FORMAT, SESSION_VERSION, type Session } from './types.js';
+import { READABLE_SESSION_VERSIONS, SESSION_FORMAT, type Session } from './types.js';
 
-export function serializeSession(session: Session): string {
-  return JSON.stringify({ ...session, exportedAt: new Date().toISOString() });
+/** The session as a file's text, stamped with when it was exported. */
+export function serializeSession(session: Session, exportedAt: Date = new Date()): string {
+  return JSON.stringify({ ...session, exportedAt: exportedAt.toISOString() });
+}
+
+/** What {@link parseSession} throws for a file it cannot read; `reason` says what is wrong. */
+export class SessionFileError extends Error {
+  override readonly name = 'SessionFileError';
+  constructor(readonly reason: string) {
+    super(`Not a peerstate session file: ${reason}`);
+  }
 }
 
 function fail(reason: string): never {
-  throw new Error(`Not a peerstate session file: ${reason}`);
+  throw new SessionFileError(reason);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -39,8 +48,10 @@ export function parseSession(text: string): Session {
   }
   if (!isRecord(data)) fail('not an object');
   if (data.format !== SESSION_FORMAT) fail(`format is ${JSON.stringify(data.format)}`);
-  if (data.version !== SESSION_VERSION) {
-    fail(`version ${JSON.stringify(data.version)}; this playground reads ${SESSION_VERSION}`);
+  if (typeof data.version !== 'number' || !READABLE_SESSION_VERSIONS.includes(data.version)) {
+    fail(
+      `version ${JSON.stringify(data.version)}; this reads ${READABLE_SESSION_VERSIONS.join(', ')}`,
+    );
   }
   if (typeof data.startedAt !== 'number') fail('startedAt missing');
   if (!Array.isArray(data.sdps) || !data.sdps.every((sdp) => typeof sdp === 'string')) {
@@ -51,6 +62,14 @@ export function parseSession(text: string): Session {
     if (!isRecord(peer) || typeof peer.name !== 'string') fail(`peer ${index} has no name`);
     for (const list of ['entries', 'snapshots', 'stats'] as const) {
       if (!isSeqList(peer[list])) fail(`peer ${peer.name}: ${list} must be a seq-ordered list`);
+    }
+    const dropped = peer.dropped;
+    if (
+      dropped !== undefined &&
+      (!isRecord(dropped) ||
+        !['entries', 'snapshots', 'stats'].every((list) => typeof dropped[list] === 'number'))
+    ) {
+      fail(`peer ${peer.name}: dropped must count entries, snapshots and stats`);
     }
   }
   return data as unknown as Session;

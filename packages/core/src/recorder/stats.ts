@@ -4,8 +4,8 @@
  * picks fields, so a recording stays small and its format stays stable.
  * @module
  */
-import type { StatsSample as SdkSample } from '@peerstatejs/core/stats';
-import type { StatsSample } from '../session/types.js';
+import type { StatsSample as SdkSample } from '../stats/types.js';
+import type { StatsSample } from './types.js';
 
 const kbps = (bitsPerSecond: number | null) =>
   bitsPerSecond === null ? null : Math.round(bitsPerSecond / 100) / 10;
@@ -15,6 +15,7 @@ function sum(values: readonly (number | null)[]): number | null {
   return values.reduce<number | null>((total, v) => (v === null ? total : (total ?? 0) + v), null);
 }
 
+/** Reduces one SDK stats sample to the recording's {@link StatsSample} (without seq and at). */
 export function recordedStats(sample: SdkSample): Omit<StatsSample, 'seq' | 'at'> {
   const { connection } = sample;
   let received = 0;
