@@ -267,6 +267,12 @@ async function runMode(browser, mode) {
       await isActive('Alice', 'peer.active.connection.connected').waitFor();
       await isActive('Bob', 'peer.active.connection.connected').waitFor();
       await isActive('Bob', 'peer.active.signaling.stable').waitFor();
+      // Chromium may leave the polite side's remote track `muted` after the rollback while it
+      // decodes frames (issue 16): the media panel says from the stats whether media arrives.
+      await tab('Media & chat').click();
+      await panel('Bob')
+        .locator('[data-testid=remote-track][data-kind=video][data-flowing=true]')
+        .waitFor();
     });
 
     await check(`${prefix} restart ICE: diagram, timeline and SDP diff show it`, async () => {

@@ -164,6 +164,7 @@ function PeerPanel({
           actor={actor}
           context={snapshot?.context}
           entries={entriesUpTo(record, cursor)}
+          stats={statsUpTo(record, cursor).at(-1)}
         />
       );
       break;

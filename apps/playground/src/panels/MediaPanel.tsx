@@ -1,5 +1,5 @@
 import type { PeerActor } from '@peerstatejs/core';
-import type { ContextProjection, SessionEntry } from '@peerstatejs/core/recorder';
+import type { ContextProjection, SessionEntry, StatsSample } from '@peerstatejs/core/recorder';
 import { PeerVideo, usePeer } from '@peerstatejs/react';
 import { useMemo } from 'react';
 import { formatAt } from './format.js';
@@ -29,8 +29,25 @@ function LiveVideos({ actor }: { actor: PeerActor }) {
   );
 }
 
-function TrackList({ context }: { context: ContextProjection | undefined }) {
+/**
+ * Whether media arrives, from the stats sampler: engines keep `muted` set in cases where frames
+ * are decoded (Chromium after a glare rollback), so the flag alone shows black for a working call.
+ */
+function flowText(flowing: boolean | null | undefined): string {
+  if (flowing === true) return ' · media flowing';
+  if (flowing === false) return ' · no media arriving';
+  return '';
+}
+
+function TrackList({
+  context,
+  stats,
+}: {
+  context: ContextProjection | undefined;
+  stats: StatsSample | undefined;
+}) {
   if (!context) return null;
+  const flowOf = (id: string) => stats?.inbound?.find((s) => s.trackIdentifier === id)?.flowing;
   return (
     <ul className="track-list">
       {context.localTracks.map((track) => (
@@ -41,9 +58,15 @@ function TrackList({ context }: { context: ContextProjection | undefined }) {
         </li>
       ))}
       {context.remoteTracks.map((track) => (
-        <li key={`r-${track.id}`}>
+        <li
+          key={`r-${track.id}`}
+          data-testid="remote-track"
+          data-kind={track.kind}
+          data-flowing={String(flowOf(track.id) ?? 'unknown')}
+        >
           receives {track.kind} (mid {track.mid ?? '?'}){track.muted ? ' muted' : ''}
           {track.ended ? ' (ended)' : ''}
+          {flowText(flowOf(track.id))}
         </li>
       ))}
       {context.localTracks.length + context.remoteTracks.length === 0 ? (
@@ -64,10 +87,12 @@ export interface MediaPanelProps {
   readonly actor: PeerActor | null;
   readonly context: ContextProjection | undefined;
   readonly entries: readonly SessionEntry[];
+  /** The newest stats sample at the cursor. */
+  readonly stats: StatsSample | undefined;
 }
 
 /** Videos (live only), the tracks at the cursor, and the chat as the machine saw it. */
-export function MediaPanel({ actor, context, entries }: MediaPanelProps) {
+export function MediaPanel({ actor, context, entries, stats }: MediaPanelProps) {
   const chat = entries.filter(
     (entry) => entry.type === 'SEND_DATA' || entry.type === 'pc.dataChannelMessage',
   );
@@ -78,7 +103,7 @@ export function MediaPanel({ actor, context, entries }: MediaPanelProps) {
       ) : (
         <p className="muted">Replay: no media, only what the machine knew about its tracks.</p>
       )}
-      <TrackList context={context} />
+      <TrackList context={context} stats={stats} />
       <h4>Chat</h4>
       <ol className="chat-log" data-testid="chat-log">
         {chat.map((entry) => (

@@ -33,6 +33,11 @@ export function recordedStats(sample: SdkSample): Omit<StatsSample, 'seq' | 'at'
     fpsIn: sum(sample.inbound.filter((s) => s.kind === 'video').map((s) => s.framesPerSecond)),
     fpsOut: sum(sample.outbound.filter((s) => s.kind === 'video').map((s) => s.framesPerSecond)),
     pairs: connection.candidatePairs.map((pair) => ({ ...pair })),
+    inbound: sample.inbound.map(({ trackIdentifier, kind, flowing }) => ({
+      trackIdentifier,
+      kind,
+      flowing,
+    })),
     totals: {
       timestamp: sample.timestamp,
       bytesIn: connection.bytesReceived,

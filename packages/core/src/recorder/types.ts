@@ -130,8 +130,18 @@ export interface StatsSample {
   readonly fpsIn: number | null;
   readonly fpsOut: number | null;
   readonly pairs: readonly PairSummary[];
+  /** Per received stream: whether media is arriving (absent in version 1 files). */
+  readonly inbound?: readonly InboundFlow[];
   /** Running totals the next sample's rates are computed from. */
   readonly totals: StatsTotals;
+}
+
+/** Whether media arrives for one remote track, from the stats sampler's `flowing`. */
+export interface InboundFlow {
+  readonly trackIdentifier: string | null;
+  readonly kind: string;
+  /** `null` when the sample had no previous one to compare with. */
+  readonly flowing: boolean | null;
 }
 
 /** The running counters of the previous stats sample. */
