@@ -16,6 +16,7 @@ import {
   summary,
   until,
 } from './peers.js';
+import { exportSession, latestSample, qualityLog, startRecording } from './recording.js';
 
 type Kind = 'audio' | 'video';
 
@@ -36,6 +37,25 @@ const api = {
       streamId: stream.id,
       tracks: stream.getTracks().map((t) => ({ kind: t.kind, id: t.id })),
     };
+  },
+
+  /** Captures the camera and sends it on a transceiver capped at `maxBitrate` (bit/s). */
+  async addCappedVideo(args: { name: string; maxBitrate: number }) {
+    const peer = getPeer(args.name);
+    const stream = await capture({ video: true });
+    peer.localStreams.push(stream);
+    const [track] = stream.getVideoTracks();
+    if (!track) throw new Error('getUserMedia gave no video track');
+    peer.actor.send({
+      type: 'ADD_TRANSCEIVER',
+      trackOrKind: track,
+      init: {
+        direction: 'sendrecv',
+        streams: [stream],
+        sendEncodings: [{ maxBitrate: args.maxBitrate }],
+      },
+    });
+    return { trackId: track.id };
   },
 
   channel(args: { name: string; label: string }) {
@@ -123,6 +143,10 @@ const api = {
     return { log: logEntries(), uncaught, peers: out, pre: window.__pre ?? null };
   },
 
+  startRecording,
+  exportSession,
+  qualityLog,
+  latestSample,
   glare,
   flood,
   cycles,

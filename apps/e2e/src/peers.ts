@@ -14,6 +14,7 @@ import {
 } from '@peerstatejs/core';
 import { legacyPeerConnection } from '@peerstatejs/core/legacy';
 import { describe, record, type SerializedError, serializeError } from './log.js';
+import { recordingOf } from './recording.js';
 import { createWebSocketSignaling, messageKind, type WebSocketSignaling } from './wsSignaling.js';
 
 export type SignalingSpec =
@@ -133,7 +134,14 @@ export function createFixturePeer(spec: PeerSpec): void {
   } else {
     channel = counting(memoryChannel(spec.signaling.pair, spec.signaling.latency), sent);
   }
+  // A recorded peer (`startRecording`): its channel tapped, its machine inspected.
+  const recording = recordingOf(spec.name);
+  if (recording) {
+    const inner = channel;
+    channel = { ...recording.tap(inner), close: () => inner.close() };
+  }
   const actor = createPeer({
+    ...(recording ? { inspect: recording.inspect } : {}),
     signaling: channel,
     polite: spec.polite,
     id: spec.name,
@@ -156,6 +164,7 @@ export function createFixturePeer(spec: PeerSpec): void {
     onData: undefined,
   };
   peers.set(spec.name, peer);
+  recording?.attach(actor);
   instrument(peer, spec.verbose ?? true);
   actor.start();
 }

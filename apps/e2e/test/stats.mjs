@@ -7,11 +7,16 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseSession } from '@peerstatejs/core/recorder';
 import { callQuality, normalizeStats } from '@peerstatejs/core/stats';
+import { freeUdpPort } from './lib/servers.mjs';
 
-const fixturesDir = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../packages/core/src/stats/__tests__/fixtures',
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fixturesDir = path.resolve(here, '../../../packages/core/src/stats/__tests__/fixtures');
+/** The recording the playground's browser test imports and replays. */
+const playgroundSession = path.resolve(
+  here,
+  '../../playground/browser/fixtures/quality-outage.json',
 );
 const WAIT_MS = 15_000;
 const SAMPLE_GAP_MS = 2_000;
@@ -91,6 +96,164 @@ async function saveFixture(engine, version, sides) {
   console.log(`    wrote ${path.relative(process.cwd(), file)}`);
 }
 
+/** Polls until `predicate(log)` holds; the log is the page's quality changes. */
+async function untilQuality(page, name, predicate, what, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = await page.call('qualityLog', { name });
+    if (predicate(log)) return log;
+    if (Date.now() > deadline)
+      throw new Error(
+        `${name}: no ${what} within ${timeoutMs} ms; quality log ${JSON.stringify(log)}`,
+      );
+    await sleep(200);
+  }
+}
+
+const usable = (entry) => entry && ['excellent', 'good'].includes(entry.receive);
+const CAP = 250_000;
+
+/**
+ * A call through TURN only, b's camera capped at 250 kbit/s, recorded with the SDK's recorder;
+ * TURN dies (nothing can arrive) and comes back. The sampler's quality goes usable → lost →
+ * usable on both sides; the export parses and ends in the states the live peers are in.
+ */
+async function qualityOutage(t) {
+  const turnPort = await freeUdpPort();
+  let turn = await t.turn(turnPort);
+  const configuration = {
+    iceServers: [
+      { urls: `turn:127.0.0.1:${turnPort}?transport=udp`, username: 'u', credential: 'p' },
+    ],
+    iceTransportPolicy: 'relay',
+  };
+  const iceRestart = {
+    disconnectedGracePeriod: 1_000,
+    connectTimeout: 4_000,
+    initialDelay: 1_000,
+    maxDelay: 2_000,
+    maxAttempts: 30,
+  };
+  const p = await t.chromium('page');
+  await p.call('startRecording', {
+    peers: [
+      { name: 'a', polite: false },
+      { name: 'b', polite: true },
+    ],
+  });
+  const signaling = () => ({ kind: 'memory', pair: 'quality' });
+  await p.call('create', {
+    name: 'a',
+    polite: false,
+    signaling: signaling(),
+    configuration,
+    iceRestart,
+  });
+  await p.call('create', {
+    name: 'b',
+    polite: true,
+    signaling: signaling(),
+    configuration,
+    iceRestart,
+  });
+  await p.call('addMedia', { name: 'a', audio: true, video: true });
+  await p.call('addCappedVideo', { name: 'b', maxBitrate: CAP });
+  await Promise.all([
+    wait(p, 'a', { connection: 'connected' }),
+    wait(p, 'b', { connection: 'connected' }),
+  ]);
+  await Promise.all([wait(p, 'a', { liveRemoteTracks: 1 }), wait(p, 'b', { liveRemoteTracks: 2 })]);
+
+  for (const name of ['a', 'b'])
+    await untilQuality(p, name, (log) => usable(log.at(-1)), 'usable quality', WAIT_MS);
+  // The cap holds: what b sends and a receives of it stays under it (plus RTP overhead).
+  const capped = await p.call('latestSample', { name: 'b' });
+  const sent = capped.outbound.find((s) => s.kind === 'video');
+  assert.ok(
+    sent?.bitrate > 0 && sent.bitrate < CAP * 1.25,
+    `b sends video at ${sent?.bitrate} bit/s under the ${CAP} cap`,
+  );
+
+  const killedAt = Date.now();
+  await turn.kill();
+  for (const name of ['a', 'b'])
+    await untilQuality(
+      p,
+      name,
+      (log) => log.some((e) => e.at >= killedAt && e.receive === 'lost'),
+      'lost quality',
+      20_000,
+    );
+  turn = await t.turn(turnPort);
+  const upAt = Date.now();
+  await Promise.all([
+    wait(p, 'a', { connection: 'connected' }, 30_000),
+    wait(p, 'b', { connection: 'connected' }, 30_000),
+  ]);
+  const logs = {};
+  for (const name of ['a', 'b']) {
+    logs[name] = await untilQuality(
+      p,
+      name,
+      (log) => usable(log.at(-1)) && log.some((e) => e.at >= upAt),
+      'usable quality again',
+      30_000,
+    );
+    const levels = logs[name].map((e) => e.receive);
+    const lostAt = levels.lastIndexOf('lost');
+    assert.ok(
+      lostAt > 0 && usable({ receive: levels[lostAt - 1] }),
+      `${name}: usable before lost: ${levels}`,
+    );
+  }
+  t.figure(
+    'qualityLog',
+    Object.fromEntries(
+      Object.entries(logs).map(([n, l]) => [n, l.map((e) => e.receive).join('→')]),
+    ),
+  );
+
+  // The recording: it parses, it holds what was sent, errors and stats, and it ends where the
+  // live peers are.
+  const [text, sa, sb] = await Promise.all([
+    p.call('exportSession'),
+    summaryOf(p, 'a'),
+    summaryOf(p, 'b'),
+  ]);
+  const session = parseSession(text);
+  for (const [index, live] of [
+    [0, sa],
+    [1, sb],
+  ]) {
+    const peer = session.peers[index];
+    assert.deepEqual(
+      peer.snapshots.at(-1).value,
+      live.value,
+      `${peer.name}: recorded end state = live state`,
+    );
+    const kinds = new Set(peer.entries.map((e) => e.kind));
+    for (const kind of ['command', 'signal', 'sent', 'pc', 'transition'])
+      assert.ok(kinds.has(kind), `${peer.name}: the recording has ${kind} entries`);
+    assert.ok(
+      peer.stats.length >= 4,
+      `${peer.name}: stats samples recorded (${peer.stats.length})`,
+    );
+    const states = peer.entries
+      .filter((e) => e.kind === 'transition')
+      .map((e) => JSON.stringify(e.detail.to));
+    assert.ok(
+      states.some((s) => s.includes('restartingIce')),
+      `${peer.name}: the restart is recorded`,
+    );
+  }
+  if (process.env.UPDATE_STATS_FIXTURES === '1') {
+    await writeFile(playgroundSession, `${text}\n`);
+    console.log(`    wrote ${path.relative(process.cwd(), playgroundSession)}`);
+  }
+}
+
+const summaryOf = (page, name) => page.call('summary', { name });
+
 export const STATS_SCENARIOS = [
   {
     name: 'stats-chromium',
@@ -120,5 +283,10 @@ export const STATS_SCENARIOS = [
       t.figure('inboundVideo', `${b.sample.inbound.find((s) => s.kind === 'video').bitrate} bit/s`);
       await saveFixture('firefox', await pb.evaluate(() => navigator.userAgent), { b: b.reports });
     },
+  },
+  {
+    name: 'stats-quality-outage-recorded',
+    timeoutMs: 150_000,
+    run: qualityOutage,
   },
 ];

@@ -63,6 +63,12 @@ function serve(root) {
   });
 }
 
+/** `{ active: { connection: 'connected', … } }` → `peer.active.connection.connected`, … */
+function activeLeaves(value, prefix = 'peer') {
+  if (typeof value === 'string') return [`${prefix}.${value}`];
+  return Object.entries(value).flatMap(([key, inner]) => activeLeaves(inner, `${prefix}.${key}`));
+}
+
 const results = [];
 function report(name, error) {
   results.push(!error);
@@ -392,6 +398,42 @@ async function runMode(browser, mode) {
       await page.getByRole('button', { name: 'Back to the live call' }).click();
       await expectText(phase('Alice'), 'connected');
     });
+
+    await check(
+      `${prefix} import: a call another app recorded with @peerstatejs/core/recorder replays to its states`,
+      async () => {
+        // Recorded by the e2e scenario stats-quality-outage-recorded (TURN killed mid-call).
+        const file = path.join(appDir, 'browser/fixtures/quality-outage.json');
+        const recorded = JSON.parse(await readFile(file, 'utf8'));
+        await page.getByTestId('import-file').setInputFiles(file);
+        await page
+          .locator('header')
+          .filter({ hasText: 'replay: quality-outage.json' })
+          .first()
+          .waitFor();
+        for (const peer of recorded.peers) {
+          // The end of the replay: every active leaf of the recorded final snapshot is lit.
+          for (const id of activeLeaves(peer.snapshots.at(-1).value)) {
+            await isActive(peer.name, id).waitFor();
+          }
+        }
+        // Back to the moment TURN was gone: the restart the recording holds is what the chart shows.
+        for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
+          await page.locator('.filters').getByLabel(kind).uncheck();
+        }
+        await panel('a')
+          .locator('.timeline li', { hasText: 'active.connection.restartingIce' })
+          .first()
+          .getByRole('button')
+          .click();
+        await isActive('a', 'peer.active.connection.restartingIce').waitFor();
+        for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
+          await page.locator('.filters').getByLabel(kind).check();
+        }
+        await page.getByRole('button', { name: 'Back to the live call' }).click();
+        await expectText(phase('Alice'), 'connected');
+      },
+    );
 
     await check(`${prefix} import rejects a file that is not a session`, async () => {
       await page.getByTestId('import-file').setInputFiles({
