@@ -27,7 +27,7 @@ const qualityLogs = new Map<
 export function startRecording(args: { peers: { name: string; polite: boolean }[] }): void {
   recorder = createSessionRecorder({ signaling: 'in-memory', peers: args.peers });
   indexOf.clear();
-  args.peers.forEach((peer, index) => indexOf.set(peer.name, index));
+  for (const [index, peer] of args.peers.entries()) indexOf.set(peer.name, index);
 }
 
 /** What `createFixturePeer` wires into a recorded peer, or `undefined` if it is not recorded. */
