@@ -75,9 +75,11 @@ const ROWS = [
     entry:
       "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';\n" +
       "export { legacyPeerConnection } from '@peerstatejs/core/legacy';",
-    // What opting in costs on top of `app`, whatever the machine weighs.
+    // What opting in costs on top of `app`, whatever the machine weighs: 2.16 kB for the
+    // callback, stream and stats adapters, 2.82 with the restartIce and parameterless
+    // setLocalDescription shims (and the Proxy overlay under them), which left the main entry.
     over: 'app',
-    limit: 2.5,
+    limit: 3,
   },
   {
     id: 'core',
