@@ -5,24 +5,13 @@
  */
 
 export function describeValue(value: unknown): string {
-  switch (typeof value) {
-    case 'undefined':
-      return 'nothing';
-    case 'string':
-      return `the string ${quote(value)}`;
-    case 'number':
-    case 'boolean':
-      return String(value);
-    case 'bigint':
-      return 'a bigint';
-    case 'symbol':
-      return 'a symbol';
-    case 'function':
-      return 'a function';
-    default:
-      if (value === null) return 'null';
-      return Array.isArray(value) ? 'an array' : 'an object';
-  }
+  const kind = typeof value;
+  if (kind === 'string') return `the string ${quote(value as string)}`;
+  if (kind === 'number' || kind === 'boolean') return String(value);
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (kind !== 'object') return `a ${kind}`; // a bigint, a symbol, a function
+  return Array.isArray(value) ? 'an array' : 'an object';
 }
 
 export function describeError(error: unknown): string {
@@ -86,27 +75,18 @@ function copyForLog(
     const copy: Record<string, unknown> = isArray ? ([] as unknown as Record<string, unknown>) : {};
     for (const key of keys) {
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
-      const entry =
+      put(
+        copy,
+        key,
         descriptor === undefined
           ? undefined
           : 'value' in descriptor
             ? copyForLog(descriptor.value, depth + 1, state)
-            : '[Getter]';
-      // defineProperty, not assignment: a "__proto__" key must stay a plain field.
-      Object.defineProperty(copy, key, {
-        value: entry,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+            : '[Getter]',
+      );
     }
     if (size > SNAPSHOT_ENTRIES) {
-      Object.defineProperty(copy, isArray ? String(SNAPSHOT_ENTRIES) : '…', {
-        value: `… ${size - SNAPSHOT_ENTRIES} more`,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      put(copy, isArray ? String(SNAPSHOT_ENTRIES) : '…', `… ${size - SNAPSHOT_ENTRIES} more`);
     }
     // Only ancestors count as cycles; the same object twice side by side is shown twice.
     state.ancestors.delete(value);
@@ -114,4 +94,9 @@ function copyForLog(
   } catch {
     return '[Unreadable]';
   }
+}
+
+/** defineProperty, not assignment: a "__proto__" key must stay a plain field. */
+function put(copy: object, key: string, value: unknown): void {
+  Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
 }
