@@ -46,13 +46,6 @@ export interface DetectPeerConnectionOptions {
   readonly adapter?: PeerConnectionAdapter;
 }
 
-/** The vendor prefix of each name; the companion constructors carry the same one. */
-const PREFIXES: Readonly<Record<PeerConnectionName, string>> = {
-  RTCPeerConnection: '',
-  webkitRTCPeerConnection: 'webkit',
-  mozRTCPeerConnection: 'moz',
-};
-
 /**
  * Finds the preferred peer connection constructor in `scope` (`RTCPeerConnection`, else
  * `webkitRTCPeerConnection`, else `mozRTCPeerConnection`).
@@ -78,7 +71,8 @@ export function findPeerConnection(
     const Constructor = found as PeerConnectionConstructor;
     const api = options.api ?? (isLegacyCallbackApi(Constructor) ? 'legacy-callback' : 'promise');
     const streamApi = options.streamApi ?? isStreamApiOnly(Constructor);
-    const prefix = PREFIXES[name];
+    // The vendor prefix ('', 'webkit', 'moz'): the companion constructors carry the same one.
+    const prefix = name.slice(0, name.indexOf('RTC'));
     const engine: PeerConnectionEngine = {
       name,
       api,
