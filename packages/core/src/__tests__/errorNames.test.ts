@@ -25,7 +25,8 @@ it('every error class names itself, also in a minified production bundle', async
     `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`
   )) as Record<string, unknown>;
   expect(classes.map(([name]) => name)).toContain('UnsupportedError');
-  for (const [name] of classes) {
+  for (const [name, Source] of classes) {
+    expect(new Source('UNSUPPORTED', 'x', [] as never).name).toBe(name);
     const ErrorClass = minified[name] as new (...args: unknown[]) => Error;
     expect(new ErrorClass('UNSUPPORTED', 'x', []).name).toBe(name);
   }
