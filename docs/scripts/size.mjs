@@ -52,13 +52,14 @@ const ROWS = [
     entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
     // 28.53 kB with the command lifecycle and the late-answer resend policy (27.25 before them),
     // 29.24 kB with protocol v2 (ids, inReplyTo, ICE generations and epochs, and their
-    // validation: +0.7 kB, 0.2 kB of it the validation), 29.40 when this trim began; 28.33
+    // validation: +0.7 kB, 0.2 kB of it the validation), 29.40 when this trim began; 28.30
     // after the restartIce/setLocalDescription shims moved to the legacy entry (-0.62), the
-    // validators, limits and in-memory pair were compacted (-0.36), setup() stopped pulling four
-    // unused action creators (-0.13) and the error classes spelled their names out (+0.05 net).
+    // validators, snapshot, limits and in-memory pair were compacted (-0.39), setup() stopped
+    // pulling four unused action creators (-0.13) and the error classes spelled their names out
+    // (+0.05 net).
     limit: 28.5,
     below: ['simple-peer'],
-    // PeerJS is the goal (issue 20): ~4.3 kB more, which trimming alone does not reach (xstate
+    // PeerJS is the goal (issue 20): ~4.2 kB more, which trimming alone does not reach (xstate
     // is ~13.1 of it; SIZE-ANALYSIS.md at the root has the breakdown).
     target: ['peerjs'],
   },
@@ -96,7 +97,7 @@ const ROWS = [
     name: 'peerstate app entry without xstate (xstate external)',
     entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
     external: ['xstate'],
-    // 15.57 kB, of which 0.13 is the light setup() that saves 0.25 of xstate's in `app`.
+    // 15.55 kB, of which 0.13 is the light setup() that saves 0.25 of xstate's in `app`.
     limit: 15.6,
   },
   {
