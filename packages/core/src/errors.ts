@@ -38,11 +38,13 @@ export type PeerErrorCode =
 /** Base class of every error the SDK reports. */
 export class PeerStateError extends Error {
   /** Stable machine-readable code. */
-  readonly code: PeerErrorCode;
+  declare readonly code: PeerErrorCode;
 
   constructor(code: PeerErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    // Spelled out for the SDK's classes (a field each): minifiers rename classes, and
+    // `new.target.name` would read "o" in a production bundle. A subclass of an app's keeps its own.
+    this.name = new.target === PeerStateError ? 'PeerStateError' : new.target.name;
     this.code = code;
   }
 }
@@ -52,8 +54,9 @@ export class PeerStateError extends Error {
  * predates the promise or track API and no adapter from `@peerstatejs/core/legacy` was passed.
  */
 export class UnsupportedError extends PeerStateError {
+  override readonly name = 'UnsupportedError';
   /** The global names that were looked for, in order. */
-  readonly lookedFor: readonly string[];
+  declare readonly lookedFor: readonly string[];
 
   /** `message` replaces the default one when a constructor exists but cannot be used as is. */
   constructor(lookedFor: readonly string[], message?: string) {
@@ -69,6 +72,7 @@ export class UnsupportedError extends PeerStateError {
 
 /** The peer connection could not be created, usually because of its configuration. */
 export class PeerConnectionError extends PeerStateError {
+  override readonly name = 'PeerConnectionError';
   constructor(cause: unknown) {
     super('PEER_CONNECTION_FAILED', `Creating the peer connection failed: ${describe(cause)}`, {
       cause,
@@ -86,9 +90,10 @@ export interface SignalingIssue {
 
 /** An incoming signaling message was malformed; it was ignored and nothing else changed. */
 export class SignalingMessageError extends PeerStateError {
-  readonly issues: readonly SignalingIssue[];
+  override readonly name = 'SignalingMessageError';
+  declare readonly issues: readonly SignalingIssue[];
   /** The raw value received, for logging. Large strings are truncated. */
-  readonly received: unknown;
+  declare readonly received: unknown;
 
   constructor(issues: readonly SignalingIssue[], received: unknown) {
     const first = issues[0];
@@ -103,9 +108,10 @@ export class SignalingMessageError extends PeerStateError {
 
 /** The signaling channel threw or rejected in `send`, or threw in `subscribe`. */
 export class SignalingTransportError extends PeerStateError {
-  readonly operation: 'send' | 'subscribe';
+  override readonly name = 'SignalingTransportError';
+  declare readonly operation: 'send' | 'subscribe';
   /** The type of the message that could not be sent (`send` only). */
-  readonly messageType: SignalingMessageType | null;
+  declare readonly messageType: SignalingMessageType | null;
 
   constructor(
     operation: 'send' | 'subscribe',
@@ -137,7 +143,8 @@ export type NegotiationStep =
 
 /** Creating or applying a session description failed. The machine returns to a consistent state. */
 export class NegotiationError extends PeerStateError {
-  readonly step: NegotiationStep;
+  override readonly name = 'NegotiationError';
+  declare readonly step: NegotiationStep;
 
   constructor(step: NegotiationStep, cause: unknown) {
     super('NEGOTIATION_FAILED', `${step} failed: ${describe(cause)}`, { cause });
@@ -150,8 +157,9 @@ export class NegotiationError extends PeerStateError {
  * (an answer that arrives later is still applied) and the peer stays usable.
  */
 export class NegotiationTimeoutError extends PeerStateError {
+  override readonly name = 'NegotiationTimeoutError';
   /** How many times the offer was sent in all. */
-  readonly attempts: number;
+  declare readonly attempts: number;
 
   constructor(attempts: number) {
     super(
@@ -164,7 +172,8 @@ export class NegotiationTimeoutError extends PeerStateError {
 
 /** A remote ICE candidate was rejected by the peer connection. */
 export class IceCandidateError extends PeerStateError {
-  readonly candidate: RTCIceCandidateInit | null;
+  override readonly name = 'IceCandidateError';
+  declare readonly candidate: RTCIceCandidateInit | null;
 
   constructor(candidate: RTCIceCandidateInit | null, cause: unknown) {
     super('ICE_CANDIDATE_FAILED', `addIceCandidate failed: ${describe(cause)}`, { cause });
@@ -174,7 +183,8 @@ export class IceCandidateError extends PeerStateError {
 
 /** ICE did not come back within the configured number of restarts. */
 export class IceRestartError extends PeerStateError {
-  readonly attempts: number;
+  override readonly name = 'IceRestartError';
+  declare readonly attempts: number;
 
   constructor(attempts: number) {
     super(
@@ -191,10 +201,11 @@ export class IceRestartError extends PeerStateError {
  * or signaling is down. The peer enters `failed` and sends bye.
  */
 export class RebuildError extends PeerStateError {
+  override readonly name = 'RebuildError';
   /** The connection generation that was asked for. */
-  readonly epoch: number;
+  declare readonly epoch: number;
   /** How long the peer waited, in ms. */
-  readonly waitedMs: number;
+  declare readonly waitedMs: number;
 
   constructor(epoch: number, waitedMs: number) {
     super(
@@ -216,31 +227,30 @@ export type MediaOperation =
 
 /** A track operation failed, or the track it named is not known to this peer. */
 export class MediaError extends PeerStateError {
-  readonly operation: MediaOperation;
+  override readonly name = 'MediaError';
+  declare readonly operation: MediaOperation;
 
   constructor(operation: MediaOperation, detail: string, cause?: unknown) {
-    super('MEDIA_FAILED', `${operation}: ${detail}`, cause === undefined ? undefined : { cause });
+    super('MEDIA_FAILED', `${operation}: ${detail}`, { cause });
     this.operation = operation;
   }
 }
 
 /** A data channel could not be created, or a message could not be sent on it. */
 export class DataChannelError extends PeerStateError {
-  readonly label: string;
+  override readonly name = 'DataChannelError';
+  declare readonly label: string;
 
   constructor(label: string, detail: string, cause?: unknown) {
-    super(
-      'DATA_CHANNEL_FAILED',
-      `data channel "${label}": ${detail}`,
-      cause === undefined ? undefined : { cause },
-    );
+    super('DATA_CHANNEL_FAILED', `data channel "${label}": ${detail}`, { cause });
     this.label = label;
   }
 }
 
 /** An event arrived after the peer was closed; it was ignored. */
 export class ClosedError extends PeerStateError {
-  readonly eventType: string;
+  override readonly name = 'ClosedError';
+  declare readonly eventType: string;
 
   constructor(eventType: string) {
     super('PEER_CLOSED', `"${eventType}" was sent after the peer was closed; it was ignored`);

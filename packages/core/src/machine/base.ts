@@ -3,7 +3,7 @@
  * written per concern against this base, are added by `setup.ts`.
  * @module
  */
-import { setup, stateIn } from 'xstate';
+import { stateIn } from 'xstate';
 import type { PeerConnectionLike } from '../platform/types.js';
 import {
   applyRemoteDescription,
@@ -23,6 +23,7 @@ import {
 } from './context.js';
 import { iceRestartDelay } from './ice.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
+import { setup } from './xstateSetup.js';
 
 /**
  * How many times an unanswered offer is sent again before `NEGOTIATION_TIMEOUT`; later resends

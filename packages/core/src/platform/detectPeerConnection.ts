@@ -1,8 +1,9 @@
 /**
  * Finds the peer connection constructor of a scope (a window, a worker, `globalThis`, or a
  * test double) and builds peer connections that speak the modern promise/track API on it. Engines
- * older than that API need an adapter from `@peerstatejs/core/legacy`, passed in explicitly, so
- * that the adapters never reach the bundle of an app that does not ask for them.
+ * older than that API (or than `restartIce()` and parameterless `setLocalDescription()`) need an
+ * adapter from `@peerstatejs/core/legacy`, passed in explicitly, so that the adapters and shims
+ * never reach the bundle of an app that does not ask for them.
  *
  * Nothing here runs on import: globals are read only when a function is called, so importing
  * the SDK in Node or during server-side rendering is safe.
@@ -10,7 +11,6 @@
  */
 
 import { UnsupportedError } from '../errors.js';
-import { compat } from './compat.js';
 import type {
   DetectedPeerConnection,
   PeerConnectionAdapter,
@@ -38,19 +38,13 @@ export interface DetectPeerConnectionOptions {
   /** Force (or disable) the `addTrack`/`ontrack` emulation over `addStream`/`onaddstream`. */
   readonly streamApi?: boolean;
   /**
-   * Adapts engines that predate the promise or track API: `legacyAdapter` from
-   * `@peerstatejs/core/legacy`. Without one, `create` throws {@link UnsupportedError} on such an
-   * engine instead of handing out a peer connection the machine cannot drive.
+   * Adapts engines that predate the promise or track API, `restartIce()` or parameterless
+   * `setLocalDescription()`: `legacyAdapter` from `@peerstatejs/core/legacy`. Without one,
+   * `create` throws {@link UnsupportedError} on such an engine instead of handing out a peer
+   * connection the machine cannot drive.
    */
   readonly adapter?: PeerConnectionAdapter;
 }
-
-/** The vendor prefix of each name; the companion constructors carry the same one. */
-const PREFIXES: Readonly<Record<PeerConnectionName, string>> = {
-  RTCPeerConnection: '',
-  webkitRTCPeerConnection: 'webkit',
-  mozRTCPeerConnection: 'moz',
-};
 
 /**
  * Finds the preferred peer connection constructor in `scope` (`RTCPeerConnection`, else
@@ -77,7 +71,8 @@ export function findPeerConnection(
     const Constructor = found as PeerConnectionConstructor;
     const api = options.api ?? (isLegacyCallbackApi(Constructor) ? 'legacy-callback' : 'promise');
     const streamApi = options.streamApi ?? isStreamApiOnly(Constructor);
-    const prefix = PREFIXES[name];
+    // The vendor prefix ('', 'webkit', 'moz'): the companion constructors carry the same one.
+    const prefix = name.slice(0, name.indexOf('RTC'));
     const engine: PeerConnectionEngine = {
       name,
       api,
@@ -120,21 +115,27 @@ function create(
   engine: PeerConnectionEngine,
   adapter: PeerConnectionAdapter | undefined,
 ): PeerConnectionLike {
-  // A constructor found at run time has no static type: detection (or the caller's override)
-  // is what says the instance speaks the modern API, or what the adapter makes it speak.
-  if (engine.api === 'promise' && !engine.streamApi) {
-    return compat(new Constructor(configuration) as Omit<PeerConnectionLike, 'restartIce'>);
+  const legacy = engine.api !== 'promise' || engine.streamApi;
+  // Refused before constructing: an unusable engine leaves no native connection behind.
+  if (legacy && !adapter)
+    throw new UnsupportedError([...PEER_CONNECTION_NAMES], needsLegacy(engine));
+  const pc = new Constructor(configuration) as PeerConnectionLike;
+  // Read on the instance: an engine (or a test double) may define them as own members.
+  if (!legacy && typeof pc.restartIce === 'function' && pc.setLocalDescription.length < 1) {
+    return pc;
   }
-  // Refused before constructing: a native connection nobody can drive would only hold resources.
-  if (!adapter) throw new UnsupportedError([...PEER_CONNECTION_NAMES], needsLegacy(engine));
-  return compat(adapter(new Constructor(configuration), engine));
+  if (adapter) return adapter(pc, engine);
+  pc.close();
+  throw new UnsupportedError([...PEER_CONNECTION_NAMES], needsLegacy(engine));
 }
 
-function needsLegacy({ name, api }: PeerConnectionEngine): string {
+function needsLegacy({ name, api, streamApi }: PeerConnectionEngine): string {
   const missing =
     api === 'legacy-callback'
       ? 'the promise API (it only takes success/failure callbacks)'
-      : 'the track API (it has addStream, not addTrack)';
+      : streamApi
+        ? 'the track API (it has addStream, not addTrack)'
+        : 'restartIce() or parameterless setLocalDescription()';
   return (
     `${name} predates ${missing}. Pass \`peerConnection: legacyPeerConnection()\` from ` +
     '@peerstatejs/core/legacy to adapt it.'

@@ -92,12 +92,13 @@ export interface PeerConnectionEngine {
 }
 
 /**
- * Makes a new native peer connection of an engine that predates the promise API or the track API
- * (`engine.api === 'legacy-callback'` or `engine.streamApi`) speak both. It is called only for
- * such engines. The main entry has none, so that modern apps never ship one; `legacyAdapter`
- * from `@peerstatejs/core/legacy` is the SDK's.
+ * Makes a new native peer connection of an engine that predates the promise API, the track API
+ * (`engine.api === 'legacy-callback'` or `engine.streamApi`), `restartIce()` or parameterless
+ * `setLocalDescription()` speak the modern API the machine drives. It is called only for such
+ * engines. The main entry has none, so that modern apps never ship one; `legacyAdapter` from
+ * `@peerstatejs/core/legacy` is the SDK's.
  */
 export type PeerConnectionAdapter = (
   native: object,
   engine: PeerConnectionEngine,
-) => Omit<PeerConnectionLike, 'restartIce'>;
+) => PeerConnectionLike;

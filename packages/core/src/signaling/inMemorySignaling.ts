@@ -30,9 +30,6 @@ interface Endpoint {
   readonly listeners: Set<{ readonly listener: Listener }>;
   /** Messages that arrived while nobody was subscribed, waiting for the first subscriber. */
   inbox: string[];
-  /** Messages on their way to this end; each pending timer delivers the oldest one. */
-  inFlight: string[];
-  readonly timers: Set<ReturnType<typeof setTimeout>>;
 }
 
 /**
@@ -56,63 +53,55 @@ export function createInMemorySignalingPair(
   if (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0) {
     throw new RangeError(`latency must be a finite number of milliseconds ≥ 0, got ${latency}`);
   }
-  const link = { closed: false };
-  const first = createEndpoint();
-  const second = createEndpoint();
-
-  const hangUp = (): void => {
-    link.closed = true;
-    for (const endpoint of [first, second]) {
-      for (const timer of endpoint.timers) clearTimeout(timer);
-      endpoint.timers.clear();
-      endpoint.inFlight = [];
-      endpoint.inbox = [];
-      endpoint.listeners.clear();
-    }
+  let linkClosed = false;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const later = (run: () => void, delay: number): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, delay);
+    timers.add(timer);
   };
+  const ends: Endpoint[] = [0, 1].map(() => ({ closed: false, listeners: new Set(), inbox: [] }));
 
   const channel = (self: Endpoint, peer: Endpoint): InMemorySignalingChannel => ({
     send(message: SignalingMessage): void {
       if (self.closed) throw new Error('This in-memory signaling channel is closed');
       // Serialise even when the link is down, so a bad message is reported consistently.
       const text = serialise(message);
-      if (link.closed) return;
-      peer.inFlight.push(text);
-      const timer = setTimeout(() => {
-        peer.timers.delete(timer);
-        // One timer per queued message, and close() clears both together: never empty here.
-        peer.inbox.push(peer.inFlight.shift() as string);
-        deliver(peer);
-      }, latency);
-      peer.timers.add(timer);
+      // Timers of one delay fire in the order they were set (HTML timers, Node): so do messages.
+      if (!linkClosed) {
+        later(() => {
+          peer.inbox.push(text);
+          deliver(peer);
+        }, latency);
+      }
     },
     subscribe(listener: Listener): () => void {
-      if (link.closed) return () => {};
+      if (linkClosed) return () => {};
       const entry = { listener };
       self.listeners.add(entry);
-      if (self.inbox.length > 0) {
-        // Never call the listener from inside subscribe(): delivery is always asynchronous.
-        const timer = setTimeout(() => {
-          self.timers.delete(timer);
-          deliver(self);
-        }, 0);
-        self.timers.add(timer);
-      }
+      // Never call the listener from inside subscribe(): delivery is always asynchronous.
+      if (self.inbox.length > 0) later(() => deliver(self), 0);
       return () => {
         self.listeners.delete(entry);
       };
     },
     close(): void {
-      self.closed = true;
-      hangUp();
+      self.closed = linkClosed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      for (const end of ends) {
+        end.inbox = [];
+        end.listeners.clear();
+      }
     },
   });
 
-  return Object.freeze([channel(first, second), channel(second, first)] as const);
-}
-
-function createEndpoint(): Endpoint {
-  return { closed: false, listeners: new Set(), inbox: [], inFlight: [], timers: new Set() };
+  return Object.freeze([
+    channel(ends[0] as Endpoint, ends[1] as Endpoint),
+    channel(ends[1] as Endpoint, ends[0] as Endpoint),
+  ] as const);
 }
 
 /** Hands the inbox, oldest first, to the current subscribers; keeps it if there are none. */
@@ -137,13 +126,17 @@ function serialise(message: unknown): string {
   let text: string | undefined;
   try {
     text = JSON.stringify(message, (key, value: unknown) => {
+      const kind = typeof value;
       // JSON.stringify would silently drop or null these; a wire format that loses data
       // without a word hides bugs, so refuse them instead.
-      if (typeof value === 'function' || typeof value === 'symbol') {
-        throw new TypeError(`${describeKey(key)} is a ${typeof value}, which JSON cannot carry`);
-      }
-      if (typeof value === 'number' && !Number.isFinite(value)) {
-        throw new TypeError(`${describeKey(key)} is ${value}, which JSON cannot carry`);
+      if (
+        kind === 'function' ||
+        kind === 'symbol' ||
+        (kind === 'number' && !Number.isFinite(value))
+      ) {
+        throw new TypeError(
+          `${key === '' ? 'The message' : `Field "${key}"`} is ${kind === 'number' ? value : `a ${kind}`}, which JSON cannot carry`,
+        );
       }
       return value;
     });
@@ -156,8 +149,4 @@ function serialise(message: unknown): string {
   }
   if (text === undefined) throw new TypeError('The signaling message is not a JSON value');
   return text;
-}
-
-function describeKey(key: string): string {
-  return key === '' ? 'The message' : `Field "${key}"`;
 }

@@ -30,16 +30,14 @@ export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = Object.freeze({
 });
 
 export function resolveLimits(limits: Partial<SignalingLimits> | undefined): SignalingLimits {
-  const pick = (key: keyof SignalingLimits): number => {
+  const resolved: { -readonly [K in keyof SignalingLimits]: number } = {
+    ...DEFAULT_SIGNALING_LIMITS,
+  };
+  for (const key of Object.keys(resolved) as (keyof SignalingLimits)[]) {
     const value = limits?.[key];
     // Callers from plain JavaScript may pass anything; a nonsensical limit falls back to the
     // default rather than silently accepting or rejecting everything.
-    return typeof value === 'number' && value >= 0 ? value : DEFAULT_SIGNALING_LIMITS[key];
-  };
-  return {
-    maxSdpLength: pick('maxSdpLength'),
-    maxCandidateLength: pick('maxCandidateLength'),
-    maxReasonLength: pick('maxReasonLength'),
-    maxMessageLength: pick('maxMessageLength'),
-  };
+    if (typeof value === 'number' && value >= 0) resolved[key] = value;
+  }
+  return resolved;
 }

@@ -13,6 +13,7 @@ import { resolveLimits, type SignalingLimits } from './limits.js';
 import type { SignalingMessage } from './types.js';
 import { describeError, snapshot } from './validate/describe.js';
 import { parseJson, validateMessage } from './validate/message.js';
+import { UNREADABLE } from './validate/read.js';
 
 /** The result of {@link parseSignalingMessage}. */
 export type ParseSignalingMessageResult =
@@ -43,14 +44,8 @@ export function parseSignalingMessage(
   const issues: SignalingIssue[] = [];
   let message: SignalingMessage | undefined;
   try {
-    let value = raw;
-    let acceptable = true;
-    if (typeof raw === 'string') {
-      const parsed = parseJson(raw, resolved, issues);
-      acceptable = parsed.ok;
-      value = parsed.value;
-    }
-    if (acceptable) message = validateMessage(value, resolved, issues);
+    const value = typeof raw === 'string' ? parseJson(raw, resolved, issues) : raw;
+    if (value !== UNREADABLE) message = validateMessage(value, resolved, issues);
   } catch (error) {
     // Every read above is guarded; this is the last line of defence for exotic objects (a
     // revoked proxy makes even `Array.isArray` throw) so the caller never sees an exception.

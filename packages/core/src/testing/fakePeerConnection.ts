@@ -221,7 +221,9 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
     return createAnswer(this.#slots);
   }
 
-  setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void> {
+  // A rest parameter, so that `length` is 0 as WebIDL gives an engine whose description is
+  // optional: detection reads it to tell engines that need the legacy entry's shim.
+  setLocalDescription(...[description]: [RTCLocalSessionDescriptionInit?]): Promise<void> {
     return setLocalDescription(this.#slots, description);
   }
 

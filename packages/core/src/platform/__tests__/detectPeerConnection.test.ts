@@ -10,7 +10,6 @@ import {
 } from '../detectPeerConnection.js';
 import type { PeerConnectionLike } from '../types.js';
 import {
-  flush,
   LegacyPeerConnection,
   LegacyStreamPeerConnection,
   PreImplicitPeerConnection,
@@ -152,13 +151,54 @@ describe('API heuristics', () => {
 });
 
 describe('create', () => {
-  it('shims an engine without restartIce and implicit descriptions', async () => {
-    const pc = detectPeerConnection({ RTCPeerConnection: PreImplicitPeerConnection }).create({});
-    expect(pc).not.toBe(undefined);
-    pc.restartIce();
-    await flush();
-    await pc.setLocalDescription();
-    expect(pc.localDescription?.sdp).toContain('"iceRestart":true');
+  it.each([
+    { what: 'without restartIce nor implicit descriptions', Engine: PreImplicitPeerConnection },
+    {
+      // libwebrtc in Node (@roamhq/wrtc): restartIce, but setLocalDescription(description).
+      what: 'whose setLocalDescription requires a description',
+      Engine: class extends PromisePeerConnection {
+        override setLocalDescription(description: RTCLocalSessionDescriptionInit) {
+          return super.setLocalDescription(description);
+        }
+      },
+    },
+  ])('refuses an engine $what without an adapter, closing what it made', ({ Engine }) => {
+    const made: PromisePeerConnection[] = [];
+    class Recorded extends Engine {
+      constructor(configuration?: RTCConfiguration) {
+        super(configuration);
+        made.push(this);
+      }
+    }
+    const detected = detectPeerConnection({ RTCPeerConnection: Recorded });
+    expect(detected).toMatchObject({ api: 'promise', streamApi: false });
+    let caught: unknown;
+    try {
+      detected.create({});
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(UnsupportedError);
+    expect(caught).toMatchObject({ code: 'UNSUPPORTED', lookedFor: NAMES });
+    expect((caught as Error).message).toContain(
+      'RTCPeerConnection predates restartIce() or parameterless setLocalDescription()',
+    );
+    expect((caught as Error).message).toContain('@peerstatejs/core/legacy');
+    expect(made.map((pc) => pc.signalingState)).toEqual(['closed']);
+  });
+
+  it('shims such an engine through the adapter', async () => {
+    const seen: unknown[] = [];
+    const pc = detectPeerConnection(
+      { RTCPeerConnection: PreImplicitPeerConnection },
+      {
+        adapter: (native, engine) => {
+          seen.push(native, engine.api, engine.streamApi);
+          return native as PeerConnectionLike;
+        },
+      },
+    ).create({});
+    expect(seen).toEqual([pc, 'promise', false]);
   });
 
   it.each([

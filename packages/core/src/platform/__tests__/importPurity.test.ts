@@ -33,13 +33,13 @@ describe('importing the platform layer', () => {
       import('../legacy/index.js'),
       import('../legacy/legacyCallbackPeerConnection.js'),
       import('../legacy/streamApiPeerConnection.js'),
-      import('../compat.js'),
+      import('../legacy/compat.js'),
       import('../connectionStateOf.js'),
-      import('../implicitSetLocalDescription.js'),
-      import('../restartIceShim.js'),
+      import('../legacy/implicitSetLocalDescription.js'),
+      import('../legacy/restartIceShim.js'),
       import('../legacy/legacyStatsReport.js'),
       import('../legacy/emulatedRtp.js'),
-      import('../overlay.js'),
+      import('../legacy/overlay.js'),
     ]);
     expect(reads).toEqual([]);
     expect(modules[0].findPeerConnection()).toBeUndefined();

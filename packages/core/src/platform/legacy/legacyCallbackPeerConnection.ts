@@ -4,9 +4,9 @@
  * @module
  */
 
-import { overlay } from '../overlay.js';
 import type { PeerConnectionLike } from '../types.js';
 import { legacyStatsReport } from './legacyStatsReport.js';
+import { overlay } from './overlay.js';
 
 /** Called with the engine's error object, whatever it is (a `DOMError`, a string, …). */
 export type LegacyFailureCallback = (error: unknown) => void;

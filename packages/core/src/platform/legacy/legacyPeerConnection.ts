@@ -6,6 +6,7 @@
 
 import { type DetectPeerConnectionOptions, detectPeerConnection } from '../detectPeerConnection.js';
 import type { PeerConnectionAdapter, PeerConnectionFactory, PeerConnectionLike } from '../types.js';
+import { compat } from './compat.js';
 import {
   type LegacyCallbackOptions,
   type LegacyCallbackPeerConnectionLike,
@@ -21,8 +22,9 @@ import {
  * Wraps a callback-API engine's peer connection in promises (with the engine's own, possibly
  * prefixed, `RTCSessionDescription` and `RTCIceCandidate`, which such engines insisted on), then
  * emulates `addTrack`/`ontrack` over `addStream`/`onaddstream` where the track API is missing
- * (with the engine's `MediaStream` or `webkitMediaStream`). Pass it as `adapter` to
- * `detectPeerConnection`, or use {@link legacyPeerConnection}.
+ * (with the engine's `MediaStream` or `webkitMediaStream`), and adds `restartIce()` and
+ * parameterless `setLocalDescription()` where they are missing (libwebrtc in Node, browsers
+ * before 2020). Pass it as `adapter` to `detectPeerConnection`, or use {@link legacyPeerConnection}.
  */
 export const legacyAdapter: PeerConnectionAdapter = (native, engine) => {
   // The casts state what detection found the instance to be; it carries no static type.
@@ -47,7 +49,7 @@ export const legacyAdapter: PeerConnectionAdapter = (native, engine) => {
       ...(MediaStream && { MediaStream: MediaStream as MediaStreamConstructor }),
     });
   }
-  return pc as Omit<PeerConnectionLike, 'restartIce'>;
+  return compat(pc as Omit<PeerConnectionLike, 'restartIce'>);
 };
 
 /** Options of {@link legacyPeerConnection}: where to look, and the detection overrides. */

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { overlay } from '../overlay.js';
 import type { PeerConnectionLike } from '../types.js';
 import {
   emulatedReceiver,
@@ -13,6 +12,7 @@ import {
   emulatedTransceiver,
   notSupported,
 } from './emulatedRtp.js';
+import { overlay } from './overlay.js';
 
 /** The stream-API members the emulation is built on. */
 export interface StreamApiPeerConnectionLike extends EventTarget {

@@ -4,10 +4,11 @@
  */
 import type { SignalingIssue } from '../../errors.js';
 import type { SignalingLimits } from '../limits.js';
-import { type CandidateMessage, SIGNALING_VERSION } from '../types.js';
+import { createCandidateMessage } from '../messages.js';
+import type { CandidateMessage } from '../types.js';
 import { describeValue } from './describe.js';
 import { readGeneration } from './ids.js';
-import { isRecord, readNullable, readOwn } from './read.js';
+import { isRecord, isString, readChecked, readOwn, UNREADABLE, withinLimit } from './read.js';
 
 /** WebIDL converts `sdpMLineIndex` to an `unsigned short`, so larger values would wrap around. */
 const MAX_MLINE_INDEX = 0xffff;
@@ -17,72 +18,64 @@ export function validateCandidate(
   limits: SignalingLimits,
   issues: SignalingIssue[],
 ): CandidateMessage | undefined {
-  const field = readOwn(value, 'candidate', '', issues);
+  const init = readOwn(value, 'candidate', '', issues);
   const generation = readGeneration(value, issues);
-  if (!field.ok) return undefined;
-  if (field.value === null) {
-    if (!generation.ok) return undefined;
-    return Object.freeze({
-      v: SIGNALING_VERSION,
-      type: 'candidate',
-      candidate: null,
-      ...generation.value,
-    });
-  }
-  if (!isRecord(field.value)) {
+  if (init === UNREADABLE) return undefined;
+  if (init === null) return generation && createCandidateMessage(null, generation);
+  if (!isRecord(init)) {
     issues.push({
       path: 'candidate',
-      message: `expected a candidate object, or null for the end of candidates, got ${describeValue(field.value)}`,
+      message: `expected a candidate object, or null for the end of candidates, got ${describeValue(init)}`,
     });
     return undefined;
   }
-  const init = field.value;
   const before = issues.length;
 
-  const candidate = readOwn(init, 'candidate', 'candidate', issues);
+  const text = readChecked(
+    init,
+    'candidate',
+    'candidate',
+    issues,
+    isString,
+    "a candidate string (empty for the end of a section's candidates)",
+  );
   let candidateText: string | undefined;
-  if (candidate.ok) {
-    const text = candidate.value;
-    if (typeof text !== 'string') {
-      issues.push({
-        path: 'candidate.candidate',
-        message: `expected a candidate string (empty for the end of a section's candidates), got ${describeValue(text)}`,
-      });
-    } else if (text.length > limits.maxCandidateLength) {
-      issues.push({
-        path: 'candidate.candidate',
-        message: `is ${text.length} characters, over the limit of ${limits.maxCandidateLength}`,
-      });
-    } else if (text !== '' && !text.startsWith('candidate:')) {
+  if (
+    typeof text === 'string' &&
+    withinLimit(text, limits.maxCandidateLength, 'candidate.candidate', issues)
+  ) {
+    if (text === '' || text.startsWith('candidate:')) {
+      candidateText = text;
+    } else {
       issues.push({
         path: 'candidate.candidate',
         message: 'must start with "candidate:" (or be empty for the end of candidates)',
       });
-    } else {
-      candidateText = text;
     }
   }
 
-  const sdpMid = readNullable(init, 'sdpMid', issues, (mid) =>
-    typeof mid === 'string' ? undefined : 'a string or null',
+  /** An optional field that defaults to `null`. */
+  const nullable = (key: string, valid: (value: unknown) => boolean, expected: string) => {
+    const read = readChecked(
+      init,
+      key,
+      'candidate',
+      issues,
+      (v) => v == null || valid(v),
+      expected,
+    );
+    return read === UNREADABLE ? read : (read ?? null);
+  };
+  const sdpMid = nullable('sdpMid', isString, 'a string or null');
+  const sdpMLineIndex = nullable(
+    'sdpMLineIndex',
+    (index) =>
+      Number.isInteger(index) && (index as number) >= 0 && (index as number) <= MAX_MLINE_INDEX,
+    `an integer from 0 to ${MAX_MLINE_INDEX}, or null`,
   );
-  const sdpMLineIndex = readNullable(init, 'sdpMLineIndex', issues, (index) =>
-    typeof index === 'number' && Number.isInteger(index) && index >= 0 && index <= MAX_MLINE_INDEX
-      ? undefined
-      : `an integer from 0 to ${MAX_MLINE_INDEX}, or null`,
-  );
-  const usernameFragment = readNullable(init, 'usernameFragment', issues, (ufrag) =>
-    typeof ufrag === 'string' ? undefined : 'a string or null',
-  );
+  const usernameFragment = nullable('usernameFragment', isString, 'a string or null');
 
-  if (
-    candidateText !== undefined &&
-    candidateText !== '' &&
-    sdpMid.ok &&
-    sdpMid.value === null &&
-    sdpMLineIndex.ok &&
-    sdpMLineIndex.value === null
-  ) {
+  if (candidateText && sdpMid === null && sdpMLineIndex === null) {
     // addIceCandidate rejects this with a TypeError: the candidate would belong to no section.
     issues.push({
       path: 'candidate',
@@ -90,27 +83,16 @@ export function validateCandidate(
     });
   }
 
-  if (
-    issues.length !== before ||
-    !generation.ok ||
-    candidateText === undefined ||
-    !sdpMid.ok ||
-    !sdpMLineIndex.ok ||
-    !usernameFragment.ok
-  ) {
-    return undefined;
-  }
-  return Object.freeze({
-    v: SIGNALING_VERSION,
-    type: 'candidate',
-    candidate: Object.freeze({
+  // An unreadable or refused field has recorded an issue.
+  if (issues.length !== before || !generation || candidateText === undefined) return undefined;
+  // The message's ufrag names the generation; the candidate's own is the fallback.
+  return createCandidateMessage(
+    {
       candidate: candidateText,
-      sdpMid: sdpMid.value as string | null,
-      sdpMLineIndex: sdpMLineIndex.value as number | null,
-      usernameFragment: usernameFragment.value as string | null,
-    }),
-    // The message's ufrag names the generation; the candidate's own is the fallback.
-    ufrag: generation.value.ufrag ?? (usernameFragment.value as string | null),
-    epoch: generation.value.epoch,
-  });
+      sdpMid: sdpMid as string | null,
+      sdpMLineIndex: sdpMLineIndex as number | null,
+      usernameFragment: usernameFragment as string | null,
+    },
+    generation,
+  );
 }

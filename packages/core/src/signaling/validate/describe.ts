@@ -5,24 +5,13 @@
  */
 
 export function describeValue(value: unknown): string {
-  switch (typeof value) {
-    case 'undefined':
-      return 'nothing';
-    case 'string':
-      return `the string ${quote(value)}`;
-    case 'number':
-    case 'boolean':
-      return String(value);
-    case 'bigint':
-      return 'a bigint';
-    case 'symbol':
-      return 'a symbol';
-    case 'function':
-      return 'a function';
-    default:
-      if (value === null) return 'null';
-      return Array.isArray(value) ? 'an array' : 'an object';
-  }
+  const kind = typeof value;
+  if (kind === 'string') return `the string ${quote(value as string)}`;
+  if (kind === 'number' || kind === 'boolean') return String(value);
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (kind !== 'object') return `a ${kind}`; // a bigint, a symbol, a function
+  return Array.isArray(value) ? 'an array' : 'an object';
 }
 
 export function describeError(error: unknown): string {
@@ -57,61 +46,45 @@ function truncate(text: string, length: number): string {
  * getters named instead of followed (a getter may throw or have side effects).
  */
 export function snapshot(value: unknown): unknown {
-  const state = { nodes: 0, ancestors: new WeakSet<object>() };
-  return copyForLog(value, 0, state);
+  let nodes = 0;
+  const ancestors = new WeakSet<object>();
+  const copy = (value: unknown, depth: number): unknown => {
+    try {
+      if (typeof value === 'string') return truncate(value, SNAPSHOT_STRING_LENGTH);
+      if (typeof value === 'function') return '[Function]';
+      if (typeof value !== 'object' || value === null) return value;
+      if (ancestors.has(value)) return '[Circular]';
+      const isArray = Array.isArray(value);
+      if (++nodes > SNAPSHOT_NODES || depth >= SNAPSHOT_DEPTH)
+        return isArray ? '[Array]' : '[Object]';
+      ancestors.add(value);
+      // Arrays by length: Object.keys on a huge array would allocate a string per index.
+      const keys = isArray ? undefined : Object.keys(value);
+      const size = keys ? keys.length : (value as unknown[]).length;
+      const result: object = isArray ? [] : {};
+      for (let index = 0; index < Math.min(size, SNAPSHOT_ENTRIES); index++) {
+        const key = keys ? (keys[index] as string) : String(index);
+        const descriptor = Object.getOwnPropertyDescriptor(value, key);
+        put(
+          result,
+          key,
+          descriptor && ('value' in descriptor ? copy(descriptor.value, depth + 1) : '[Getter]'),
+        );
+      }
+      if (size > SNAPSHOT_ENTRIES) {
+        put(result, isArray ? String(SNAPSHOT_ENTRIES) : '…', `… ${size - SNAPSHOT_ENTRIES} more`);
+      }
+      // Only ancestors count as cycles; the same object twice side by side is shown twice.
+      ancestors.delete(value);
+      return result;
+    } catch {
+      return '[Unreadable]';
+    }
+  };
+  return copy(value, 0);
 }
 
-function copyForLog(
-  value: unknown,
-  depth: number,
-  state: { nodes: number; readonly ancestors: WeakSet<object> },
-): unknown {
-  try {
-    if (typeof value === 'string') return truncate(value, SNAPSHOT_STRING_LENGTH);
-    if (typeof value === 'function') return '[Function]';
-    if (typeof value !== 'object' || value === null) return value;
-    if (state.ancestors.has(value)) return '[Circular]';
-    const isArray = Array.isArray(value);
-    state.nodes += 1;
-    if (depth >= SNAPSHOT_DEPTH || state.nodes > SNAPSHOT_NODES) {
-      return isArray ? '[Array]' : '[Object]';
-    }
-    state.ancestors.add(value);
-    // Arrays by length: Object.keys on a huge array would allocate a string per index.
-    const ownKeys = isArray ? undefined : Object.keys(value);
-    const size = ownKeys?.length ?? (value as unknown[]).length;
-    const keys =
-      ownKeys?.slice(0, SNAPSHOT_ENTRIES) ??
-      Array.from({ length: Math.min(size, SNAPSHOT_ENTRIES) }, (_, index) => String(index));
-    const copy: Record<string, unknown> = isArray ? ([] as unknown as Record<string, unknown>) : {};
-    for (const key of keys) {
-      const descriptor = Object.getOwnPropertyDescriptor(value, key);
-      const entry =
-        descriptor === undefined
-          ? undefined
-          : 'value' in descriptor
-            ? copyForLog(descriptor.value, depth + 1, state)
-            : '[Getter]';
-      // defineProperty, not assignment: a "__proto__" key must stay a plain field.
-      Object.defineProperty(copy, key, {
-        value: entry,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    if (size > SNAPSHOT_ENTRIES) {
-      Object.defineProperty(copy, isArray ? String(SNAPSHOT_ENTRIES) : '…', {
-        value: `… ${size - SNAPSHOT_ENTRIES} more`,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    // Only ancestors count as cycles; the same object twice side by side is shown twice.
-    state.ancestors.delete(value);
-    return copy;
-  } catch {
-    return '[Unreadable]';
-  }
+/** defineProperty, not assignment: a "__proto__" key must stay a plain field. */
+function put(copy: object, key: string, value: unknown): void {
+  Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -4,10 +4,11 @@
  */
 import type { SignalingIssue } from '../../errors.js';
 import type { SignalingLimits } from '../limits.js';
-import { type DescriptionMessage, type DescriptionPayload, SIGNALING_VERSION } from '../types.js';
+import { createDescriptionMessage } from '../messages.js';
+import type { DescriptionMessage, DescriptionPayload } from '../types.js';
 import { describeValue } from './describe.js';
 import { readDescriptionIds } from './ids.js';
-import { isRecord, readOwn } from './read.js';
+import { isRecord, isString, readChecked, readOwn, UNREADABLE, withinLimit } from './read.js';
 
 const DESCRIPTION_TYPES = '"offer", "answer" or "pranswer"';
 
@@ -16,62 +17,45 @@ export function validateDescription(
   limits: SignalingLimits,
   issues: SignalingIssue[],
 ): DescriptionMessage | undefined {
-  const field = readOwn(value, 'description', '', issues);
-  if (!field.ok) return undefined;
-  if (!isRecord(field.value)) {
-    issues.push({
-      path: 'description',
-      message: `expected an object with type and sdp, got ${describeValue(field.value)}`,
-    });
-    return undefined;
-  }
-  const description = field.value;
+  const description = readChecked(
+    value,
+    'description',
+    '',
+    issues,
+    isRecord,
+    'an object with type and sdp',
+  ) as object | typeof UNREADABLE;
+  if (description === UNREADABLE) return undefined;
 
   const type = readOwn(description, 'type', 'description', issues);
   let sdpType: DescriptionPayload['type'] | undefined;
-  if (type.ok) {
-    if (type.value === 'offer' || type.value === 'answer' || type.value === 'pranswer') {
-      sdpType = type.value;
-    } else {
-      issues.push({
-        path: 'description.type',
-        message:
-          type.value === 'rollback'
-            ? 'a rollback is local to a peer and is never sent'
-            : `expected ${DESCRIPTION_TYPES}, got ${describeValue(type.value)}`,
-      });
-    }
+  if (type === 'offer' || type === 'answer' || type === 'pranswer') {
+    sdpType = type;
+  } else if (type !== UNREADABLE) {
+    issues.push({
+      path: 'description.type',
+      message:
+        type === 'rollback'
+          ? 'a rollback is local to a peer and is never sent'
+          : `expected ${DESCRIPTION_TYPES}, got ${describeValue(type)}`,
+    });
   }
 
-  const sdp = readOwn(description, 'sdp', 'description', issues);
+  const sdp = readChecked(description, 'sdp', 'description', issues, isString, 'an SDP string');
   let sdpText: string | undefined;
-  if (sdp.ok) {
-    if (typeof sdp.value !== 'string') {
-      issues.push({
-        path: 'description.sdp',
-        message: `expected an SDP string, got ${describeValue(sdp.value)}`,
-      });
-    } else if (sdp.value.length === 0) {
-      issues.push({ path: 'description.sdp', message: 'must not be empty' });
-    } else if (sdp.value.length > limits.maxSdpLength) {
-      issues.push({
-        path: 'description.sdp',
-        message: `is ${sdp.value.length} characters, over the limit of ${limits.maxSdpLength}`,
-      });
-    } else if (!sdp.value.startsWith('v=0')) {
-      issues.push({ path: 'description.sdp', message: 'must start with "v=0"' });
-    } else {
-      sdpText = sdp.value;
-    }
+  if (sdp === '') {
+    issues.push({ path: 'description.sdp', message: 'must not be empty' });
+  } else if (
+    typeof sdp === 'string' &&
+    withinLimit(sdp, limits.maxSdpLength, 'description.sdp', issues)
+  ) {
+    if (sdp.startsWith('v=0')) sdpText = sdp;
+    else issues.push({ path: 'description.sdp', message: 'must start with "v=0"' });
   }
 
   const ids = readDescriptionIds(value, sdpType, issues);
-
-  if (sdpType === undefined || sdpText === undefined || !ids.ok) return undefined;
-  return Object.freeze({
-    v: SIGNALING_VERSION,
-    type: 'description',
-    ...ids.value,
-    description: Object.freeze({ type: sdpType, sdp: sdpText }),
-  });
+  // Every field checked above: the builder's own checks hold, it cannot throw here.
+  return sdpType && sdpText && ids
+    ? createDescriptionMessage({ type: sdpType, sdp: sdpText }, ids)
+    : undefined;
 }

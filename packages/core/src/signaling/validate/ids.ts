@@ -4,29 +4,10 @@
  * @module
  */
 import type { SignalingIssue } from '../../errors.js';
-import { describeValue } from './describe.js';
-import { readOwn } from './read.js';
+import { readChecked, UNREADABLE } from './read.js';
 
-type Field<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
-
-/**
- * Reads `key` and checks it with `valid`; `expected` names what was expected. Ids are compared,
- * never parsed: 256 characters is room for any scheme, and the longest ice-ufrag (RFC 8839).
- */
-function field<T>(
-  value: object,
-  key: string,
-  issues: SignalingIssue[],
-  valid: (read: unknown) => boolean,
-  expected: string,
-): Field<T> {
-  const read = readOwn(value, key, '', issues);
-  if (!read.ok) return read;
-  if (valid(read.value)) return { ok: true, value: (read.value ?? null) as T };
-  issues.push({ path: key, message: `expected ${expected}, got ${describeValue(read.value)}` });
-  return { ok: false };
-}
-
+// Ids are compared, never parsed: 256 characters is room for any scheme, and the longest
+// ice-ufrag (RFC 8839).
 const isText = (text: unknown) => typeof text === 'string' && text.length > 0 && text.length <= 256;
 const isTextOrNull = (text: unknown) => text == null || isText(text);
 const TEXT = 'a string of 1 to 256 characters';
@@ -36,36 +17,38 @@ export function readDescriptionIds(
   value: object,
   type: 'offer' | 'answer' | 'pranswer' | undefined,
   issues: SignalingIssue[],
-): Field<{ id: string; inReplyTo: string | null }> {
-  const id = field<string>(value, 'id', issues, isText, TEXT);
+): { id: string; inReplyTo: string | null } | undefined {
+  const id = readChecked(value, 'id', '', issues, isText, TEXT);
   // With an offer or an unreadable type, `inReplyTo` is optional: only its shape counts.
   const answer = type === 'answer' || type === 'pranswer';
-  const inReplyTo = field<string | null>(
+  const inReplyTo = readChecked(
     value,
     'inReplyTo',
+    '',
     issues,
     answer ? isText : isTextOrNull,
     TEXT,
   );
-  return id.ok && inReplyTo.ok
-    ? { ok: true, value: { id: id.value, inReplyTo: answer ? inReplyTo.value : null } }
-    : { ok: false };
+  return id === UNREADABLE || inReplyTo === UNREADABLE
+    ? undefined
+    : { id: id as string, inReplyTo: answer ? (inReplyTo as string) : null };
 }
 
 /** `ufrag` (the ICE generation, `null` when unknown) and `epoch` (a non-negative integer). */
 export function readGeneration(
   value: object,
   issues: SignalingIssue[],
-): Field<{ ufrag: string | null; epoch: number }> {
-  const ufrag = field<string | null>(value, 'ufrag', issues, isTextOrNull, `${TEXT}, or null`);
-  const epoch = field<number>(
+): { ufrag: string | null; epoch: number } | undefined {
+  const ufrag = readChecked(value, 'ufrag', '', issues, isTextOrNull, `${TEXT}, or null`);
+  const epoch = readChecked(
     value,
     'epoch',
+    '',
     issues,
     (n) => Number.isSafeInteger(n) && (n as number) >= 0,
     'a non-negative integer',
   );
-  return ufrag.ok && epoch.ok
-    ? { ok: true, value: { ufrag: ufrag.value, epoch: epoch.value } }
-    : { ok: false };
+  return ufrag === UNREADABLE || epoch === UNREADABLE
+    ? undefined
+    : { ufrag: (ufrag ?? null) as string | null, epoch: epoch as number };
 }

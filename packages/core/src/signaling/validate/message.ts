@@ -9,27 +9,22 @@ import { validateCandidate } from './candidate.js';
 import { validateBye, validateRebuild } from './control.js';
 import { describeError, describeValue, quote } from './describe.js';
 import { validateDescription } from './description.js';
-import { isRecord, readOwn } from './read.js';
+import { isRecord, readOwn, UNREADABLE, withinLimit } from './read.js';
 
 const MESSAGE_TYPES = '"description", "candidate", "bye" or "rebuild"';
 
+/** The parsed JSON value, or {@link UNREADABLE} with the issue recorded. */
 export function parseJson(
   text: string,
   limits: SignalingLimits,
   issues: SignalingIssue[],
-): { ok: boolean; value: unknown } {
-  if (text.length > limits.maxMessageLength) {
-    issues.push({
-      path: '',
-      message: `JSON text is ${text.length} characters, over the limit of ${limits.maxMessageLength}`,
-    });
-    return { ok: false, value: undefined };
-  }
+): unknown {
+  if (!withinLimit(text, limits.maxMessageLength, '', issues, 'JSON text ')) return UNREADABLE;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return JSON.parse(text) as unknown;
   } catch (error) {
     issues.push({ path: '', message: `invalid JSON: ${describeError(error)}` });
-    return { ok: false, value: undefined };
+    return UNREADABLE;
   }
 }
 
@@ -43,28 +38,25 @@ export function validateMessage(
     return undefined;
   }
   const v = readOwn(value, 'v', '', issues);
-  if (v.ok) {
-    if (typeof v.value === 'number') {
-      if (v.value !== SIGNALING_VERSION) {
-        issues.push({
-          path: 'v',
-          message: `unsupported protocol version ${v.value} (this SDK speaks version ${SIGNALING_VERSION})`,
-        });
-        // A message from another schema version cannot be judged by this version's rules;
-        // listing its "mistakes" would only bury the real problem.
-        return undefined;
-      }
-    } else {
+  if (v !== UNREADABLE && v !== SIGNALING_VERSION) {
+    if (typeof v === 'number') {
       issues.push({
         path: 'v',
-        message: `expected the schema version ${SIGNALING_VERSION}, got ${describeValue(v.value)}`,
+        message: `unsupported protocol version ${v} (this SDK speaks version ${SIGNALING_VERSION})`,
       });
+      // A message from another schema version cannot be judged by this version's rules;
+      // listing its "mistakes" would only bury the real problem.
+      return undefined;
     }
+    issues.push({
+      path: 'v',
+      message: `expected the schema version ${SIGNALING_VERSION}, got ${describeValue(v)}`,
+    });
   }
 
   const type = readOwn(value, 'type', '', issues);
-  if (!type.ok) return undefined;
-  switch (type.value) {
+  // A switch, not a lookup table: `type` is untrusted, and may be "__proto__" or "constructor".
+  switch (type) {
     case 'description':
       return validateDescription(value, limits, issues);
     case 'candidate':
@@ -72,14 +64,16 @@ export function validateMessage(
     case 'bye':
       return validateBye(value, limits, issues);
     case 'rebuild':
-      return validateRebuild(value, issues);
+      return validateRebuild(value, limits, issues);
+    case UNREADABLE:
+      return undefined;
     default:
       issues.push({
         path: 'type',
         message:
-          typeof type.value === 'string'
-            ? `unknown message type ${quote(type.value)}; expected ${MESSAGE_TYPES}`
-            : `expected ${MESSAGE_TYPES}, got ${describeValue(type.value)}`,
+          typeof type === 'string'
+            ? `unknown message type ${quote(type)}; expected ${MESSAGE_TYPES}`
+            : `expected ${MESSAGE_TYPES}, got ${describeValue(type)}`,
       });
       return undefined;
   }

@@ -4,8 +4,10 @@ import {
   FakeIceCandidate,
   FakeMediaStream,
   FakeSessionDescription,
+  flush,
   LegacyPeerConnection,
   LegacyStreamPeerConnection,
+  PreImplicitPeerConnection,
   PromisePeerConnection,
   StreamPeerConnection,
   stream,
@@ -102,6 +104,17 @@ describe('legacyPeerConnection', () => {
     expect(first).not.toBe(second);
     await expect(first.createOffer()).resolves.toEqual({ type: 'offer', sdp: 'legacy offer' });
     expect(typeof first.restartIce).toBe('function');
+  });
+
+  it('adds restartIce and implicit descriptions to a promise engine that predates them', async () => {
+    const pc = legacyPeerConnection({ scope: { RTCPeerConnection: PreImplicitPeerConnection } })(
+      {},
+    );
+    pc.restartIce();
+    await flush();
+    await pc.setLocalDescription();
+    expect(pc.signalingState).toBe('have-local-offer');
+    expect(pc.localDescription?.sdp).toContain('"iceRestart":true');
   });
 
   it('hands out a modern engine as is', () => {

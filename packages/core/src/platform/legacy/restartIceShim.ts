@@ -3,8 +3,8 @@
  * @module
  */
 
+import type { PeerConnectionLike } from '../types.js';
 import { overlay } from './overlay.js';
-import type { PeerConnectionLike } from './types.js';
 
 /**
  * Adds `restartIce()` to a peer connection that lacks it; returns `pc` itself when it has one.

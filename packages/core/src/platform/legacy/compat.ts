@@ -1,11 +1,13 @@
 /**
- * The compatibility shims `detectPeerConnection().create()` applies to every peer connection.
+ * The shims `legacyAdapter` applies last, to every peer connection it adapts: engines from before
+ * `restartIce()` (Chrome 77, Firefox 70) and parameterless `setLocalDescription()` (Chrome 80,
+ * Firefox 75), and libwebrtc in Node, which still requires the description.
  * @module
  */
 
+import type { PeerConnectionLike } from '../types.js';
 import { implicitSetLocalDescription } from './implicitSetLocalDescription.js';
 import { restartIceShim } from './restartIceShim.js';
-import type { PeerConnectionLike } from './types.js';
 
 /**
  * Applies each shim the engine needs, and only those: `restartIce()` when it is missing, and

@@ -3,8 +3,8 @@
  * @module
  */
 
+import type { PeerConnectionLike } from '../types.js';
 import { overlay } from './overlay.js';
-import type { PeerConnectionLike } from './types.js';
 
 /** Signaling states in which the implicit description is an answer; it is an offer otherwise. */
 const ANSWERING: ReadonlySet<RTCSignalingState> = new Set([
