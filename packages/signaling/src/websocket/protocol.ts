@@ -7,6 +7,9 @@
  * Delivery is exactly-once across reconnects: each side numbers the `signal` frames it sends
  * (`seq`, from 1), the receiver acknowledges cumulatively, and the sender keeps what is not
  * acknowledged and sends it again after a reconnect; the receiver drops what it already has.
+ * The server acknowledges a client `signal` (cumulatively) only once every recipient has
+ * acknowledged it, left the room for good, or been told in a `gap` that it was dropped: an ack
+ * never stands for a frame held only in memory that a restart would lose.
  * @module
  */
 
@@ -35,6 +38,19 @@ export const CLOSE_CODES = Object.freeze({
   HEARTBEAT_TIMEOUT: 4002,
   /** The first frame was not `join`, or did not arrive within the join timeout. */
   JOIN_REQUIRED: 4003,
+  /**
+   * The client read too slowly: more than the server's send-buffer cap waited for it. The session
+   * stays resumable; the client reconnects and gets what it lacks (or a `gap`).
+   */
+  SLOW_CONSUMER: 4004,
+  /** Over the server's per-connection frame or byte rate. */
+  RATE_LIMITED: 4005,
+  /** Over the server's limit of open connections from one address; retried with backoff. */
+  TOO_MANY_CONNECTIONS: 4006,
+  /** The join token is missing, forged, malformed, or names another room or peer. */
+  TOKEN_INVALID: 4010,
+  /** The join token has expired (a resume of a live session still accepts it). */
+  TOKEN_EXPIRED: 4011,
 });
 
 /** Close codes after which reconnecting with the same settings cannot succeed. */
@@ -45,7 +61,19 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CLOSE_CODES.ROOM_FULL,
   CLOSE_CODES.REPLACED,
   CLOSE_CODES.JOIN_REQUIRED,
+  CLOSE_CODES.RATE_LIMITED,
+  CLOSE_CODES.TOKEN_INVALID,
+  CLOSE_CODES.TOKEN_EXPIRED,
 ]);
+
+/**
+ * Server `seq`s, inclusive, that the server had to drop before the receiver acknowledged them
+ * (its outbox was over the limit): they will never arrive, so the receiver must not wait for them.
+ */
+export interface SignalGap {
+  readonly from: number;
+  readonly to: number;
+}
 
 /** Client → server. */
 export type ClientFrame =
@@ -80,7 +108,7 @@ export type ServerFrame =
   /**
    * Answer to `join`. `resumed` is false when the server has no session for this peer (first
    * join, expired, or server restarted): both sides then number from 1 again. `acked` is the last
-   * client `seq` the server has.
+   * client `seq` the server has. `gap`, on a resume only: what the server dropped for us.
    */
   | {
       readonly t: 'joined';
@@ -89,6 +117,7 @@ export type ServerFrame =
       readonly peers: readonly string[];
       readonly resumed: boolean;
       readonly acked: number;
+      readonly gap?: SignalGap;
     }
   | { readonly t: 'peer-joined'; readonly peer: string }
   | { readonly t: 'peer-left'; readonly peer: string }
@@ -170,6 +199,8 @@ export function parseServerFrame(text: string): ParseFrameResult<ServerFrame> {
         return fail('joined.peers must be a list of peer ids');
       if (typeof value.resumed !== 'boolean') return fail('joined.resumed must be a boolean');
       if (!isCount(value.acked)) return fail('joined.acked must be an integer ≥ 0');
+      if (value.gap !== undefined && !isGap(value.gap))
+        return fail('joined.gap must be { from, to } with 1 ≤ from ≤ to');
       return {
         ok: true,
         frame: {
@@ -179,6 +210,7 @@ export function parseServerFrame(text: string): ParseFrameResult<ServerFrame> {
           peers: [...(value.peers as string[])],
           resumed: value.resumed,
           acked: value.acked,
+          ...(isGap(value.gap) ? { gap: { from: value.gap.from, to: value.gap.to } } : {}),
         },
       };
     case 'peer-joined':
@@ -250,6 +282,12 @@ function isCount(value: unknown): value is number {
 
 function isSeq(value: unknown): value is number {
   return isCount(value) && value >= 1;
+}
+
+function isGap(value: unknown): value is SignalGap {
+  if (typeof value !== 'object' || value === null) return false;
+  const { from, to } = value as Record<string, unknown>;
+  return isSeq(from) && isSeq(to) && from <= to;
 }
 
 function describeType(value: unknown): string {

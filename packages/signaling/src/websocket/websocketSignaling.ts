@@ -109,6 +109,16 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
       outbox.renumber();
     } else {
       outbox.acknowledge(frame.acked);
+      if (frame.gap) {
+        const { from, to } = frame.gap;
+        reportError(
+          new WebSocketSignalingError(
+            'WS_MESSAGES_LOST',
+            `The server dropped ${to - from + 1} message(s) for us (seq ${from}–${to}) while we were away: renegotiate`,
+            { gap: frame.gap },
+          ),
+        );
+      }
     }
     socket.markJoined();
     const before = new Set(peers);
