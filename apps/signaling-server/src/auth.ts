@@ -87,7 +87,10 @@ export type TokenVerifier = (
 ) => Promise<TokenRefusal | null>;
 
 /** The verifier for `options`, or `null` when none is configured (open: dev only). */
-export function createTokenVerifier(options: TokenVerification | undefined): TokenVerifier | null {
+export function createTokenVerifier(
+  options: TokenVerification | undefined,
+  now: () => number = Date.now,
+): TokenVerifier | null {
   if (options?.secret === undefined && options?.publicKey === undefined) return null;
   const secret = options.secret === undefined ? undefined : secretBytes(options.secret);
   if (secret !== undefined && secret.length < 32)
@@ -117,6 +120,7 @@ export function createTokenVerifier(options: TokenVerification | undefined): Tok
         {
           algorithms,
           clockTolerance: options.clockTolerance ?? 5,
+          currentDate: new Date(now()),
           requiredClaims: ['exp', 'sub'],
           ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
           ...(options.audience === undefined ? {} : { audience: options.audience }),

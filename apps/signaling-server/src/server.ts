@@ -35,7 +35,7 @@ export async function startSignalingServer(
   const emit = options.log;
   const log = (event: string, fields: Record<string, unknown> = {}): void =>
     emit?.({ event, ...fields });
-  const verify = createTokenVerifier(options.tokens);
+  const verify = createTokenVerifier(options.tokens, now);
   const addresses = new AddressLimiter(
     options.maxConnectionsPerAddress ?? DEFAULTS.maxConnectionsPerAddress,
   );

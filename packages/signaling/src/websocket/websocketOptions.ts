@@ -68,7 +68,12 @@ export interface WebSocketSignalingOptions {
   readonly room: string;
   /** This peer's id in the room. @defaultValue a random UUID */
   readonly peerId?: string;
-  /** The shared token, when the server requires one. Sent in `join`, never in the URL. */
+  /**
+   * The join token, when the server requires one: a JWT from your app server naming this room
+   * and peer id (`createSignalingToken` of `@peerstatejs/signaling-server`). Sent in `join`, never
+   * in the URL. A resume within the server's grace period accepts it expired; a new session
+   * needs a valid one (else the channel closes with 4011).
+   */
   readonly token?: string;
   /** Send only to this peer of the room; otherwise to every other peer. */
   readonly to?: string;
