@@ -24,6 +24,19 @@ export interface LoadTestOptions {
   readonly intervalMs: number;
   readonly timeLimitMs: number;
   readonly token?: string;
+  /** Called once, when half the messages arrived: a restart or a kill goes here. */
+  readonly midway?: (run: MidwayTools) => Promise<void>;
+  /** Each client's server, by client index: client-side round robin over instances. */
+  readonly urlFor?: (index: number) => string;
+}
+
+/** What a {@link LoadTestOptions.midway} step can reach. */
+export interface MidwayTools {
+  /** Every client socket opened so far, oldest first. */
+  readonly sockets: readonly WebSocket[];
+  /** Messages delivered so far (first copies only). */
+  delivered(): number;
+  waitFor(condition: () => boolean): Promise<boolean>;
 }
 
 /** What {@link runLoadTest} measured. */
@@ -56,6 +69,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
   const rooms = Math.floor(options.clients / 2);
   const deadline = Date.now() + options.timeLimitMs;
   const channels: { channel: WebSocketSignaling; room: string; peer: string; mate: string }[] = [];
+  const sockets: WebSocket[] = [];
+  class Recorded extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      sockets.push(this);
+    }
+  }
   const latencies: number[] = [];
   const lastSeen = new Map<string, number>();
   let delivered = 0;
@@ -71,10 +91,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
       ['b', 'a'],
     ] as const) {
       const channel = createWebSocketSignaling({
-        url: options.url,
+        url: options.urlFor?.(channels.length) ?? options.url,
         room,
         peerId: peer,
-        WebSocket,
+        WebSocket: Recorded,
         ...(options.token === undefined ? {} : { token: options.token }),
         // Loopback under load: a slow event loop is not a dead socket.
         heartbeat: { interval: 30_000, timeout: 30_000 },
@@ -104,6 +124,15 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
 
   const exchangeStarted = Date.now();
   const expected = channels.length * options.messagesPerClient;
+  const midway = options.midway
+    ? waitFor(() => delivered >= expected / 2, deadline).then(() =>
+        options.midway?.({
+          sockets,
+          delivered: () => delivered,
+          waitFor: (condition) => waitFor(condition, deadline),
+        }),
+      )
+    : Promise.resolve();
   await Promise.all(
     channels.map(async ({ channel, room, peer }, index) => {
       // Spread the clients over one interval so the load is steady, not a burst per tick.
@@ -115,6 +144,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
       }
     }),
   );
+  await midway;
   const timedOut = !(await waitFor(() => delivered + duplicated + crossed >= expected, deadline));
   // A short grace so late duplicates would still be counted.
   await sleep(100);

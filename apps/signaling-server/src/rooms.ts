@@ -37,6 +37,8 @@ export interface Session {
   readonly room: string;
   readonly peer: string;
   readonly id: string;
+  /** The channel instance's public id, passed on with its signals (see `join.instance`). */
+  readonly instance: string | undefined;
   link: Link | null;
   /** Last client `seq` accepted: anything at or below it is a duplicate. */
   received: number;
@@ -51,7 +53,7 @@ export interface Session {
   /** The highest server `seq` dropped from the outbox before it was acknowledged. */
   droppedUpTo: number;
   /** Broadcasts that found nobody in the room: they go to its next peer. */
-  parked: { readonly seq: number; readonly data: unknown }[];
+  parked: { readonly seq: number; readonly mid: number | undefined; readonly data: unknown }[];
   grace: ReturnType<typeof setTimeout> | undefined;
   gone: boolean;
   /** An `ack` is due and will be sent once the current batch of frames is handled. */
@@ -115,6 +117,7 @@ export class Rooms {
       room: frame.room,
       peer: frame.peer,
       id: frame.session,
+      instance: frame.instance,
       link,
       received: 0,
       acked: 0,
@@ -140,7 +143,8 @@ export class Rooms {
     });
     for (const other of others) send(other.link, { t: 'peer-joined', peer: session.peer });
     for (const other of others) {
-      for (const { seq, data } of other.parked.splice(0)) this.#store(session, other, seq, data);
+      for (const parked of other.parked.splice(0))
+        this.#store(session, other, parked.seq, parked.mid, parked.data);
     }
     this.#options.metrics.joins += 1;
     this.#options.log('joined', { room: session.room, peer: session.peer });
@@ -195,7 +199,7 @@ export class Rooms {
         return;
       }
       sender.pending.set(frame.seq, 1);
-      this.#store(target, sender, frame.seq, frame.data);
+      this.#store(target, sender, frame.seq, frame.mid, frame.data);
       return;
     }
     const targets = this.#others(sender);
@@ -203,7 +207,7 @@ export class Rooms {
       // The client holds signals while it sees nobody; this one crossed a leave. The room's
       // next peer gets it, as the client would have sent it then.
       sender.pending.set(frame.seq, 1);
-      sender.parked.push({ seq: frame.seq, data: frame.data });
+      sender.parked.push({ seq: frame.seq, mid: frame.mid, data: frame.data });
       if (sender.parked.length > this.#options.maxQueued) {
         const dropped = sender.parked.shift();
         if (dropped) this.#release({ sender, seq: dropped.seq });
@@ -212,7 +216,7 @@ export class Rooms {
       return;
     }
     sender.pending.set(frame.seq, targets.length);
-    for (const target of targets) this.#store(target, sender, frame.seq, frame.data);
+    for (const target of targets) this.#store(target, sender, frame.seq, frame.mid, frame.data);
   }
 
   /** The recipient has everything up to server `seq`. */
@@ -269,9 +273,23 @@ export class Rooms {
     return room ? [...room.values()].filter((other) => other !== session) : [];
   }
 
-  #store(target: Session, sender: Session, seq: number, data: unknown): void {
+  #store(
+    target: Session,
+    sender: Session,
+    seq: number,
+    mid: number | undefined,
+    data: unknown,
+  ): void {
     target.sent += 1;
-    const frame: ServerFrame = { t: 'signal', seq: target.sent, from: sender.peer, data };
+    const frame: ServerFrame = {
+      t: 'signal',
+      seq: target.sent,
+      from: sender.peer,
+      data,
+      ...(mid !== undefined && sender.instance !== undefined
+        ? { instance: sender.instance, mid }
+        : {}),
+    };
     const text = JSON.stringify(frame);
     const stored: Stored = {
       seq: target.sent,

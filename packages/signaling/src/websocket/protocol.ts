@@ -93,9 +93,24 @@ export type ClientFrame =
       readonly session: string;
       readonly token?: string;
       readonly received: number;
+      /**
+       * Random per channel instance like `session`, but public: the server passes it on with
+       * each signal so that receivers can drop what they already have by `mid`, even across a
+       * server that restarted and forgot every `seq`. Not a secret (`session` is).
+       */
+      readonly instance?: string;
     }
-  /** A message for the other peers of the room (or only `to`). */
-  | { readonly t: 'signal'; readonly seq: number; readonly to?: string; readonly data: unknown }
+  /**
+   * A message for the other peers of the room (or only `to`). `mid` numbers the channel
+   * instance's messages from 1 and, unlike `seq`, never starts over.
+   */
+  | {
+      readonly t: 'signal';
+      readonly seq: number;
+      readonly mid?: number;
+      readonly to?: string;
+      readonly data: unknown;
+    }
   /** Cumulative acknowledgement of server `signal` frames. */
   | { readonly t: 'ack'; readonly seq: number }
   /** Heartbeat; the server answers `pong`. Carries an acknowledgement too. */
@@ -121,7 +136,15 @@ export type ServerFrame =
     }
   | { readonly t: 'peer-joined'; readonly peer: string }
   | { readonly t: 'peer-left'; readonly peer: string }
-  | { readonly t: 'signal'; readonly seq: number; readonly from: string; readonly data: unknown }
+  /** `instance` and `mid`: the sender's, when it sent them (see the client `join` and `signal`). */
+  | {
+      readonly t: 'signal';
+      readonly seq: number;
+      readonly from: string;
+      readonly data: unknown;
+      readonly instance?: string;
+      readonly mid?: number;
+    }
   | { readonly t: 'ack'; readonly seq: number }
   | { readonly t: 'pong' }
   /** A non-fatal problem with one frame (e.g. `to` names no peer of the room). */
@@ -149,6 +172,8 @@ export function parseClientFrame(text: string): ParseFrameResult<ClientFrame> {
       if (value.token !== undefined && typeof value.token !== 'string')
         return fail('join.token must be a string');
       if (!isCount(value.received)) return fail('join.received must be an integer ≥ 0');
+      if (value.instance !== undefined && !isId(value.instance))
+        return fail('join.instance must match [A-Za-z0-9_.:-]{1,64}');
       return {
         ok: true,
         frame: {
@@ -159,11 +184,14 @@ export function parseClientFrame(text: string): ParseFrameResult<ClientFrame> {
           session: value.session,
           received: value.received,
           ...(typeof value.token === 'string' ? { token: value.token } : {}),
+          ...(isId(value.instance) ? { instance: value.instance } : {}),
         },
       };
     }
     case 'signal':
       if (!isSeq(value.seq)) return fail('signal.seq must be an integer ≥ 1');
+      if (value.mid !== undefined && !isSeq(value.mid))
+        return fail('signal.mid must be an integer ≥ 1');
       if (value.to !== undefined && !isId(value.to)) return fail('signal.to must be a peer id');
       if (!('data' in value)) return fail('signal.data is missing');
       return {
@@ -172,6 +200,7 @@ export function parseClientFrame(text: string): ParseFrameResult<ClientFrame> {
           t: 'signal',
           seq: value.seq,
           data: value.data,
+          ...(isSeq(value.mid) ? { mid: value.mid } : {}),
           ...(typeof value.to === 'string' ? { to: value.to } : {}),
         },
       };
@@ -221,9 +250,22 @@ export function parseServerFrame(text: string): ParseFrameResult<ServerFrame> {
       if (!isSeq(value.seq)) return fail('signal.seq must be an integer ≥ 1');
       if (!isId(value.from)) return fail('signal.from must be a peer id');
       if (!('data' in value)) return fail('signal.data is missing');
+      if (
+        (value.mid !== undefined || value.instance !== undefined) &&
+        !(isSeq(value.mid) && isId(value.instance))
+      )
+        return fail('signal.mid and signal.instance go together: an integer ≥ 1 and an id');
       return {
         ok: true,
-        frame: { t: 'signal', seq: value.seq, from: value.from, data: value.data },
+        frame: {
+          t: 'signal',
+          seq: value.seq,
+          from: value.from,
+          data: value.data,
+          ...(isSeq(value.mid) && isId(value.instance)
+            ? { instance: value.instance, mid: value.mid }
+            : {}),
+        },
       };
     case 'ack':
       if (!isCount(value.seq)) return fail('ack.seq must be an integer ≥ 0');
