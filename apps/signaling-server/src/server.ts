@@ -254,10 +254,11 @@ export async function startSignalingServer(
         clearInterval(heartbeat);
         log('draining', stats());
         const deadline = Date.now() + timeout;
-        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         // What the peers were sent and not acknowledged, the senders would send again to the
-        // next instance as new: wait for the acks, so that nothing arrives twice.
+        // next instance as new: wait for the acks, so that nothing arrives twice. Meanwhile
+        // /health answers 503 (a load balancer stops routing here) and new sockets get 1001.
         await within(rooms.idle(), timeout / 2);
+        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         for (const socket of wss.clients)
           refuse(socket, CLOSE_CODES.GOING_AWAY, 'server shutting down');
         await within(allClosed(wss), deadline - Date.now());
