@@ -187,7 +187,15 @@ async function waitFor(condition: () => boolean, deadline: number): Promise<bool
 async function startServerProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
   const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
   const child = fork(main, [], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', QUIET: '1', MAX_PEERS_PER_ROOM: '2' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      QUIET: '1',
+      MAX_PEERS_PER_ROOM: '2',
+      // Every client comes from 127.0.0.1.
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
+    },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {
