@@ -196,6 +196,38 @@ describe('createWebSocketSignaling', () => {
     await until(() => connections[0]!.frames.some((f) => f.t === 'ack' && f.seq === 1));
   });
 
+  it('goes round robin over several server URLs, one per (re)connection', async () => {
+    const connections = mockServer();
+    const other = 'ws://signal-2.test/';
+    const seen: string[] = [];
+    server.use(
+      ws.link(other).addEventListener('connection', ({ client }) => {
+        seen.push(other);
+        client.addEventListener('message', (event) => {
+          const parsed = parseClientFrame(String(event.data));
+          if (parsed.ok && parsed.frame.t === 'join')
+            client.send(
+              JSON.stringify({
+                t: 'joined',
+                room: 'room-1',
+                peer: 'alice',
+                peers: [],
+                resumed: false,
+                acked: 0,
+              }),
+            );
+        });
+        client.close(CLOSE_CODES.GOING_AWAY);
+      }),
+    );
+    const { channel: alice } = channel({ url: [URL_, other] });
+    await until(() => alice.state === 'open' && connections.length === 1);
+    connections[0]?.client.close(CLOSE_CODES.GOING_AWAY);
+    await until(() => seen.length === 1);
+    await until(() => connections.length === 2 && alice.state === 'open');
+    expect(seen).toEqual([other]);
+  });
+
   it('reconnects with exponential backoff after drops and resumes from what it received', async () => {
     const times: number[] = [];
     const connections = mockServer({

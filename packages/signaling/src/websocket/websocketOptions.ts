@@ -62,8 +62,11 @@ export interface HeartbeatOptions {
 
 /** Options of {@link createWebSocketSignaling}. */
 export interface WebSocketSignalingOptions {
-  /** The server, e.g. `ws://127.0.0.1:8787`. */
-  readonly url: string | URL;
+  /**
+   * The server, e.g. `ws://127.0.0.1:8787`, or several instances sharing rooms (over Redis):
+   * the first connection goes to the first, each reconnection to the next one in turn.
+   */
+  readonly url: string | URL | readonly (string | URL)[];
   /** The room to join (`[A-Za-z0-9_.:-]{1,64}`). */
   readonly room: string;
   /** This peer's id in the room. @defaultValue a random UUID */

@@ -39,7 +39,8 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
   const heartbeat = { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const random = options.random ?? Math.random;
-  const url = String(options.url);
+  const urls = (Array.isArray(options.url) ? options.url : [options.url]).map(String);
+  if (urls.length === 0) throw new TypeError('url must name at least one server');
   const room = options.room;
   const peerId = options.peerId ?? randomId();
   const session = randomId();
@@ -69,7 +70,7 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
     socket.write(signalFrame(item.seq, item.mid, item.data, options.to));
 
   const socket: RoomSocket = new RoomSocket(
-    { url, WebSocket: options.WebSocket, reconnect, heartbeat, random },
+    { urls, WebSocket: options.WebSocket, reconnect, heartbeat, random },
     {
       isClosed: () => state === 'closed',
       opened: () =>
