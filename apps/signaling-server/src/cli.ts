@@ -24,6 +24,8 @@ export const USAGE = `Usage: peerstate-signaling-server [options]
   --max-connections-per-address <n> MAX_CONNECTIONS_PER_ADDRESS 64 (0: unlimited)
   --signal-rate <rate/burst>       SIGNAL_RATE               50/200 per connection ("off": none)
   --byte-rate <rate/burst>         BYTE_RATE                 262144/1048576 per connection
+  --redis <redis://host:port>      REDIS_URL                 share rooms with the other instances on this Redis
+  --instance-id <name>             INSTANCE_ID               this instance's name in the cluster (random)
   --trust-proxy                    TRUST_PROXY=1             client address from X-Forwarded-For
   --quiet                          QUIET=1                   no log lines
   --help
@@ -58,6 +60,8 @@ export function parseCli(
       'max-connections-per-address': { type: 'string' },
       'signal-rate': { type: 'string' },
       'byte-rate': { type: 'string' },
+      redis: { type: 'string' },
+      'instance-id': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -106,6 +110,8 @@ export function parseCli(
     ['signalRate', rate('signal-rate', 'SIGNAL_RATE')],
     ['byteRate', rate('byte-rate', 'BYTE_RATE')],
     ['allowedOrigins', origins && origins.length > 0 ? origins : undefined],
+    ['redis', pick('redis', 'REDIS_URL')],
+    ['instanceId', pick('instance-id', 'INSTANCE_ID')],
     ['trustProxy', values['trust-proxy'] || env.TRUST_PROXY === '1' ? true : undefined],
     [
       'tokens',

@@ -61,6 +61,15 @@ export interface SignalingServerOptions {
   readonly trustProxy?: boolean;
   /** Time for the rate limits, in ms. @defaultValue Date.now (tests inject a clock) */
   readonly now?: () => number;
+  /**
+   * `redis://host:port`: run as one of several instances sharing rooms through this Redis (each
+   * room owned by one instance, clients on the others relayed to it). Unset: one process.
+   */
+  readonly redis?: string;
+  /** This instance's name in the cluster. @defaultValue a random UUID */
+  readonly instanceId?: string;
+  /** How long a dead instance keeps its rooms, in ms. @defaultValue 3000 */
+  readonly clusterLease?: number;
   /** One record per notable event (joins, leaves, refusals, closes). @defaultValue no logging */
   readonly log?: (record: LogRecord) => void;
 }

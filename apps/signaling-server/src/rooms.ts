@@ -90,6 +90,32 @@ export class Rooms {
     return { rooms: this.#rooms.size, peers };
   }
 
+  roomNames(): string[] {
+    return [...this.#rooms.keys()];
+  }
+
+  /** Another instance owns the room now: its sockets are closed (1001), to join it there. */
+  dropRoom(name: string): void {
+    const room = this.#rooms.get(name);
+    if (!room) return;
+    this.#rooms.delete(name);
+    for (const session of room.values()) {
+      clearTimeout(session.grace);
+      session.gone = true;
+      session.link?.refuse(CLOSE_CODES.GOING_AWAY, 'room moved to another instance');
+      session.link = null;
+    }
+    this.#checkIdle();
+  }
+
+  /** Every session's link, connected ones only. */
+  links(): Link[] {
+    const links: Link[] = [];
+    for (const room of this.#rooms.values())
+      for (const session of room.values()) if (session.link) links.push(session.link);
+    return links;
+  }
+
   find(room: string, peer: string): Session | undefined {
     return this.#rooms.get(room)?.get(peer);
   }

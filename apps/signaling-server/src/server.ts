@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { CLOSE_CODES, type ClientFrame, parseClientFrame } from '@peerstatejs/signaling';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { createTokenVerifier } from './auth.js';
+import { ClusterNode, type Relayed } from './clusterNode.js';
 import { AddressLimiter, clientAddress, TokenBucket } from './limits.js';
 import { Metrics } from './metrics.js';
 import { DEFAULTS, type SignalingServer, type SignalingServerOptions } from './options.js';
@@ -50,6 +51,43 @@ export async function startSignalingServer(
   });
   const alive = new WeakMap<WebSocket, boolean>();
   let draining = false;
+
+  /** What a joined session's frame does, for our clients and for relayed ones alike. */
+  const dispatch = (self: Session, link: Link, frame: ClientFrame): void => {
+    switch (frame.t) {
+      case 'join':
+        link.refuse(CLOSE_CODES.POLICY_VIOLATION, 'already joined');
+        return;
+      case 'signal':
+        // Draining: neither relayed nor acknowledged, so the sender keeps it for the next instance.
+        if (!draining) rooms.signal(self, frame);
+        return;
+      case 'ack':
+        rooms.acknowledge(self, frame.seq);
+        return;
+      case 'ping':
+        rooms.acknowledge(self, frame.ack);
+        link.write('{"t":"pong"}');
+        return;
+      case 'leave':
+        self.link = null;
+        rooms.remove(self);
+        link.refuse(CLOSE_CODES.NORMAL, 'left');
+        return;
+    }
+  };
+  const node = options.redis
+    ? new ClusterNode({
+        redis: options.redis,
+        instance: options.instanceId,
+        lease: options.clusterLease ?? 3000,
+        rooms,
+        dispatch,
+        draining: () => draining,
+        log,
+      })
+    : null;
+  await node?.start();
 
   const stats = () => ({ ...rooms.stats(), connections: wss.clients.size });
   const http: Server = createServer((request, response) => {
@@ -99,6 +137,7 @@ export async function startSignalingServer(
     const signals = signalRate ? new TokenBucket(signalRate, now) : null;
     const bytes = byteRate ? new TokenBucket(byteRate, now) : null;
     let session: Session | null = null;
+    let relayed: Relayed | null = null;
     let phase: 'new' | 'joining' | 'joined' = 'new';
     /** Frames that came while the join token was being checked. */
     const early: ClientFrame[] = [];
@@ -116,10 +155,15 @@ export async function startSignalingServer(
         // cap it is a slow consumer, closed before it costs more memory. It keeps its session.
         if (socket.bufferedAmount > maxBuffered) {
           refuse(socket, CLOSE_CODES.SLOW_CONSUMER, 'slow consumer');
-          if (session?.link === link) rooms.disconnect(session);
+          detach();
         }
       },
       refuse: (code, reason) => refuse(socket, code, reason),
+    };
+    /** The socket is gone (or going): the session waits for a resume. */
+    const detach = (): void => {
+      if (relayed) relayed.closed();
+      else if (session?.link === link) rooms.disconnect(session);
     };
 
     const join = async (frame: Extract<ClientFrame, { t: 'join' }>): Promise<void> => {
@@ -136,6 +180,14 @@ export async function startSignalingServer(
       if (socket.readyState !== socket.OPEN) return;
       if (draining) {
         refuse(socket, CLOSE_CODES.GOING_AWAY, 'server shutting down');
+        return;
+      }
+      const owner = node ? await node.ownerOf(frame.room) : null;
+      if (socket.readyState !== socket.OPEN) return;
+      if (node && owner !== null) {
+        relayed = node.relay(owner, link, frame);
+        phase = 'joined';
+        for (const next of early.splice(0)) handle(next);
         return;
       }
       session = rooms.join(link, frame);
@@ -161,30 +213,13 @@ export async function startSignalingServer(
         });
         return;
       }
-      const self = session;
-      // Replaced by a newer connection: its close is on the way.
-      if (self === null || self.link !== link) return;
-      switch (frame.t) {
-        case 'join':
-          refuse(socket, CLOSE_CODES.POLICY_VIOLATION, 'already joined');
-          return;
-        case 'signal':
-          // Draining: neither relayed nor acknowledged, so the sender keeps it for the next instance.
-          if (!draining) rooms.signal(self, frame);
-          return;
-        case 'ack':
-          rooms.acknowledge(self, frame.seq);
-          return;
-        case 'ping':
-          rooms.acknowledge(self, frame.ack);
-          link.write('{"t":"pong"}');
-          return;
-        case 'leave':
-          self.link = null;
-          rooms.remove(self);
-          socket.close(CLOSE_CODES.NORMAL, 'left');
-          return;
+      if (relayed) {
+        relayed.forward(frame);
+        return;
       }
+      // Replaced by a newer connection: its close is on the way.
+      if (session === null || session.link !== link) return;
+      dispatch(session, link, frame);
     };
 
     socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -217,8 +252,7 @@ export async function startSignalingServer(
     socket.on('close', () => {
       clearTimeout(joinTimer);
       addresses.release(address);
-      if (session === null || session.link !== link) return;
-      rooms.disconnect(session);
+      detach();
     });
   });
 
@@ -263,6 +297,7 @@ export async function startSignalingServer(
           refuse(socket, CLOSE_CODES.GOING_AWAY, 'server shutting down');
         await within(allClosed(wss), deadline - Date.now());
         for (const socket of wss.clients) socket.terminate();
+        await node?.stop();
         rooms.clear();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await closed;

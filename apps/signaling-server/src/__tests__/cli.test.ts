@@ -12,6 +12,8 @@ describe('the command line', () => {
         '--signal-rate',
         '5/10',
         '--trust-proxy',
+        '--redis',
+        'redis://127.0.0.1:6390',
       ],
       {
         PORT: '1',
@@ -30,6 +32,7 @@ describe('the command line', () => {
         byteRate: null,
         allowedOrigins: ['https://a.test', 'https://b.test'],
         trustProxy: true,
+        redis: 'redis://127.0.0.1:6390',
         tokens: { secret: 's'.repeat(32) },
       },
     });
