@@ -67,14 +67,17 @@ export class Cluster {
     await this.heartbeat([]);
   }
 
-  /** The room's owner, claiming it when it has none. */
+  /** The room's owner, claiming it when it has none or its owner is dead. */
   async owner(room: string): Promise<string> {
     const key = this.#roomKey(room);
     for (;;) {
       const claimed = await this.#commands.set(key, this.instance, 'PX', this.#options.lease, 'NX');
       if (claimed === 'OK') return this.instance;
       const owner = await this.#commands.get(key);
-      if (owner !== null) return owner;
+      if (owner === null) continue;
+      if ((await this.#commands.exists(this.#aliveKey(owner))) === 1) return owner;
+      // The owner died and its lease has not run out yet: take the room over now.
+      await this.#commands.eval(RELEASE, 1, key, owner);
     }
   }
 

@@ -43,10 +43,14 @@ export interface ChildServer {
   kill(): Promise<void>;
 }
 
-export async function startChildServer(options: SignalingServerOptions): Promise<ChildServer> {
+/** `nodeOptions`: more flags for the child's Node (e.g. V8's heap sizes). */
+export async function startChildServer(
+  options: SignalingServerOptions,
+  nodeOptions: readonly string[] = [],
+): Promise<ChildServer> {
   const file = await bundle();
   const child = fork(file, [JSON.stringify(options)], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...nodeOptions],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

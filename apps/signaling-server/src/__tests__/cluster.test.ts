@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '@peerstatejs/signaling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoadTest } from '../../bench/loadTest.js';
 import { type ChildServer, startChildServer } from './childProcess.js';
@@ -29,6 +30,30 @@ describe('several instances over Redis', () => {
     await alice.next((frame) => frame.t === 'ack' && frame.seq === 1);
     bob.send({ t: 'leave' });
     await alice.next((frame) => frame.t === 'peer-left' && frame.peer === 'bob');
+  });
+
+  it('when an instance dies, the clients it relayed for are closed (1001) and its own are let go', async () => {
+    const options = { redis: redis.url, clusterLease: 900 };
+    const here = await start({ ...options, resumeGracePeriod: 100 });
+    const there = await startChildServer(options);
+    onCleanup(() => there.kill());
+    // r1 is owned there (alice came first), bob reaches it from here; r2 the other way round.
+    const alice = await joined(there, 'r1', 'alice');
+    const bob = await joined(here, 'r1', 'bob');
+    await alice.next((frame) => frame.t === 'peer-joined');
+    const carol = await joined(here, 'r2', 'carol');
+    await joined(there, 'r2', 'dave');
+    await carol.next((frame) => frame.t === 'peer-joined' && frame.peer === 'dave');
+
+    await there.kill();
+    expect(await bob.closed).toEqual({ code: CLOSE_CODES.GOING_AWAY, reason: 'instance gone' });
+    expect(await carol.next((frame) => frame.t === 'peer-left')).toEqual({
+      t: 'peer-left',
+      peer: 'dave',
+    });
+    // r1 starts afresh here: bob's rejoin claims it.
+    const back = await joined(here, 'r1', 'bob', { session: 'bob-again' });
+    expect(back.frames[0]).toMatchObject({ resumed: false, peers: [] });
   });
 
   it('three instances, client-side round robin, 1,000 clients in 500 rooms, one instance killed mid-exchange: 0 lost, duplicated or crossed', async () => {

@@ -4,7 +4,7 @@ import { type ChildServer, startChildServer } from './childProcess.js';
 import { joined, onCleanup } from './rawClient.js';
 
 const MiB = 1024 * 1024;
-const CAP = 8 * MiB;
+const CAP = 12 * MiB;
 const FRAMES = 50_000;
 const WARM_UP = 20_000;
 
