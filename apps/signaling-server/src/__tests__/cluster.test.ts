@@ -1,9 +1,9 @@
 import { CLOSE_CODES } from '@peerstatejs/signaling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoadTest } from '../../bench/loadTest.js';
+import { type RedisServer, startRedis } from '../../bench/redisServer.js';
 import { type ChildServer, startChildServer } from './childProcess.js';
 import { joined, onCleanup, start } from './rawClient.js';
-import { type RedisServer, startRedis } from '../../bench/redisServer.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
