@@ -13,6 +13,8 @@ missing=()
 command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
 command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
 command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
+# redis-server: the signaling server's multi-instance tests start their own on 127.0.0.1.
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian packages for the browser tests: ${missing[*]}"

@@ -1,39 +1,38 @@
+#!/usr/bin/env node
 /**
- * `pnpm --filter @peerstatejs/signaling-server start`: runs the server until SIGINT/SIGTERM.
- * Configuration comes from the environment (see the README).
+ * `peerstate-signaling-server` (and `pnpm --filter @peerstatejs/signaling-server start`): runs
+ * the server until SIGINT/SIGTERM, then drains. Flags and environment: `--help`, `cli.ts`.
+ * Logs are JSON lines on stdout.
  */
+import { parseCli, USAGE } from './cli.js';
 import { startSignalingServer } from './server.js';
 
-const env = process.env;
-const number = (name: string): number | undefined => {
-  const value = env[name];
-  if (value === undefined || value === '') return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be an integer ≥ 0`);
-  return parsed;
-};
-const origins = env.ALLOWED_ORIGINS?.split(',')
-  .map((origin) => origin.trim())
-  .filter(Boolean);
-const optional = <K extends string, V>(key: K, value: V | undefined) =>
-  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+let cli: ReturnType<typeof parseCli>;
+try {
+  cli = parseCli(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (cli.kind === 'help') {
+  console.log(USAGE);
+  process.exit(0);
+}
 
+const line = (record: object) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), ...record }));
 const server = await startSignalingServer({
-  port: number('PORT') ?? 8787,
-  host: env.HOST || '127.0.0.1',
-  ...optional('maxPeersPerRoom', number('MAX_PEERS_PER_ROOM')),
-  ...optional('maxMessageBytes', number('MAX_MESSAGE_BYTES')),
-  ...optional('allowedOrigins', origins && origins.length > 0 ? origins : undefined),
-  ...optional('token', env.SIGNALING_TOKEN || undefined),
-  ...(env.QUIET ? {} : { log: (line: string) => console.log(`[signaling] ${line}`) }),
+  ...cli.options,
+  ...(cli.quiet ? {} : { log: line }),
 });
-console.log(`[signaling] listening on ${server.url}`);
+// Always printed, also with --quiet: scripts read the URL from it.
+console.log(`listening on ${server.url}`);
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`[signaling] ${signal}: closing`);
+  if (!cli.quiet) line({ event: 'signal', signal });
   server.close().then(
     () => process.exit(0),
     (error: unknown) => {

@@ -15,6 +15,7 @@
  * | `WS_REJECTED` | {@link WebSocketSignalingError} | the server closed with a code that retrying cannot fix (policy, room full, …) |
  * | `WS_RECONNECT_EXHAUSTED` | {@link WebSocketSignalingError} | `reconnect.maxAttempts` reconnections in a row failed |
  * | `WS_SERVER_ERROR` | {@link WebSocketSignalingError} | the server refused one frame (an `error` frame) without closing |
+ * | `WS_MESSAGES_LOST` | {@link WebSocketSignalingError} | on a resume the server reported messages it had to drop for us (`gap`): renegotiate rather than wait |
  * | `WS_CLOSED` | {@link WebSocketSignalingError} | `send` after `close()` or after a rejection |
  * @module
  */
@@ -36,6 +37,7 @@ export type WebSocketErrorCode =
   | 'WS_REJECTED'
   | 'WS_RECONNECT_EXHAUSTED'
   | 'WS_SERVER_ERROR'
+  | 'WS_MESSAGES_LOST'
   | 'WS_CLOSED';
 
 /** Every code this package adds to core's `PeerErrorCode`. */
@@ -135,17 +137,26 @@ export class WhipNetworkError extends SignalingError<'WHIP_NETWORK_ERROR'> {
   }
 }
 
-/** An error of the WebSocket channel. `closeCode` is set for `WS_REJECTED`. */
+/**
+ * An error of the WebSocket channel. `closeCode` is set for `WS_REJECTED`; `gap` (the server
+ * `seq`s that will never arrive, inclusive) for `WS_MESSAGES_LOST`.
+ */
 export class WebSocketSignalingError extends SignalingError<WebSocketErrorCode> {
   readonly closeCode: number | null;
+  readonly gap: { readonly from: number; readonly to: number } | null;
 
   constructor(
     code: WebSocketErrorCode,
     message: string,
-    options: { closeCode?: number; cause?: unknown } = {},
+    options: {
+      closeCode?: number;
+      gap?: { readonly from: number; readonly to: number };
+      cause?: unknown;
+    } = {},
   ) {
     super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.closeCode = options.closeCode ?? null;
+    this.gap = options.gap ?? null;
   }
 }
 
@@ -173,6 +184,7 @@ const OWN_CODES: ReadonlySet<string> = new Set<SignalingErrorCode>([
   'WS_REJECTED',
   'WS_RECONNECT_EXHAUSTED',
   'WS_SERVER_ERROR',
+  'WS_MESSAGES_LOST',
   'WS_CLOSED',
 ]);
 

@@ -28,6 +28,7 @@ export {
   parseServerFrame,
   ROOM_PROTOCOL_VERSION,
   type ServerFrame,
+  type SignalGap,
   utf8Length,
 } from './websocket/protocol.js';
 export {

@@ -172,6 +172,7 @@ describe('createWebSocketSignaling', () => {
       room: 'room-1',
       peer: 'alice',
       session: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      instance: expect.stringMatching(/^[0-9a-f-]{36}$/),
       token: 's3cret',
       received: 0,
     });
@@ -193,6 +194,38 @@ describe('createWebSocketSignaling', () => {
     expect(received).toEqual([candidate(7)]);
     expect(presence).toEqual(['joined:bob', 'left:bob']);
     await until(() => connections[0]!.frames.some((f) => f.t === 'ack' && f.seq === 1));
+  });
+
+  it('goes round robin over several server URLs, one per (re)connection', async () => {
+    const connections = mockServer();
+    const other = 'ws://signal-2.test/';
+    const seen: string[] = [];
+    server.use(
+      ws.link(other).addEventListener('connection', ({ client }) => {
+        seen.push(other);
+        client.addEventListener('message', (event) => {
+          const parsed = parseClientFrame(String(event.data));
+          if (parsed.ok && parsed.frame.t === 'join')
+            client.send(
+              JSON.stringify({
+                t: 'joined',
+                room: 'room-1',
+                peer: 'alice',
+                peers: [],
+                resumed: false,
+                acked: 0,
+              }),
+            );
+        });
+        client.close(CLOSE_CODES.GOING_AWAY);
+      }),
+    );
+    const { channel: alice } = channel({ url: [URL_, other] });
+    await until(() => alice.state === 'open' && connections.length === 1);
+    connections[0]?.client.close(CLOSE_CODES.GOING_AWAY);
+    await until(() => seen.length === 1);
+    await until(() => connections.length === 2 && alice.state === 'open');
+    expect(seen).toEqual([other]);
   });
 
   it('reconnects with exponential backoff after drops and resumes from what it received', async () => {
@@ -346,6 +379,80 @@ describe('createWebSocketSignaling', () => {
     connections[1]?.send({ t: 'signal', seq: 2, from: 'bob', data: candidate(2) });
     await until(() => connections[1]!.frames.filter((frame) => frame.t === 'ack').length === 2);
     expect(received).toEqual([candidate(1), candidate(2)]);
+  });
+
+  it('drops by instance and mid what a restarted server (new numbering) sends again', async () => {
+    const connections = mockServer();
+    const { channel: alice, received } = channel();
+    await until(() => alice.state === 'open');
+    const from = { from: 'bob', instance: 'bob-instance' };
+    connections[0]?.send({ t: 'signal', seq: 1, ...from, mid: 1, data: candidate(1) });
+    await until(() => received.length === 1);
+    connections[0]?.client.close(CLOSE_CODES.GOING_AWAY);
+    await until(() => connections.length === 2 && alice.state === 'open');
+    // Not resumed: the new server numbers from 1, and bob sent mid 1 again (its ack was lost).
+    connections[1]?.send({ t: 'signal', seq: 1, ...from, mid: 1, data: candidate(1) });
+    connections[1]?.send({ t: 'signal', seq: 2, ...from, mid: 2, data: candidate(2) });
+    // A reloaded bob is a new instance: its mid 1 is new.
+    connections[1]?.send({
+      t: 'signal',
+      seq: 3,
+      from: 'bob',
+      instance: 'bob-2',
+      mid: 1,
+      data: candidate(3),
+    });
+    await until(() => connections[1]!.frames.filter((frame) => frame.t === 'ack').length === 3);
+    expect(received).toEqual([candidate(1), candidate(2), candidate(3)]);
+  });
+
+  it('numbers its messages with a mid that survives a renumbering', async () => {
+    const connections = mockServer({ autoAck: false });
+    const { channel: alice } = channel();
+    await until(() => alice.state === 'open');
+    connections[0]?.send({ t: 'peer-joined', peer: 'bob' });
+    alice.send(candidate(1));
+    alice.send(candidate(2));
+    await until(() => connections[0]!.frames.filter((frame) => frame.t === 'signal').length === 2);
+    connections[0]?.send({ t: 'ack', seq: 1 });
+    await until(() => alice.pending === 1);
+    connections[0]?.client.close(CLOSE_CODES.GOING_AWAY);
+    await until(() => connections.length === 2 && alice.state === 'open');
+    connections[1]?.send({ t: 'peer-joined', peer: 'bob' });
+    await until(() => connections[1]!.frames.some((frame) => frame.t === 'signal'));
+    expect(connections[0]?.frames.filter((frame) => frame.t === 'signal')).toMatchObject([
+      { seq: 1, mid: 1 },
+      { seq: 2, mid: 2 },
+    ]);
+    expect(connections[1]?.frames.filter((frame) => frame.t === 'signal')).toMatchObject([
+      { seq: 1, mid: 2 },
+    ]);
+  });
+
+  it('reports what the server dropped for it as WS_MESSAGES_LOST, with the gap', async () => {
+    const connections = mockServer({
+      joined: (connection, join) => ({
+        t: 'joined',
+        room: join.room,
+        peer: join.peer,
+        peers: [],
+        resumed: connection.index > 0,
+        acked: 0,
+        ...(connection.index > 0 ? { gap: { from: 2, to: 4 } } : {}),
+      }),
+    });
+    const { channel: alice, errors, received } = channel();
+    await until(() => alice.state === 'open');
+    connections[0]?.send({ t: 'signal', seq: 1, from: 'bob', data: candidate(1) });
+    await until(() => received.length === 1);
+    connections[0]?.client.close(CLOSE_CODES.GOING_AWAY);
+    await until(() => connections.length === 2 && alice.state === 'open');
+    connections[1]?.send({ t: 'signal', seq: 5, from: 'bob', data: candidate(5) });
+    await until(() => received.length === 2);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'WS_MESSAGES_LOST', gap: { from: 2, to: 4 } });
+    expect(errors[0]?.message).toMatch(/dropped 3 message/);
+    expect(alice.state).toBe('open');
   });
 
   it('reports malformed, binary and oversized frames, ignores them and keeps going', async () => {

@@ -9,8 +9,13 @@ import { WebSocketSignalingError } from '../errors.js';
 import { type ClientFrame, parseServerFrame, type ServerFrame, utf8Length } from './protocol.js';
 
 /** The `signal` frame carrying `data`; `to` sends it to one peer of the room only. */
-export function signalFrame(seq: number, data: unknown, to: string | undefined): ClientFrame {
-  return { t: 'signal', seq, data, ...(to ? { to } : {}) };
+export function signalFrame(
+  seq: number,
+  mid: number,
+  data: unknown,
+  to: string | undefined,
+): ClientFrame {
+  return { t: 'signal', seq, mid, data, ...(to ? { to } : {}) };
 }
 
 /** The size of `frame` on the wire, in UTF-8 bytes. */

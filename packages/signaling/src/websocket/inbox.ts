@@ -12,6 +12,8 @@ import type { Listener } from './listeners.js';
 export class Inbox {
   /** The last server `seq` delivered to subscribers; anything at or below it is a duplicate. */
   #received = 0;
+  /** Per sender: its channel instance and the last `mid` delivered from it. */
+  readonly #last = new Map<string, { instance: string; mid: number }>();
   #backlog: unknown[] = [];
   readonly #subscribers = new Set<{ readonly listener: Listener<unknown> }>();
 
@@ -25,10 +27,23 @@ export class Inbox {
     this.#received = 0;
   }
 
-  /** A `signal` frame numbered `seq`: delivered unless it is a duplicate. */
-  accept(seq: number, data: unknown): void {
+  /**
+   * A `signal` frame numbered `seq`: delivered unless it is a duplicate, by `seq` or, when the
+   * sender named its instance and `mid`, by those (a restarted server numbers `seq` anew and may
+   * send again what reached us just before it went down).
+   */
+  accept(
+    seq: number,
+    data: unknown,
+    origin?: { readonly from: string; readonly instance: string; readonly mid: number },
+  ): void {
     if (seq <= this.#received) return;
     this.#received = seq;
+    if (origin) {
+      const last = this.#last.get(origin.from);
+      if (last && last.instance === origin.instance && origin.mid <= last.mid) return;
+      this.#last.set(origin.from, { instance: origin.instance, mid: origin.mid });
+    }
     this.#backlog.push(data);
     this.#drain();
   }

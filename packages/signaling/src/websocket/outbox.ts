@@ -7,6 +7,8 @@
 
 export interface Outgoing {
   readonly seq: number;
+  /** Never renumbered: receivers drop a `mid` they already have, whatever the server forgot. */
+  readonly mid: number;
   readonly data: unknown;
 }
 
@@ -14,6 +16,7 @@ export class Outbox {
   /** Numbered, unacknowledged outgoing messages, oldest first. */
   #items: Outgoing[] = [];
   #lastSeq = 0;
+  #lastMid = 0;
 
   get size(): number {
     return this.#items.length;
@@ -29,9 +32,15 @@ export class Outbox {
     return this.#lastSeq + 1;
   }
 
-  /** Keeps `item` (numbered {@link nextSeq}) until it is acknowledged. */
+  /** The `mid` the next message gets. */
+  get nextMid(): number {
+    return this.#lastMid + 1;
+  }
+
+  /** Keeps `item` (numbered {@link nextSeq}, {@link nextMid}) until it is acknowledged. */
   push(item: Outgoing): void {
     this.#lastSeq = item.seq;
+    this.#lastMid = item.mid;
     this.#items.push(item);
   }
 
@@ -45,7 +54,7 @@ export class Outbox {
    * unacknowledged goes again under new numbers.
    */
   renumber(): void {
-    this.#items = this.#items.map((item, index) => ({ seq: index + 1, data: item.data }));
+    this.#items = this.#items.map((item, index) => ({ ...item, seq: index + 1 }));
     this.#lastSeq = this.#items.length;
   }
 

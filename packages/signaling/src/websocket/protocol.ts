@@ -7,6 +7,9 @@
  * Delivery is exactly-once across reconnects: each side numbers the `signal` frames it sends
  * (`seq`, from 1), the receiver acknowledges cumulatively, and the sender keeps what is not
  * acknowledged and sends it again after a reconnect; the receiver drops what it already has.
+ * The server acknowledges a client `signal` (cumulatively) only once every recipient has
+ * acknowledged it, left the room for good, or been told in a `gap` that it was dropped: an ack
+ * never stands for a frame held only in memory that a restart would lose.
  * @module
  */
 
@@ -35,6 +38,19 @@ export const CLOSE_CODES = Object.freeze({
   HEARTBEAT_TIMEOUT: 4002,
   /** The first frame was not `join`, or did not arrive within the join timeout. */
   JOIN_REQUIRED: 4003,
+  /**
+   * The client read too slowly: more than the server's send-buffer cap waited for it. The session
+   * stays resumable; the client reconnects and gets what it lacks (or a `gap`).
+   */
+  SLOW_CONSUMER: 4004,
+  /** Over the server's per-connection frame or byte rate. */
+  RATE_LIMITED: 4005,
+  /** Over the server's limit of open connections from one address; retried with backoff. */
+  TOO_MANY_CONNECTIONS: 4006,
+  /** The join token is missing, forged, malformed, or names another room or peer. */
+  TOKEN_INVALID: 4010,
+  /** The join token has expired (a resume of a live session still accepts it). */
+  TOKEN_EXPIRED: 4011,
 });
 
 /** Close codes after which reconnecting with the same settings cannot succeed. */
@@ -45,7 +61,19 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CLOSE_CODES.ROOM_FULL,
   CLOSE_CODES.REPLACED,
   CLOSE_CODES.JOIN_REQUIRED,
+  CLOSE_CODES.RATE_LIMITED,
+  CLOSE_CODES.TOKEN_INVALID,
+  CLOSE_CODES.TOKEN_EXPIRED,
 ]);
+
+/**
+ * Server `seq`s, inclusive, that the server had to drop before the receiver acknowledged them
+ * (its outbox was over the limit): they will never arrive, so the receiver must not wait for them.
+ */
+export interface SignalGap {
+  readonly from: number;
+  readonly to: number;
+}
 
 /** Client → server. */
 export type ClientFrame =
@@ -65,9 +93,24 @@ export type ClientFrame =
       readonly session: string;
       readonly token?: string;
       readonly received: number;
+      /**
+       * Random per channel instance like `session`, but public: the server passes it on with
+       * each signal so that receivers can drop what they already have by `mid`, even across a
+       * server that restarted and forgot every `seq`. Not a secret (`session` is).
+       */
+      readonly instance?: string;
     }
-  /** A message for the other peers of the room (or only `to`). */
-  | { readonly t: 'signal'; readonly seq: number; readonly to?: string; readonly data: unknown }
+  /**
+   * A message for the other peers of the room (or only `to`). `mid` numbers the channel
+   * instance's messages from 1 and, unlike `seq`, never starts over.
+   */
+  | {
+      readonly t: 'signal';
+      readonly seq: number;
+      readonly mid?: number;
+      readonly to?: string;
+      readonly data: unknown;
+    }
   /** Cumulative acknowledgement of server `signal` frames. */
   | { readonly t: 'ack'; readonly seq: number }
   /** Heartbeat; the server answers `pong`. Carries an acknowledgement too. */
@@ -80,7 +123,7 @@ export type ServerFrame =
   /**
    * Answer to `join`. `resumed` is false when the server has no session for this peer (first
    * join, expired, or server restarted): both sides then number from 1 again. `acked` is the last
-   * client `seq` the server has.
+   * client `seq` the server has. `gap`, on a resume only: what the server dropped for us.
    */
   | {
       readonly t: 'joined';
@@ -89,10 +132,19 @@ export type ServerFrame =
       readonly peers: readonly string[];
       readonly resumed: boolean;
       readonly acked: number;
+      readonly gap?: SignalGap;
     }
   | { readonly t: 'peer-joined'; readonly peer: string }
   | { readonly t: 'peer-left'; readonly peer: string }
-  | { readonly t: 'signal'; readonly seq: number; readonly from: string; readonly data: unknown }
+  /** `instance` and `mid`: the sender's, when it sent them (see the client `join` and `signal`). */
+  | {
+      readonly t: 'signal';
+      readonly seq: number;
+      readonly from: string;
+      readonly data: unknown;
+      readonly instance?: string;
+      readonly mid?: number;
+    }
   | { readonly t: 'ack'; readonly seq: number }
   | { readonly t: 'pong' }
   /** A non-fatal problem with one frame (e.g. `to` names no peer of the room). */
@@ -120,6 +172,8 @@ export function parseClientFrame(text: string): ParseFrameResult<ClientFrame> {
       if (value.token !== undefined && typeof value.token !== 'string')
         return fail('join.token must be a string');
       if (!isCount(value.received)) return fail('join.received must be an integer ≥ 0');
+      if (value.instance !== undefined && !isId(value.instance))
+        return fail('join.instance must match [A-Za-z0-9_.:-]{1,64}');
       return {
         ok: true,
         frame: {
@@ -130,11 +184,14 @@ export function parseClientFrame(text: string): ParseFrameResult<ClientFrame> {
           session: value.session,
           received: value.received,
           ...(typeof value.token === 'string' ? { token: value.token } : {}),
+          ...(isId(value.instance) ? { instance: value.instance } : {}),
         },
       };
     }
     case 'signal':
       if (!isSeq(value.seq)) return fail('signal.seq must be an integer ≥ 1');
+      if (value.mid !== undefined && !isSeq(value.mid))
+        return fail('signal.mid must be an integer ≥ 1');
       if (value.to !== undefined && !isId(value.to)) return fail('signal.to must be a peer id');
       if (!('data' in value)) return fail('signal.data is missing');
       return {
@@ -143,6 +200,7 @@ export function parseClientFrame(text: string): ParseFrameResult<ClientFrame> {
           t: 'signal',
           seq: value.seq,
           data: value.data,
+          ...(isSeq(value.mid) ? { mid: value.mid } : {}),
           ...(typeof value.to === 'string' ? { to: value.to } : {}),
         },
       };
@@ -170,6 +228,8 @@ export function parseServerFrame(text: string): ParseFrameResult<ServerFrame> {
         return fail('joined.peers must be a list of peer ids');
       if (typeof value.resumed !== 'boolean') return fail('joined.resumed must be a boolean');
       if (!isCount(value.acked)) return fail('joined.acked must be an integer ≥ 0');
+      if (value.gap !== undefined && !isGap(value.gap))
+        return fail('joined.gap must be { from, to } with 1 ≤ from ≤ to');
       return {
         ok: true,
         frame: {
@@ -179,6 +239,7 @@ export function parseServerFrame(text: string): ParseFrameResult<ServerFrame> {
           peers: [...(value.peers as string[])],
           resumed: value.resumed,
           acked: value.acked,
+          ...(isGap(value.gap) ? { gap: { from: value.gap.from, to: value.gap.to } } : {}),
         },
       };
     case 'peer-joined':
@@ -189,9 +250,22 @@ export function parseServerFrame(text: string): ParseFrameResult<ServerFrame> {
       if (!isSeq(value.seq)) return fail('signal.seq must be an integer ≥ 1');
       if (!isId(value.from)) return fail('signal.from must be a peer id');
       if (!('data' in value)) return fail('signal.data is missing');
+      if (
+        (value.mid !== undefined || value.instance !== undefined) &&
+        !(isSeq(value.mid) && isId(value.instance))
+      )
+        return fail('signal.mid and signal.instance go together: an integer ≥ 1 and an id');
       return {
         ok: true,
-        frame: { t: 'signal', seq: value.seq, from: value.from, data: value.data },
+        frame: {
+          t: 'signal',
+          seq: value.seq,
+          from: value.from,
+          data: value.data,
+          ...(isSeq(value.mid) && isId(value.instance)
+            ? { instance: value.instance, mid: value.mid }
+            : {}),
+        },
       };
     case 'ack':
       if (!isCount(value.seq)) return fail('ack.seq must be an integer ≥ 0');
@@ -250,6 +324,12 @@ function isCount(value: unknown): value is number {
 
 function isSeq(value: unknown): value is number {
   return isCount(value) && value >= 1;
+}
+
+function isGap(value: unknown): value is SignalGap {
+  if (typeof value !== 'object' || value === null) return false;
+  const { from, to } = value as Record<string, unknown>;
+  return isSeq(from) && isSeq(to) && from <= to;
 }
 
 function describeType(value: unknown): string {

@@ -15,7 +15,8 @@ import type {
 } from './websocketOptions.js';
 
 export interface RoomSocketOptions {
-  readonly url: string;
+  /** Tried in turn: each reconnection goes to the next (client-side round robin). */
+  readonly urls: readonly string[];
   readonly WebSocket: WebSocketConstructorLike | undefined;
   readonly reconnect: ReconnectOptions;
   readonly heartbeat: HeartbeatOptions;
@@ -41,6 +42,8 @@ export class RoomSocket {
   #joined = false;
   /** Reconnections since the last successful join. */
   #attempt = 0;
+  /** Connections opened so far: which of `urls` the next one uses. */
+  #opened = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #silenceTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
@@ -71,7 +74,9 @@ export class RoomSocket {
       );
       return;
     }
-    const url = this.#options.url;
+    const { urls } = this.#options;
+    const url = urls[this.#opened % urls.length] as string;
+    this.#opened += 1;
     let next: WebSocketLike;
     try {
       next = new Constructor(url);

@@ -62,13 +62,21 @@ export interface HeartbeatOptions {
 
 /** Options of {@link createWebSocketSignaling}. */
 export interface WebSocketSignalingOptions {
-  /** The server, e.g. `ws://127.0.0.1:8787`. */
-  readonly url: string | URL;
+  /**
+   * The server, e.g. `ws://127.0.0.1:8787`, or several instances sharing rooms (over Redis):
+   * the first connection goes to the first, each reconnection to the next one in turn.
+   */
+  readonly url: string | URL | readonly (string | URL)[];
   /** The room to join (`[A-Za-z0-9_.:-]{1,64}`). */
   readonly room: string;
   /** This peer's id in the room. @defaultValue a random UUID */
   readonly peerId?: string;
-  /** The shared token, when the server requires one. Sent in `join`, never in the URL. */
+  /**
+   * The join token, when the server requires one: a JWT from your app server naming this room
+   * and peer id (`createSignalingToken` of `@peerstatejs/signaling-server`). Sent in `join`, never
+   * in the URL. A resume within the server's grace period accepts it expired; a new session
+   * needs a valid one (else the channel closes with 4011).
+   */
   readonly token?: string;
   /** Send only to this peer of the room; otherwise to every other peer. */
   readonly to?: string;

@@ -39,10 +39,12 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
   const heartbeat = { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const random = options.random ?? Math.random;
-  const url = String(options.url);
+  const urls = (Array.isArray(options.url) ? options.url : [options.url]).map(String);
+  if (urls.length === 0) throw new TypeError('url must name at least one server');
   const room = options.room;
   const peerId = options.peerId ?? randomId();
   const session = randomId();
+  const instance = randomId();
   if (!ID_PATTERN.test(room)) throw new TypeError(`room must match ${ID_PATTERN}, got "${room}"`);
   if (!ID_PATTERN.test(peerId))
     throw new TypeError(`peerId must match ${ID_PATTERN}, got "${peerId}"`);
@@ -65,10 +67,10 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
   };
   const reportError = (error: WebSocketSignalingError): void => errorListeners.notify(error);
   const writeSignal = (item: Outgoing): void =>
-    socket.write(signalFrame(item.seq, item.data, options.to));
+    socket.write(signalFrame(item.seq, item.mid, item.data, options.to));
 
   const socket: RoomSocket = new RoomSocket(
-    { url, WebSocket: options.WebSocket, reconnect, heartbeat, random },
+    { urls, WebSocket: options.WebSocket, reconnect, heartbeat, random },
     {
       isClosed: () => state === 'closed',
       opened: () =>
@@ -78,6 +80,7 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
           room,
           peer: peerId,
           session,
+          instance,
           received: inbox.received,
           ...(options.token === undefined ? {} : { token: options.token }),
         }),
@@ -109,6 +112,16 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
       outbox.renumber();
     } else {
       outbox.acknowledge(frame.acked);
+      if (frame.gap) {
+        const { from, to } = frame.gap;
+        reportError(
+          new WebSocketSignalingError(
+            'WS_MESSAGES_LOST',
+            `The server dropped ${to - from + 1} message(s) for us (seq ${from}–${to}) while we were away: renegotiate`,
+            { gap: frame.gap },
+          ),
+        );
+      }
     }
     socket.markJoined();
     const before = new Set(peers);
@@ -128,7 +141,13 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
         joined(frame);
         return;
       case 'signal':
-        inbox.accept(frame.seq, frame.data);
+        inbox.accept(
+          frame.seq,
+          frame.data,
+          frame.instance !== undefined && frame.mid !== undefined
+            ? { from: frame.from, instance: frame.instance, mid: frame.mid }
+            : undefined,
+        );
         // Acknowledged even when it is a duplicate: the server sent it again because our
         // previous acknowledgement was lost.
         socket.write({ t: 'ack', seq: frame.seq });
@@ -204,9 +223,9 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
           closeInfo?.error ? { cause: closeInfo.error } : {},
         );
       }
-      const item: Outgoing = { seq: outbox.nextSeq, data: message };
+      const item: Outgoing = { seq: outbox.nextSeq, mid: outbox.nextMid, data: message };
       // Measured as it will travel, so the server's limit can never close the socket on us.
-      const size = frameSize(signalFrame(item.seq, message, options.to));
+      const size = frameSize(signalFrame(item.seq, item.mid, message, options.to));
       if (size > maxBytes) {
         throw new WebSocketSignalingError(
           'WS_MESSAGE_TOO_LARGE',

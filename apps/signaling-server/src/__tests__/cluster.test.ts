@@ -1,0 +1,95 @@
+import { CLOSE_CODES } from '@peerstatejs/signaling';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLoadTest } from '../../bench/loadTest.js';
+import { type RedisServer, startRedis } from '../../bench/redisServer.js';
+import { type ChildServer, startChildServer } from './childProcess.js';
+import { joined, onCleanup, start } from './rawClient.js';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+
+describe('several instances over Redis', () => {
+  it('peers of one room on different instances meet, signal and acknowledge', async () => {
+    const one = await start({ redis: redis.url });
+    const two = await start({ redis: redis.url });
+    const alice = await joined(one, 'shared', 'alice');
+    const bob = await joined(two, 'shared', 'bob');
+    expect(bob.frames[0]).toMatchObject({ t: 'joined', peers: ['alice'], resumed: false });
+    await alice.next((frame) => frame.t === 'peer-joined' && frame.peer === 'bob');
+    alice.send({ t: 'signal', seq: 1, data: 'across' });
+    expect(await bob.next((frame) => frame.t === 'signal')).toMatchObject({
+      from: 'alice',
+      data: 'across',
+    });
+    bob.send({ t: 'signal', seq: 1, data: 'back' });
+    expect(await alice.next((frame) => frame.t === 'signal')).toMatchObject({ data: 'back' });
+    bob.send({ t: 'ack', seq: 1 });
+    await alice.next((frame) => frame.t === 'ack' && frame.seq === 1);
+    bob.send({ t: 'leave' });
+    await alice.next((frame) => frame.t === 'peer-left' && frame.peer === 'bob');
+  });
+
+  it('when an instance dies, the clients it relayed for are closed (1001) and its own are let go', async () => {
+    const options = { redis: redis.url, clusterLease: 900 };
+    const here = await start({ ...options, resumeGracePeriod: 100 });
+    const there = await startChildServer(options);
+    onCleanup(() => there.kill());
+    // r1 is owned there (alice came first), bob reaches it from here; r2 the other way round.
+    const alice = await joined(there, 'r1', 'alice');
+    const bob = await joined(here, 'r1', 'bob');
+    await alice.next((frame) => frame.t === 'peer-joined');
+    const carol = await joined(here, 'r2', 'carol');
+    await joined(there, 'r2', 'dave');
+    await carol.next((frame) => frame.t === 'peer-joined' && frame.peer === 'dave');
+
+    await there.kill();
+    expect(await bob.closed).toEqual({ code: CLOSE_CODES.GOING_AWAY, reason: 'instance gone' });
+    expect(await carol.next((frame) => frame.t === 'peer-left')).toEqual({
+      t: 'peer-left',
+      peer: 'dave',
+    });
+    // r1 starts afresh here: bob's rejoin claims it.
+    const back = await joined(here, 'r1', 'bob', { session: 'bob-again' });
+    expect(back.frames[0]).toMatchObject({ resumed: false, peers: [] });
+  });
+
+  it('three instances, client-side round robin, 1,000 clients in 500 rooms, one instance killed mid-exchange: 0 lost, duplicated or crossed', async () => {
+    const options = { redis: redis.url, maxPeersPerRoom: 2, maxConnectionsPerAddress: 0 };
+    const servers: ChildServer[] = await Promise.all(
+      [0, 1, 2].map(() => startChildServer(options)),
+    );
+    onCleanup(() => Promise.all(servers.map((server) => server.kill())).then(() => {}));
+    const urls = servers.map((server) => server.url);
+    let killed = false;
+    const report = await runLoadTest({
+      url: urls[0] as string,
+      // Client i starts on instance i mod 3 and reconnects to the next ones in turn.
+      urlFor: (index) => [0, 1, 2].map((offset) => urls[(index + offset) % 3] as string),
+      clients: 1000,
+      messagesPerClient: 6,
+      intervalMs: 50,
+      timeLimitMs: 150_000,
+      midway: async () => {
+        await servers[1]?.kill();
+        killed = true;
+      },
+    });
+    console.log(
+      `3 instances, one killed: ${report.delivered}/${report.expected}, ${report.messagesPerSecond} msg/s, ` +
+        `p99 ${report.latencyMs.p99} ms, connect ${report.connectMs} ms`,
+    );
+    expect(report).toMatchObject({
+      expected: 6000,
+      delivered: 6000,
+      lost: 0,
+      duplicated: 0,
+      outOfOrder: 0,
+      crossed: 0,
+      timedOut: false,
+    });
+    expect(killed).toBe(true);
+  }, 180_000);
+});
