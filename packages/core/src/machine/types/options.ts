@@ -72,6 +72,11 @@ export type RebuildReason =
    * outside `stable` (Chromium facing Firefox's ICE-restart answer: "Failed to set SSL role").
    */
   | 'negotiation-stuck'
+  /**
+   * The peer connection was closed underneath the machine: by the app (`pc.close()`), or at the
+   * remote's end without a bye (its DTLS transport sent `close_notify`).
+   */
+  | 'connection-closed'
   /** The remote peer started the rebuild. */
   | 'remote';
 
