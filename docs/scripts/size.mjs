@@ -53,7 +53,9 @@ const ROWS = [
     // 28.53 kB with the command lifecycle and the late-answer resend policy (27.25 before them),
     // 29.24 kB with protocol v2 (ids, inReplyTo, ICE generations and epochs, and their
     // validation: +0.7 kB, 0.2 kB of it the validation): the budget keeps that, below simple-peer.
-    limit: 29.5,
+    // 29.82 kB with issue 12's recovery (one-a-second restarts by one side, the polite peer's
+    // takeover, rebuild of a connection closed underneath: +0.42 kB).
+    limit: 29.9,
     below: ['simple-peer'],
     // PeerJS is the goal (issue 20): the machine's own code has to lose ~4.5 kB for it.
     target: ['peerjs'],
@@ -83,14 +85,14 @@ const ROWS = [
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
-    limit: 30.5,
+    limit: 30.9,
   },
   {
     id: 'core-own',
     name: 'peerstate app entry without xstate (xstate external)',
     entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
     external: ['xstate'],
-    limit: 16.7,
+    limit: 16.9,
   },
   {
     id: 'react',
