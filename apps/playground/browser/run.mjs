@@ -455,7 +455,7 @@ async function runMode(browser, mode) {
     );
 
     await check(
-      `${prefix} after the break, video plays again on both peers within ${BREAK_BUDGET_MS / 1000} s`,
+      `${prefix} after the break, video plays again on both peers within ${mode === 'production' ? '5 s' : '10 s of reconnecting'}`,
       async () => {
         await tab('Media & chat').click();
         // Each remote <video> shows a live, unmuted track whose presented frames keep growing.
@@ -482,7 +482,9 @@ async function runMode(browser, mode) {
               return videos.length === 2 && advancing.every(Boolean);
             },
             null,
-            { timeout: budgetLeft(), polling: 250 },
+            // Production: within the 5 s of the break; development: within 10 s of the check
+            // (its recovery alone may take most of the 45 s).
+            { timeout: mode === 'production' ? budgetLeft() : 10_000, polling: 250 },
           )
           .catch(async () => {
             const seen = await page.evaluate(() =>
