@@ -14,9 +14,13 @@
 //   the machine against two hand-written RTCPeerConnections over the same in-memory signaling,
 //   interleaved (raw, machine, machine, raw, …) in one page so noise hits both alike.
 // - glare: both peers add a track at the same instant, until both have the other's track and are
-//   stable; next to it, one peer adding a track (a plain renegotiation).
-// - ice: a relay-only call through a local coturn; the TURN process is killed, ICE breaks, TURN
-//   comes back; ms from TURN back to connected again. Skipped without `turnserver`.
+//   stable; next to it, one peer adding a track (a plain renegotiation); glare ÷ clean, medians,
+//   for the machine and for a hand-written W3C perfect-negotiation pair, interleaved.
+// - ice: two relay-only calls through one local coturn, the machine's (default options) and a
+//   hand-written W3C pair's (the impolite side calls restartIce() every second while ICE is not
+//   connected); the TURN process is killed, both calls notice, TURN stays down 2, 6 and 20 s
+//   more (`--outages=`), comes back; ms from TURN back to connected again, for each call.
+//   Skipped without `turnserver`. ICE_ROUNDS=n repeats each outage (default 1).
 // - overhead (Node, fake peer connection): events/s through the actor, bytes per idle actor.
 // - cycles: 1,000 connect/close cycles in Chromium; open peer connections and heap after GC
 //   before and after.
@@ -40,7 +44,12 @@ const only = new Set(
 );
 const ITER = quick ? 3 : 20;
 const CYCLES = quick ? 20 : 1000;
-const ICE_ROUNDS = quick ? 1 : 3;
+const ICE_ROUNDS = quick ? 1 : Number(process.env.ICE_ROUNDS ?? 1);
+/** Seconds the relay stays down after both calls noticed it died (`--outages=2,6,20`). */
+const outagesArg = process.argv.find((a) => a.startsWith('--outages='));
+const ICE_OUTAGES = (outagesArg ? outagesArg.slice(10) : quick ? '2' : '2,6,20')
+  .split(',')
+  .map(Number);
 
 const alias = {
   '@peerstatejs/core/testing': path.join(coreSrc, 'testing/index.ts'),
@@ -324,31 +333,40 @@ async function connect(call, media) {
 }
 
 async function glare(call) {
-  await call('renegotiate', false); // warm-up
-  const glareMs = [];
-  const singleMs = [];
-  let rollbacks = 0;
-  let offersIgnored = 0;
+  // Warm-up, not counted.
+  await call('renegotiate', false);
+  await call('w3cRenegotiate', false);
+  const runs = { machine: { glare: [], single: [] }, w3c: { glare: [], single: [] } };
+  const collisions = {
+    machine: { rollbacks: 0, offersIgnored: 0 },
+    w3c: { rollbacks: 0, offersIgnored: 0 },
+  };
   for (let i = 0; i < ITER; i++) {
-    const g = await call('renegotiate', true);
-    glareMs.push(g.ms);
-    rollbacks += g.rollbacks;
-    offersIgnored += g.offersIgnored;
-    singleMs.push((await call('renegotiate', false)).ms);
+    // Interleaved, and each kind goes first half of the time, so noise hits both alike.
+    const kinds = i % 2 === 0 ? ['machine', 'w3c'] : ['w3c', 'machine'];
+    for (const kind of kinds) {
+      const fn = kind === 'machine' ? 'renegotiate' : 'w3cRenegotiate';
+      const g = await call(fn, true);
+      runs[kind].glare.push(g.ms);
+      collisions[kind].rollbacks += g.rollbacks;
+      collisions[kind].offersIgnored += g.offersIgnored;
+      runs[kind].single.push((await call(fn, false)).ms);
+    }
   }
-  results.glare = { glare: stats(glareMs), single: stats(singleMs), rollbacks, offersIgnored };
-  row(
-    'glare',
-    'both add a track at once',
-    `${r1(stats(glareMs).median)} ms`,
-    `p90 ${r1(stats(glareMs).p90)} ms; ${rollbacks} rollbacks, ${offersIgnored} offers ignored in ${ITER} runs`,
-  );
-  row(
-    'glare',
-    'one side adds a track',
-    `${r1(stats(singleMs).median)} ms`,
-    'plain renegotiation, for reference',
-  );
+  results.glare = {};
+  for (const kind of ['machine', 'w3c']) {
+    const g = stats(runs[kind].glare);
+    const single = stats(runs[kind].single);
+    const ratio = g.median / single.median;
+    results.glare[kind] = { glare: g, single, ratioOfMedians: ratio, ...collisions[kind] };
+    const who = kind === 'machine' ? 'machine' : 'W3C pair';
+    row(
+      'glare',
+      `${who}: both add a track at once / one side`,
+      `${r1(g.median)} / ${r1(single.median)} ms`,
+      `glare ÷ clean ×${ratio.toFixed(2)} (medians of ${ITER}); ${collisions[kind].rollbacks} rollbacks, ${collisions[kind].offersIgnored} offers ignored`,
+    );
+  }
 }
 
 async function ice(call) {
@@ -369,28 +387,39 @@ async function ice(call) {
     iceTransportPolicy: 'relay',
     iceServers: [{ urls: `turn:127.0.0.1:${port}?transport=udp`, username: 'u', credential: 'p' }],
   };
-  const rounds = [];
+  results.ice = {};
   let turn = await startTurn(bin, port, relayBase);
   try {
-    for (let i = 0; i < ICE_ROUNDS; i++) {
-      const connected = await call('iceConnect', configuration);
-      await stopTurn(turn);
-      const broken = await call('iceWaitBroken');
-      turn = await startTurn(bin, port, relayBase);
-      const recovered = await call('iceWaitRecovered');
-      rounds.push({ ...connected, ...broken, ...recovered });
+    for (const outageS of ICE_OUTAGES) {
+      const rounds = [];
+      for (let i = 0; i < ICE_ROUNDS; i++) {
+        const connected = await call('iceConnect', configuration);
+        const killedAt = performance.now();
+        await stopTurn(turn);
+        // Both calls notice the dead relay (Chromium: ~5 s of unanswered consent checks)…
+        const broken = await call('iceWaitBroken');
+        // …and it stays down this much longer.
+        await new Promise((resolve) => setTimeout(resolve, outageS * 1000));
+        turn = await startTurn(bin, port, relayBase);
+        const downMs = performance.now() - killedAt;
+        const recovered = await call('iceWaitRecovered');
+        rounds.push({ ...connected, ...broken, ...recovered, downMs });
+      }
+      const machine = stats(rounds.map((r) => r.recoveredAfterMs.machine));
+      const w3c = stats(rounds.map((r) => r.recoveredAfterMs.w3c));
+      results.ice[`${outageS}s`] = { rounds, machine, w3c };
+      const noticed = stats(rounds.map((r) => r.brokenAfterMs.machine)).median;
+      const restarts = rounds.map((r) => `${r.iceRestarts.a}/${r.iceRestarts.b}`).join(', ');
+      row(
+        'ICE restart (TURN kill)',
+        `${outageS} s outage: relay back → connected, machine / W3C`,
+        `${r1(machine.median)} / ${r1(w3c.median)} ms`,
+        `${rounds.length === 1 ? '1 round' : `median of ${rounds.length}, machine max ${r1(machine.max)}`}; relay down ${r1(rounds[0].downMs / 1000)} s (noticed after ${r1(noticed)} ms); restarts impolite/polite ${restarts}`,
+      );
     }
   } finally {
     await stopTurn(turn);
   }
-  const rec = stats(rounds.map((r) => r.recoveredAfterMs));
-  results.ice = { rounds, recoveredAfterMs: rec };
-  row(
-    'ICE restart (TURN kill)',
-    'TURN back → connected',
-    `${r1(rec.median)} ms`,
-    `max ${r1(rec.max)} ms, ${rounds.length} rounds (includes the 2 s disconnectedGracePeriod); ICE noticed the kill after ${r1(stats(rounds.map((r) => r.brokenAfterMs)).median)} ms; restarts ${rounds.map((r) => r.iceRestarts).join('/')}`,
-  );
 }
 
 async function heapAfterGc(page) {

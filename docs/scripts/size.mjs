@@ -57,7 +57,9 @@ const ROWS = [
     // validators, snapshot, limits and in-memory pair were compacted (-0.39), setup() stopped
     // pulling four unused action creators (-0.13) and the error classes spelled their names out
     // (+0.05 net).
-    limit: 28.5,
+    // Issue 12's recovery (one-a-second restarts by one side, the polite peer's takeover, the
+    // rebuild of a connection closed underneath) adds 0.42 kB.
+    limit: 28.8,
     below: ['simple-peer'],
     // PeerJS is the goal (issue 20): ~4.2 kB more, which trimming alone does not reach (xstate
     // is ~13.1 of it; SIZE-ANALYSIS.md at the root has the breakdown).
@@ -90,15 +92,16 @@ const ROWS = [
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
-    limit: 29.5,
+    limit: 29.8,
   },
   {
     id: 'core-own',
     name: 'peerstate app entry without xstate (xstate external)',
     entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
     external: ['xstate'],
-    // 15.55 kB, of which 0.13 is the light setup() that saves 0.25 of xstate's in `app`.
-    limit: 15.6,
+    // 15.55 kB, of which 0.13 is the light setup() that saves 0.25 of xstate's in `app`; +0.42
+    // with issue 12's recovery.
+    limit: 16.0,
   },
   {
     id: 'react',

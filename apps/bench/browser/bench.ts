@@ -133,6 +133,149 @@ async function rawConnect(withMedia: boolean) {
   return { connectedMs: connectedAt - t0, roundTripMs: pongAt - t0 };
 }
 
+/**
+ * A hand-written W3C pair: the spec's perfect-negotiation example (webrtc-pc §10.7) over the same
+ * in-memory signaling and protocol messages, plain `addTrack`, and for ICE the restart people
+ * write by hand: the impolite side calls `restartIce()` once a second while ICE is not connected.
+ */
+function w3cPair(configuration?: RTCConfiguration) {
+  const [left, right] = createInMemorySignalingPair();
+  const peer = (channel: SignalingChannel, polite: boolean, name: string) => {
+    const pc = new RTCPeerConnection(configuration);
+    let makingOffer = false;
+    let ignoreOffer = false;
+    let sent = 0;
+    let lastRemoteOffer: string | null = null;
+    const ufrag = () => pc.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1] ?? null;
+    const counters = { rollbacks: 0, offersIgnored: 0 };
+    const sendDescription = () => {
+      const d = pc.localDescription!;
+      const id = `${name}:0:${sent++}`;
+      void channel.send(createDescriptionMessage(d, { id, inReplyTo: lastRemoteOffer }));
+    };
+    pc.addEventListener('negotiationneeded', async () => {
+      try {
+        makingOffer = true;
+        await pc.setLocalDescription();
+        sendDescription();
+      } finally {
+        makingOffer = false;
+      }
+    });
+    pc.addEventListener('icecandidate', ({ candidate }) => {
+      void channel.send(
+        createCandidateMessage(candidate ? candidate.toJSON() : null, { ufrag: ufrag() }),
+      );
+    });
+    channel.subscribe(async (raw) => {
+      const parsed = parseSignalingMessage(raw);
+      if (!parsed.ok) return;
+      const message = parsed.message;
+      if (message.type === 'description') {
+        const { description } = message;
+        const collision =
+          description.type === 'offer' && (makingOffer || pc.signalingState !== 'stable');
+        ignoreOffer = !polite && collision;
+        if (ignoreOffer) {
+          counters.offersIgnored++;
+          return;
+        }
+        if (collision) counters.rollbacks++;
+        await pc.setRemoteDescription(description);
+        if (description.type === 'offer') {
+          lastRemoteOffer = message.id;
+          await pc.setLocalDescription();
+          sendDescription();
+        }
+      } else if (message.type === 'candidate') {
+        await pc.addIceCandidate(message.candidate ?? undefined).catch((e) => {
+          if (!ignoreOffer && message.candidate?.candidate) console.warn(String(e));
+        });
+      }
+    });
+    return { pc, counters };
+  };
+  const a = peer(left, false, 'left');
+  const b = peer(right, true, 'right');
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const restartWhileBroken = () => {
+    const state = a.pc.iceConnectionState;
+    if (state === 'connected' || state === 'completed') {
+      clearInterval(timer);
+      timer = undefined;
+    } else if ((state === 'disconnected' || state === 'failed') && timer === undefined) {
+      a.pc.restartIce();
+      timer = setInterval(() => a.pc.restartIce(), 1000);
+    }
+  };
+  a.pc.addEventListener('iceconnectionstatechange', restartWhileBroken);
+  const close = () => {
+    clearInterval(timer);
+    a.pc.close();
+    b.pc.close();
+    left.close();
+  };
+  return { a, b, close };
+}
+
+const w3cConnected = (pc: RTCPeerConnection) =>
+  pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
+
+/** Resolves when `test` holds, checked on each of `pc`'s state and track events. */
+function w3cUntil(pc: RTCPeerConnection, test: () => boolean, timeout = TIMEOUT): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const events = ['iceconnectionstatechange', 'signalingstatechange', 'track'];
+    const check = () => {
+      if (!test()) return;
+      clearTimeout(timer);
+      for (const e of events) pc.removeEventListener(e, check);
+      resolve();
+    };
+    const timer = setTimeout(() => reject(new Error('w3cUntil: timeout')), timeout);
+    for (const e of events) pc.addEventListener(e, check);
+    check();
+  });
+}
+
+/** The W3C pair: both add a track at the same instant, or only one. */
+async function w3cRenegotiate(glare: boolean) {
+  const { a, b, close } = w3cPair();
+  a.pc.createDataChannel('chat');
+  await Promise.all([
+    w3cUntil(a.pc, () => w3cConnected(a.pc)),
+    w3cUntil(b.pc, () => w3cConnected(b.pc)),
+  ]);
+  const [trackA] = (await mediaClones()).getAudioTracks();
+  const [trackB] = (await mediaClones()).getAudioTracks();
+  // Stable, and receiving audio on some transceiver (its own sender's transceiver has a receiver
+  // track too, so the direction decides).
+  const received = (pc: RTCPeerConnection) => () =>
+    pc.signalingState === 'stable' &&
+    pc
+      .getTransceivers()
+      .some(
+        (t) =>
+          t.receiver.track.kind === 'audio' &&
+          (t.currentDirection === 'recvonly' || t.currentDirection === 'sendrecv'),
+      );
+  const t0 = now();
+  a.pc.addTrack(trackA!);
+  if (glare) b.pc.addTrack(trackB!);
+  await Promise.all([
+    w3cUntil(b.pc, received(b.pc)),
+    glare ? w3cUntil(a.pc, received(a.pc)) : Promise.resolve(),
+  ]);
+  const ms = now() - t0;
+  const counters = {
+    rollbacks: a.counters.rollbacks + b.counters.rollbacks,
+    offersIgnored: a.counters.offersIgnored + b.counters.offersIgnored,
+  };
+  close();
+  trackA?.stop();
+  trackB?.stop();
+  return { ms, ...counters };
+}
+
 /** Both peers add a track at the same instant (glare) vs only one (a plain renegotiation). */
 async function renegotiate(glare: boolean) {
   const { a, b } = machinePair();
@@ -166,33 +309,61 @@ async function renegotiate(glare: boolean) {
   return { ms, ...counters };
 }
 
-/** ICE restart: a relay-only call whose TURN server the Node side kills and restarts. */
-let iceCall: { a: PeerActor; b: PeerActor } | null = null;
+/**
+ * ICE restart: two relay-only calls through the same TURN server, the machine's and the W3C
+ * pair's, broken by the same outage (the Node side kills and restarts the server).
+ */
+let iceCalls: { a: PeerActor; b: PeerActor; w3c: ReturnType<typeof w3cPair> } | null = null;
 async function iceConnect(configuration: RTCConfiguration) {
   const t0 = now();
-  iceCall = machinePair(configuration);
-  const { a, b } = iceCall;
+  const { a, b } = machinePair(configuration);
+  const w3c = w3cPair(configuration);
+  iceCalls = { a, b, w3c };
   a.start();
   b.start();
   a.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
-  await waitFor(a, isConnected, { timeout: TIMEOUT });
+  w3c.a.pc.createDataChannel('chat');
+  await Promise.all([
+    waitFor(a, isConnected, { timeout: TIMEOUT }),
+    w3cUntil(w3c.a.pc, () => w3cConnected(w3c.a.pc)),
+  ]);
   return { connectedMs: now() - t0 };
 }
+/** Both calls have noticed the outage. */
 async function iceWaitBroken() {
   const t0 = now();
-  await waitFor(iceCall!.a, (s) => !isConnected(s), { timeout: 60_000 });
-  return { brokenAfterMs: now() - t0 };
+  const { a, w3c } = iceCalls!;
+  const [machine, raw] = await Promise.all([
+    waitFor(a, (s) => !isConnected(s), { timeout: 60_000 }).then(() => now() - t0),
+    w3cUntil(w3c.a.pc, () => !w3cConnected(w3c.a.pc), 60_000).then(() => now() - t0),
+  ]);
+  return { brokenAfterMs: { machine, w3c: raw } };
 }
+/** ms from now (the relay is back) until each call is connected again. */
 async function iceWaitRecovered() {
   const t0 = now();
-  const s = await waitFor(iceCall!.a, isConnected, { timeout: 60_000 });
+  const { a, b, w3c } = iceCalls!;
+  const offersBefore = a.getSnapshot().context.counters.offersSent;
+  const [s, raw] = await Promise.all([
+    waitFor(a, isConnected, { timeout: 60_000 }).then((snapshot) => ({ snapshot, at: now() })),
+    w3cUntil(w3c.a.pc, () => w3cConnected(w3c.a.pc), 60_000).then(() => now()),
+  ]);
   const result = {
-    recoveredAfterMs: now() - t0,
-    lastIceRecoveryMs: s.context.lastIceRecoveryMs,
-    iceRestarts: s.context.counters.iceRestarts,
+    recoveredAfterMs: { machine: s.at - t0, w3c: raw - t0 },
+    lastIceRecoveryMs: s.snapshot.context.lastIceRecoveryMs,
+    iceRestarts: {
+      a: s.snapshot.context.counters.iceRestarts,
+      b: b.getSnapshot().context.counters.iceRestarts,
+    },
+    offersSent: {
+      a: s.snapshot.context.counters.offersSent,
+      b: b.getSnapshot().context.counters.offersSent,
+    },
+    offersBefore,
   };
-  await closePair(iceCall!.a, iceCall!.b);
-  iceCall = null;
+  await closePair(a, b);
+  w3c.close();
+  iceCalls = null;
   return result;
 }
 
@@ -235,6 +406,7 @@ const bench = {
   machineConnect,
   rawConnect,
   renegotiate,
+  w3cRenegotiate,
   iceConnect,
   iceWaitBroken,
   iceWaitRecovered,

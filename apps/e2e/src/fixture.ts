@@ -5,7 +5,7 @@
  */
 import { cycles, flood, glare } from './bulk.js';
 import { logEntries, record, uncaught } from './log.js';
-import { canvasCamera, capture, playRemoteVideo } from './media.js';
+import { canvasCamera, capture, playRemoteVideo, remoteMediaFlows } from './media.js';
 import {
   type Condition,
   createFixturePeer,
@@ -88,6 +88,7 @@ const api = {
   },
 
   playVideo: playRemoteVideo,
+  mediaFlows: remoteMediaFlows,
 
   /** Swaps the sent camera for a canvas track of a known size (`REPLACE_TRACK`). */
   replaceVideo(args: { name: string; width: number; height: number }) {

@@ -107,3 +107,45 @@ export async function playRemoteVideo(args: {
     laterTime: video.currentTime,
   };
 }
+
+/** Inbound video frames decoded and audio packets received on the peer's current connection. */
+async function inboundCounts(peer: Peer) {
+  const pc = peer.actor.getSnapshot().context.pc;
+  const counts = { pc, framesDecoded: 0, audioPackets: 0 };
+  if (!pc || pc.signalingState === 'closed') return counts;
+  (await pc.getStats()).forEach((s: Record<string, number | string>) => {
+    if (s.type !== 'inbound-rtp') return;
+    if (s.kind === 'video') counts.framesDecoded += Number(s.framesDecoded ?? 0);
+    if (s.kind === 'audio') counts.audioPackets += Number(s.packetsReceived ?? 0);
+  });
+  return counts;
+}
+
+/**
+ * Waits until remote media flows on the peer's current connection: the inbound video's
+ * `framesDecoded` and the inbound audio's `packetsReceived` both grow (getStats every 200 ms).
+ */
+export async function remoteMediaFlows(args: {
+  readonly name: string;
+  readonly timeoutMs: number;
+}) {
+  const peer = getPeer(args.name);
+  const started = Date.now();
+  let first = await inboundCounts(peer);
+  for (;;) {
+    await sleep(200);
+    const now = await inboundCounts(peer);
+    // A rebuild meanwhile: the new connection's counters start again.
+    if (now.pc !== first.pc) first = now;
+    const video = [first.framesDecoded, now.framesDecoded];
+    const audio = [first.audioPackets, now.audioPackets];
+    if (now.framesDecoded > first.framesDecoded && now.audioPackets > first.audioPackets) {
+      return { framesDecoded: video, audioPackets: audio, ms: Date.now() - started };
+    }
+    if (Date.now() - started > args.timeoutMs) {
+      throw new Error(
+        `peer ${args.name}: remote media does not flow within ${args.timeoutMs} ms (framesDecoded ${video.join(' → ')}, audio packetsReceived ${audio.join(' → ')})`,
+      );
+    }
+  }
+}

@@ -213,8 +213,10 @@ export const isConnected = (s: PeerSnapshot): boolean =>
 function connectionRegion(s: PeerSnapshot): string {
   const value = s.value;
   if (typeof value === 'string') return value;
-  const active = (value as { active?: { connection?: string } }).active;
-  return active?.connection ?? JSON.stringify(value);
+  const connection = (value as { active?: { connection?: string | object } }).active?.connection;
+  // `restartingIce` has substates (who restarts): `{ restartingIce: 'awaitingRemote' }`.
+  if (typeof connection === 'object') return Object.keys(connection)[0] ?? '';
+  return connection ?? JSON.stringify(value);
 }
 
 export function matches(s: PeerSnapshot, condition: Condition): boolean {

@@ -21,7 +21,12 @@ import {
   rebuildEpochOf,
   rebuildLeft,
 } from './context.js';
-import { iceRestartDelay } from './ice.js';
+import {
+  iceRestartDelay,
+  iceRestartTakeover,
+  REMOTE_CLOSE_BYE_GRACE,
+} from './ice/restartPolicy.js';
+import { connectionClosedUnderneath, dtlsTransportsOf, transportEvents } from './ice/transports.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
 import { setup } from './xstateSetup.js';
 
@@ -46,11 +51,7 @@ function isMlineOrderError(error: unknown): boolean {
  * ICE and a connection state event is not mistaken for it); without it, the states decide.
  */
 function dtlsTransportFailed(pc: PeerConnectionLike): boolean {
-  const transports = [
-    ...pc.getSenders().map((sender) => sender.transport),
-    ...pc.getReceivers().map((receiver) => receiver.transport),
-    (pc as { sctp?: RTCSctpTransport | null }).sctp?.transport,
-  ].filter((transport): transport is RTCDtlsTransport => transport != null);
+  const transports = dtlsTransportsOf(pc);
   return transports.length === 0 || transports.some((transport) => transport.state === 'failed');
 }
 
@@ -63,6 +64,7 @@ export const peerSetupBase = setup({
   },
   actors: {
     peerConnectionEvents,
+    transportEvents,
     signalingListener,
     makeOffer,
     makeAnswer,
@@ -78,6 +80,8 @@ export const peerSetupBase = setup({
     offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
     iceRestartTimeout: ({ context }) =>
       iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),
+    iceRestartTakeover: ({ context }) => iceRestartTakeover(context.options.iceRestart),
+    remoteCloseByeGrace: REMOTE_CLOSE_BYE_GRACE,
     rebuildTimeout: ({ context }) => context.options.rebuild.timeout,
   },
   guards: {
@@ -162,6 +166,11 @@ export const peerSetupBase = setup({
       rebuildLeft(context) &&
       context.pc !== null &&
       dtlsTransportFailed(context.pc),
+    /** Closed behind the machine's back, here or at the remote's end; see ice/transports.ts. */
+    connectionClosedUnderneath: ({ context, event }) =>
+      event.type === 'pc.statesChanged' &&
+      context.pc !== null &&
+      connectionClosedUnderneath(context.pc),
     /** A `rebuild` to an epoch this peer has not reached: the remote started a rebuild. */
     isRebuildAhead: ({ context, event }) => (rebuildEpochOf(event) ?? 0) > context.epoch,
     /** Any other `rebuild`: a repeat, or the answer to one already joined. */

@@ -2,7 +2,7 @@ import { IceCandidateError, isDomError } from '../errors.js';
 import type { PeerConnectionLike } from '../platform/types.js';
 import { iceUfragsOf } from '../sdp/iceUfrags.js';
 import type { CandidatePayload } from '../signaling/types.js';
-import type { IceRestartOptions, PeerInternalEvent } from './types.js';
+import type { PeerInternalEvent } from './types.js';
 
 type Report = (event: PeerInternalEvent) => void;
 
@@ -52,10 +52,4 @@ export function restartIce(pc: PeerConnectionLike, report: Report): void {
     if (isDomError(cause, 'InvalidStateError')) return;
     report({ type: 'peer.error', error: new IceCandidateError(null, cause) });
   }
-}
-
-/** How long restart attempt `attempt` (1-based) may take before the next one. */
-export function iceRestartDelay(options: IceRestartOptions, attempt: number): number {
-  const delay = options.initialDelay * options.factor ** Math.max(0, attempt - 1);
-  return Math.min(delay, options.maxDelay);
 }

@@ -7,12 +7,13 @@ import type {
 
 /** The ICE restart policy used when none is given. */
 export const DEFAULT_ICE_RESTART: IceRestartOptions = {
-  disconnectedGracePeriod: 2000,
-  connectTimeout: 15_000,
-  maxAttempts: 5,
+  disconnectedGracePeriod: 1000,
+  connectTimeout: 5000,
+  // One restart a second for a minute (see ice/restartPolicy.ts), then a rebuild.
+  maxAttempts: 60,
   initialDelay: 1000,
-  factor: 2,
-  maxDelay: 10_000,
+  factor: 1,
+  maxDelay: 1000,
 };
 
 /** The rebuild policy used when none is given. */

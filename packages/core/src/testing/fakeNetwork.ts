@@ -30,6 +30,13 @@ export interface FakeNetworkOptions {
   readonly requireCandidates?: boolean;
   /** Options for every connection the network's factories create. */
   readonly peerOptions?: FakePeerConnectionOptions;
+  /**
+   * `true`: an ICE restart negotiated while the path is down or failed is spent, as with a TURN
+   * relay that died with its allocations (its gathering found no relay), and only a restart
+   * negotiated after {@link FakeNetwork.up} reconnects. Default `false`: the last restart
+   * negotiated during the outage reconnects as soon as the path is back.
+   */
+  readonly restartsNeedThePath?: boolean;
 }
 
 /** How {@link FakeNetwork.up} restores the path. */
@@ -90,6 +97,7 @@ export class FakeNetwork {
   readonly #latencyMs: number;
   readonly #requireCandidates: boolean;
   readonly #peerOptions: FakePeerConnectionOptions;
+  readonly #restartsNeedThePath: boolean;
   #state: FakeNetworkState = 'up';
   readonly #pairs = new Set<Pair>();
   readonly #latest: Record<FakePeerSide, FakePeerConnection | null> = { a: null, b: null };
@@ -98,6 +106,7 @@ export class FakeNetwork {
     this.#latencyMs = options.latencyMs ?? 0;
     this.#requireCandidates = options.requireCandidates ?? true;
     this.#peerOptions = options.peerOptions ?? {};
+    this.#restartsNeedThePath = options.restartsNeedThePath ?? false;
   }
 
   /** `up`, `down` (after {@link down}) or `failed` (after {@link fail}). */
@@ -220,6 +229,10 @@ export class FakeNetwork {
     const restart = pair.needsRestart;
     if (restart !== null && (a.localUfrag === restart.a || b.localUfrag === restart.b)) return;
     if (pair.phase === 'disconnected' && restart === null) return;
+    if (this.#restartsNeedThePath && this.#state !== 'up' && restart !== null) {
+      pair.needsRestart = pair.ufrags();
+      return;
+    }
     pair.needsRestart = null;
     pair.phase = 'connecting';
     this.#step(pair, () => {

@@ -19,6 +19,7 @@ import { CoverageRecorder, formatCoverage, machineTargets } from './coverage.js'
 import {
   createModelCall,
   type DeliveryPlan,
+  FAST_TIMING,
   isConnected,
   type ModelCall,
   type ModelCallOptions,
@@ -879,7 +880,7 @@ describe('model-based paths over peerMachine', () => {
       { planB: slowAnswer },
       [
         'restartingIce | peer.negotiated [negotiatedWhileConnected] → connected',
-        'restartingIce | pc.statesChanged #2 → ∅',
+        'restartingIce | pc.statesChanged #3 → ∅',
       ],
       async (call) => {
         await connected(call);
@@ -990,7 +991,7 @@ describe('model-based paths over peerMachine', () => {
       { factoryA: factory, factoryB: factory },
       [
         'new | pc.statesChanged #2 [connectionBecomes] → connected',
-        'connected | pc.statesChanged #4 → ∅',
+        'connected | pc.statesChanged #5 → ∅',
       ],
       async (call) => {
         await call.advance(5);
@@ -1254,6 +1255,75 @@ describe('model-based paths over peerMachine', () => {
       expect(await call.settle(5000)).toBe(true);
       expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
     });
+  });
+
+  // Recovery (issue 12): a connection closed underneath the machine, and the polite peer
+  // taking over ICE restarts from a silent impolite one.
+  it('closed underneath: the remote closes without a bye while we are disconnected; RESTART_ICE waits for the rebuild', async () => {
+    await path(
+      {},
+      [
+        'disconnected | pc.statesChanged #3 [connectionClosedUnderneath] → transportClosed',
+        'transportClosed | RESTART_ICE',
+        'transportClosed | after(remoteCloseByeGrace) #0 [canRebuild]',
+      ],
+      async (call) => {
+        await connected(call);
+        call.network.down();
+        await until(call, call.a, inConnection('disconnected'));
+        call.b.pc().close();
+        await until(call, call.a, inConnection('transportClosed'));
+        call.a.actor.send({ type: 'RESTART_ICE' });
+        call.network.up();
+        await until(call, call.a, (s) => s.context.epoch === 1 && inConnection('connected')(s));
+        expect(await call.settle()).toBe(true);
+        expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+        expect(call.a.snapshot().context.counters.rebuilds).toBe(1);
+        expect(codes(call.a)).toEqual([]);
+      },
+    );
+  });
+
+  it('closed underneath with no rebuild left: ICE restarts run out, failed', async () => {
+    const none = { rebuild: { maxAttempts: 0, timeout: 400 } };
+    await path(
+      { a: none, b: none },
+      [
+        'connected | pc.statesChanged #4 [connectionClosedUnderneath] → transportClosed',
+        'transportClosed | pc.statesChanged',
+        'transportClosed | after(remoteCloseByeGrace) #1 → restartingIce',
+      ],
+      async (call) => {
+        await connected(call);
+        call.b.pc().close();
+        await until(call, call.a, (s) => s.matches('failed'), 5000);
+        expect(codes(call.a)).toEqual(['ICE_RESTART_EXHAUSTED']);
+      },
+    );
+  });
+
+  it('ICE: the polite peer takes over restarts when the impolite one stays silent', async () => {
+    // a never leaves its grace period: only b restarts, after waiting for a's restart.
+    const silent = { iceRestart: { ...FAST_TIMING.iceRestart, disconnectedGracePeriod: 60_000 } };
+    await path(
+      { a: silent },
+      ['awaitingRemote | after(iceRestartTakeover) → restarting'],
+      async (call) => {
+        await connected(call);
+        const offers = call.b.snapshot().context.counters.offersSent;
+        call.network.down();
+        await until(call, call.b, inConnection('restartingIce'));
+        const waitingSince = Date.now();
+        expect(call.b.snapshot().context.counters.iceRestarts).toBe(0);
+        await until(call, call.b, (s) => s.context.counters.iceRestarts === 1);
+        // disconnectedGracePeriod + 2 × maxDelay of b's own options.
+        expect(Date.now() - waitingSince).toBeGreaterThanOrEqual(100 + 2 * 400);
+        call.network.up({ recoverWithoutRestart: false });
+        expect(await call.settle()).toBe(true);
+        expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+        expect(call.b.snapshot().context.counters.offersSent).toBeGreaterThan(offers);
+      },
+    );
   });
 
   it('the paths take 100 % of the states and every transition of the definition', () => {

@@ -1,12 +1,13 @@
 /**
  * The `connection` region: ICE/DTLS as the peer connection reports it (`new`, `connecting`,
- * `connected`, `disconnected`, `restartingIce`).
+ * `connected`, `disconnected`, `restartingIce`, `transportClosed`). When and by whom ICE is
+ * restarted is in restartPolicy.ts.
  * @module
  */
-import { assign } from 'xstate';
+import { assign, not } from 'xstate';
 import { IceRestartError } from '../../errors.js';
 import { createByeMessage } from '../../signaling/messages.js';
-import { count } from '../context.js';
+import { count, requirePc } from '../context.js';
 import { peerSetup } from '../setup.js';
 
 // The connection region handles every `pc.statesChanged` itself (a parallel state's own
@@ -38,15 +39,26 @@ const toRebuild = {
   actions: { type: 'requestRebuild', params: { reason: 'transport-failed' } },
 } as const;
 
-/** A manual `RESTART_ICE` starts a fresh series of attempts. */
+/** Closed underneath the machine (here, or the remote's end): only a new connection helps. */
+const toTransportClosed = {
+  guard: 'connectionClosedUnderneath',
+  target: 'transportClosed',
+  actions: 'storePcStates',
+} as const;
+
+/** A manual `RESTART_ICE` starts a fresh series of attempts, restarting at once on either side. */
 const manualIceRestart = {
-  target: 'restartingIce',
-  reenter: true,
+  target: '#peer.active.connection.restartingIce.restarting',
   actions: ['resetIceRestart', 'settleCommand'],
 } as const;
 
 export const connectionRegion = peerSetup.createStateConfig({
   initial: 'new',
+  invoke: {
+    src: 'transportEvents',
+    /** Input of the invoked actor, from the context. */
+    input: ({ context }) => ({ pc: requirePc(context) }),
+  },
   states: {
     new: {
       entry: { type: 'record', params: { region: 'connection', state: 'new' } },
@@ -79,7 +91,14 @@ export const connectionRegion = peerSetup.createStateConfig({
         'recordRebuildRecovery',
       ],
       on: {
-        'pc.statesChanged': [toRebuild, toFailedRestart, toConnecting, toDisconnected, storeOnly],
+        'pc.statesChanged': [
+          toRebuild,
+          toFailedRestart,
+          toConnecting,
+          toDisconnected,
+          toTransportClosed,
+          storeOnly,
+        ],
         RESTART_ICE: manualIceRestart,
       },
     },
@@ -88,7 +107,13 @@ export const connectionRegion = peerSetup.createStateConfig({
       entry: { type: 'record', params: { region: 'connection', state: 'disconnected' } },
       after: { disconnectedGracePeriod: 'restartingIce' },
       on: {
-        'pc.statesChanged': [toFailedRestart, toConnecting, toConnected, storeOnly],
+        'pc.statesChanged': [
+          toFailedRestart,
+          toConnecting,
+          toConnected,
+          toTransportClosed,
+          storeOnly,
+        ],
         RESTART_ICE: manualIceRestart,
       },
     },
@@ -97,38 +122,62 @@ export const connectionRegion = peerSetup.createStateConfig({
       entry: [
         { type: 'record', params: { region: 'connection', state: 'restartingIce' } },
         assign(({ context }) => ({
-          iceRestartAttempts: context.iceRestartAttempts + 1,
           iceRestartStartedAt: context.iceRestartStartedAt ?? context.options.now(),
-          counters: count(context, 'iceRestarts'),
         })),
-        'restartIce',
       ],
-      after: {
-        iceRestartTimeout: [
-          { guard: 'canRetryIceRestart', target: 'restartingIce', reenter: true },
-          {
-            // ICE restarts could not save this connection: a new one may.
-            guard: 'canRebuild',
-            actions: {
-              type: 'requestRebuild',
-              params: { reason: 'ice-restart-exhausted' },
-            },
-          },
-          {
-            target: '#peer.failed',
-            actions: [
+      initial: 'choosing',
+      states: {
+        choosing: {
+          always: [{ guard: 'isImpolite', target: 'restarting' }, { target: 'awaitingRemote' }],
+        },
+        // This peer restarts ICE: one offer per attempt.
+        restarting: {
+          entry: [
+            assign(({ context }) => ({
+              iceRestartAttempts: context.iceRestartAttempts + 1,
+              counters: count(context, 'iceRestarts'),
+            })),
+            'restartIce',
+          ],
+          after: {
+            iceRestartTimeout: [
+              { guard: 'canRetryIceRestart', target: 'restarting', reenter: true },
               {
-                type: 'reportError',
-                /** Parameters of the action, from the event. */
-                params: ({ context }) => ({
-                  error: new IceRestartError(context.iceRestartAttempts),
-                }),
+                // ICE restarts could not save this connection: a new one may.
+                guard: 'canRebuild',
+                actions: {
+                  type: 'requestRebuild',
+                  params: { reason: 'ice-restart-exhausted' },
+                },
               },
-              { type: 'sendSignal', params: () => createByeMessage('ice-failed') },
-              assign({ closeReason: 'ice-failed' }),
+              {
+                target: '#peer.failed',
+                actions: [
+                  {
+                    type: 'reportError',
+                    /** Parameters of the action, from the event. */
+                    params: ({ context }) => ({
+                      error: new IceRestartError(context.iceRestartAttempts),
+                    }),
+                  },
+                  { type: 'sendSignal', params: () => createByeMessage('ice-failed') },
+                  assign({ closeReason: 'ice-failed' }),
+                ],
+              },
             ],
           },
-        ],
+        },
+        // The polite peer answers the impolite one's restarts, and takes over after a silence.
+        awaitingRemote: {
+          after: { iceRestartTakeover: 'restarting' },
+          on: {
+            'peer.negotiated': {
+              guard: not('negotiatedWhileConnected'),
+              target: 'awaitingRemote',
+              reenter: true,
+            },
+          },
+        },
       },
       on: {
         'pc.statesChanged': [
@@ -138,6 +187,7 @@ export const connectionRegion = peerSetup.createStateConfig({
             target: 'connected',
             actions: ['storePcStates', 'recordIceRecovery'],
           },
+          toTransportClosed,
           storeOnly,
         ],
         'peer.negotiated': {
@@ -147,6 +197,22 @@ export const connectionRegion = peerSetup.createStateConfig({
         },
         RESTART_ICE: manualIceRestart,
       },
+    },
+    // The remote's bye, if this is a hang-up, is on its way; otherwise rebuild.
+    transportClosed: {
+      tags: ['reconnecting'],
+      entry: { type: 'record', params: { region: 'connection', state: 'transportClosed' } },
+      after: {
+        remoteCloseByeGrace: [
+          {
+            guard: 'canRebuild',
+            actions: { type: 'requestRebuild', params: { reason: 'connection-closed' } },
+          },
+          // No rebuild left: the ICE restarts run out and end the call, as for any dead path.
+          { target: 'restartingIce' },
+        ],
+      },
+      on: { 'pc.statesChanged': storeOnly, RESTART_ICE: { actions: 'settleCommand' } },
     },
   },
 });

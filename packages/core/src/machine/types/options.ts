@@ -11,30 +11,34 @@ export interface IceRestartOptions {
   /**
    * How long ICE may stay `disconnected` before the machine restarts it, in ms. Short outages
    * recover by themselves; Chromium may also stay `disconnected` forever, so this must be finite.
-   * @defaultValue 2000
+   * @defaultValue 1000
    */
   readonly disconnectedGracePeriod: number;
   /**
    * How long a negotiated connection may stay `new` or `connecting` before the machine restarts
    * ICE, in ms. An engine with no usable candidate (its TURN server was down when it gathered)
    * may never leave `new` by itself, and never gather again without a restart.
-   * @defaultValue 15000
+   * @defaultValue 5000
    */
   readonly connectTimeout: number;
   /**
-   * Restarts tried before the machine gives up and enters `failed`.
-   * @defaultValue 5
+   * Restarts tried before the machine rebuilds the connection (or, with no rebuild left, enters
+   * `failed`). Only the impolite peer restarts; the polite one answers, and restarts by itself
+   * after `disconnectedGracePeriod + 2 * maxDelay` without a restart offer.
+   * @defaultValue 60
    */
   readonly maxAttempts: number;
   /**
    * How long one attempt may take before the next starts, in ms: attempt `n` waits
-   * `min(initialDelay * factor^(n-1), maxDelay)`.
+   * `min(initialDelay * factor^(n-1), maxDelay)`. The defaults restart once a second: at most
+   * one restart offer per second of outage, and the newest attempt is never more than a second
+   * old when the network returns.
    * @defaultValue 1000
    */
   readonly initialDelay: number;
-  /** @defaultValue 2 */
+  /** @defaultValue 1 */
   readonly factor: number;
-  /** @defaultValue 10000 */
+  /** @defaultValue 1000 */
   readonly maxDelay: number;
 }
 
@@ -72,6 +76,11 @@ export type RebuildReason =
    * outside `stable` (Chromium facing Firefox's ICE-restart answer: "Failed to set SSL role").
    */
   | 'negotiation-stuck'
+  /**
+   * The peer connection was closed underneath the machine: by the app (`pc.close()`), or at the
+   * remote's end without a bye (its DTLS transport sent `close_notify`).
+   */
+  | 'connection-closed'
   /** The remote peer started the rebuild. */
   | 'remote';
 

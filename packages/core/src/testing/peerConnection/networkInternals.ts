@@ -77,6 +77,8 @@ export function networkInternals<Link>(
       openChannel(pc, channel);
     },
     remoteGone() {
+      // RFC 8261 / webrtc-pc RTCDtlsTransportState: a received close_notify makes it `closed`.
+      if (pc.dtlsTransport.state === 'connected') pc.dtlsTransport.driveState('closed');
       for (const transceiver of pc.transceivers) transceiver.receiver.track.simulateMute();
     },
   };
