@@ -22,6 +22,7 @@ import {
   rebuildLeft,
 } from './context.js';
 import { iceRestartDelay } from './ice.js';
+import { mediaCapture } from './media/capture.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
 
 /**
@@ -61,6 +62,7 @@ export const peerSetupBase = setup({
     emitted: PeerEmitted;
   },
   actors: {
+    mediaCapture,
     peerConnectionEvents,
     signalingListener,
     makeOffer,

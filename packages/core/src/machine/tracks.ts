@@ -37,6 +37,7 @@ export function addLocalTransceiver(
   trackOrKind: MediaStreamTrack | 'audio' | 'video',
   init: RTCRtpTransceiverInit | undefined,
   report: Report,
+  owned = false,
 ): void {
   if (typeof pc.addTransceiver !== 'function') {
     report({
@@ -56,7 +57,7 @@ export function addLocalTransceiver(
         track: trackOrKind,
         streams: init?.streams ?? [],
         sender: transceiver.sender,
-        owned: false,
+        owned,
       });
     }
   } catch (cause) {
@@ -94,8 +95,6 @@ export function removeLocalTrack(
         transceiver.direction = transceiver.direction === 'sendrecv' ? 'recvonly' : 'inactive';
       }
     }
-    // A track the SDK captured has no other owner: release the device with it.
-    if (local.owned) track.stop();
     report({ type: 'peer.trackRemoved', track });
   } catch (cause) {
     report({
@@ -187,27 +186,4 @@ export function upsertRemoteTrack(
   const index = remoteTracks.findIndex((existing) => existing.track === track);
   if (index === -1) return [...remoteTracks, entry];
   return remoteTracks.map((existing, i) => (i === index ? entry : existing));
-}
-
-/** Captures media for the peer; the tracks it yields are owned by the SDK (stopped on close). */
-export function captureMedia(
-  mediaDevices: Pick<MediaDevices, 'getUserMedia'> | undefined,
-  constraints: MediaStreamConstraints,
-  report: Report,
-): void {
-  if (!mediaDevices) {
-    report({
-      type: 'peer.error',
-      error: new MediaError('getUserMedia', 'navigator.mediaDevices is not available here'),
-    });
-    return;
-  }
-  mediaDevices.getUserMedia(constraints).then(
-    (stream) => report({ type: 'peer.mediaReady', stream }),
-    (cause: unknown) =>
-      report({
-        type: 'peer.error',
-        error: new MediaError('getUserMedia', 'capture failed', cause),
-      }),
-  );
 }

@@ -1,62 +1,130 @@
 /**
- * Actions of the media commands: tracks and transceivers sent, and media captured for sending.
- * Each reports through its command's reporter, so the command settles with its outcome.
+ * Actions of the media commands. Each changes the {@link MediaIntent} first (a refusal changes
+ * nothing), then, when a connection exists, makes it match; its command settles with the outcome.
  * @module
  */
 import { MediaError } from '../../errors.js';
 import { peerSetupBase as base } from '../base.js';
 import { commandReporter } from '../commands.js';
 import { requirePc } from '../context.js';
-import { reporter } from '../report.js';
+import { type Report, reporter } from '../report.js';
 import {
   addLocalTrack,
   addLocalTransceiver,
-  captureMedia,
   removeLocalTrack,
   replaceLocalTrack,
 } from '../tracks.js';
+import type { MediaIntent, PeerContext, PeerEvent } from '../types.js';
+import { sentEntry, withoutTrack, withReplacedTrack, withTransceiver } from './intent.js';
+import { sendOnSpareTransceiver, spareSenderFor } from './reconcile.js';
 import { afterOnSender, senderHeadingFor } from './senderQueue.js';
 
+interface Enqueue {
+  assign(values: Partial<PeerContext>): void;
+}
+
+/** The intent after `event`, assigned; `null` when it was refused (reported, nothing changed). */
+export function changeIntent(
+  context: PeerContext,
+  event: PeerEvent,
+  enqueue: Enqueue,
+  report: Report,
+): MediaIntent | null {
+  const { intent } = context;
+  let next: MediaIntent | MediaError = intent;
+  if (event.type === 'ADD_TRACK')
+    next = withTransceiver(intent, event.track, event.streams ?? [], null);
+  else if (event.type === 'ADD_TRANSCEIVER') {
+    next = withTransceiver(intent, event.trackOrKind, [], event.init ?? {});
+  } else if (event.type === 'REMOVE_TRACK') next = withoutTrack(intent, event.track);
+  else if (event.type === 'REPLACE_TRACK') {
+    next = withReplacedTrack(intent, event.track, event.withTrack);
+  } else if (event.type === 'peer.mediaReady') {
+    for (const track of event.stream.getTracks()) {
+      const added = withTransceiver(next as MediaIntent, track, [event.stream], null, true);
+      if (added instanceof MediaError) report({ type: 'peer.error', error: added });
+      else next = added;
+    }
+  }
+  if (next instanceof MediaError) {
+    report({ type: 'peer.error', error: next });
+    return null;
+  }
+  // A track the SDK captured has no other owner: its device is released once the app is done.
+  for (const entry of intent.transceivers) {
+    if (entry.owned && entry.track && !next.transceivers.some((e) => e.track === entry.track)) {
+      entry.track.stop();
+    }
+  }
+  enqueue.assign({ intent: next });
+  return next;
+}
+
+/**
+ * Sends a track on the current connection: on a spare transceiver of its kind if one is left
+ * (taken out of `spares`), else as addTrack does. Returns the reuse's promise, if any.
+ */
+function sendTrack(
+  context: PeerContext,
+  spares: RTCRtpSender[],
+  track: MediaStreamTrack,
+  streams: readonly MediaStream[],
+  owned: boolean,
+  report: Report,
+): Promise<void> | undefined {
+  const pc = requirePc(context);
+  const spare = spareSenderFor(pc, spares, track);
+  if (!spare) {
+    addLocalTrack(pc, track, streams, owned, report, context.options.polite);
+    return undefined;
+  }
+  spares.splice(spares.indexOf(spare.sender), 1);
+  return sendOnSpareTransceiver(pc, spare, track, streams, owned, report);
+}
+
 export const mediaActions = {
-  addTrack: base.createAction(({ context, event, self }) => {
+  addTrack: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'ADD_TRACK') return;
     const { report, done } = commandReporter(self, event);
-    addLocalTrack(
-      requirePc(context),
-      event.track,
-      event.streams ?? [],
-      false,
-      report,
-      context.options.polite,
-    );
+    if (changeIntent(context, event, enqueue, report)) {
+      const spares = [...context.spareSenders];
+      const sending = sendTrack(context, spares, event.track, event.streams ?? [], false, report);
+      enqueue.assign({ spareSenders: spares });
+      if (sending) {
+        sending.then(done);
+        return;
+      }
+    }
     done();
   }),
-  addTransceiver: base.createAction(({ context, event, self }) => {
+  addTransceiver: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'ADD_TRANSCEIVER') return;
     const { report, done } = commandReporter(self, event);
-    addLocalTransceiver(requirePc(context), event.trackOrKind, event.init, report);
+    if (changeIntent(context, event, enqueue, report)) {
+      addLocalTransceiver(requirePc(context), event.trackOrKind, event.init, report);
+    }
     done();
   }),
-  addOwnedTracks: base.createAction(({ context, event, self }) => {
+  addOwnedTracks: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'peer.mediaReady') return;
-    for (const track of event.stream.getTracks()) {
-      addLocalTrack(
-        requirePc(context),
-        track,
-        [event.stream],
-        true,
-        reporter(self),
-        context.options.polite,
-      );
+    const report = reporter(self);
+    const before = context.intent.transceivers;
+    const next = changeIntent(context, event, enqueue, report);
+    const spares = [...context.spareSenders];
+    for (const { track } of next?.transceivers.filter((e) => !before.includes(e)) ?? []) {
+      if (track) sendTrack(context, spares, track, [event.stream], true, report);
     }
+    enqueue.assign({ spareSenders: spares });
   }),
-  removeTrack: base.createAction(({ context, event, self }) => {
+  removeTrack: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'REMOVE_TRACK') return;
     const { report, done } = commandReporter(self, event);
-    removeLocalTrack(requirePc(context), context.localTracks, event.track, report);
+    if (changeIntent(context, event, enqueue, report)) {
+      removeLocalTrack(requirePc(context), context.localTracks, event.track, report);
+    }
     done();
   }),
-  replaceTrack: base.createAction(({ context, event, self }) => {
+  replaceTrack: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'REPLACE_TRACK') return;
     const pc = requirePc(context);
     const { report } = commandReporter(self, event);
@@ -65,23 +133,14 @@ export const mediaActions = {
     const sender =
       context.localTracks.find((entry) => entry.track === event.track)?.sender ??
       senderHeadingFor(pc, event.track);
-    if (!sender) {
+    if (sentEntry(context.intent, event.track) && !sender) {
       report({
         type: 'peer.error',
-        error: new MediaError('replaceTrack', `track ${event.track.id} is not sent by this peer`),
+        error: new MediaError('replaceTrack', `track ${event.track.id} has no sender yet`),
       });
       return;
     }
-    if (event.withTrack && event.withTrack.kind !== event.track.kind) {
-      report({
-        type: 'peer.error',
-        error: new MediaError(
-          'replaceTrack',
-          `cannot replace a ${event.track.kind} track with a ${event.withTrack.kind} track`,
-        ),
-      });
-      return;
-    }
+    if (!changeIntent(context, event, enqueue, report) || !sender) return;
     afterOnSender(pc, sender, event.withTrack, () =>
       // Read when its turn comes: the replacements before it have been applied by then.
       replaceLocalTrack(
@@ -93,14 +152,11 @@ export const mediaActions = {
       ),
     );
   }),
-  startMedia: base.createAction(({ context, event, self }) => {
+  startMedia: base.enqueueActions(({ event, self, enqueue }) => {
     if (event.type !== 'START_MEDIA') return;
     const { report } = commandReporter(self, event);
-    captureMedia(
-      context.options.mediaDevices,
-      event.constraints ?? { audio: true, video: true },
-      report,
-    );
+    const constraints = event.constraints ?? { audio: true, video: true };
+    enqueue.sendTo('mediaCapture', { type: 'capture' as const, constraints, report });
   }),
   stopLateMedia: base.createAction(({ event }) => {
     // Media that arrives after close was captured for us alone: release the devices.

@@ -48,10 +48,13 @@ export const mediaHandlers = peerSetup.createStateConfig({
       ],
     },
     'pc.dataChannelChanged': {
-      actions: assign({
-        dataChannels: ({ context, event }) =>
-          upsertDataChannel(context.dataChannels, event.channel, 'local'),
-      }),
+      actions: [
+        assign({
+          dataChannels: ({ context, event }) =>
+            upsertDataChannel(context.dataChannels, event.channel, 'local'),
+        }),
+        'followDataChannel',
+      ],
     },
     'pc.dataChannelMessage': {
       actions: emit(({ event }) => ({
@@ -77,7 +80,8 @@ export const mediaHandlers = peerSetup.createStateConfig({
               track: event.track,
               streams: event.streams,
               sender: event.sender,
-              sending: true,
+              // A muted send put on a new connection has a sender without a track.
+              sending: event.sender.track !== null,
               owned: event.owned,
               ended: event.track.readyState === 'ended',
             },
@@ -86,16 +90,18 @@ export const mediaHandlers = peerSetup.createStateConfig({
         sendTo('peerConnectionEvents', ({ event }) => ({
           type: 'watchLocalTrack' as const,
           track: event.track,
-          owned: event.owned,
         })),
       ],
     },
     REMOVE_TRACK: { actions: 'removeTrack' },
     'peer.trackRemoved': {
-      actions: assign({
-        localTracks: ({ context, event }) =>
-          context.localTracks.filter((entry) => entry.track !== event.track),
-      }),
+      actions: assign(({ context, event }) => ({
+        localTracks: context.localTracks.filter((entry) => entry.track !== event.track),
+        spareSenders: [
+          ...context.spareSenders,
+          ...context.localTracks.filter((e) => e.track === event.track).map((e) => e.sender),
+        ],
+      })),
     },
     REPLACE_TRACK: { actions: 'replaceTrack' },
     'peer.trackReplaced': {
@@ -111,7 +117,7 @@ export const mediaHandlers = peerSetup.createStateConfig({
                     ...entry,
                     track: event.withTrack,
                     sending: true,
-                    owned: false,
+                    owned: entry.owned && event.withTrack === entry.track,
                     ended: event.withTrack.readyState === 'ended',
                   }
                 : { ...entry, sending: false };
@@ -120,7 +126,6 @@ export const mediaHandlers = peerSetup.createStateConfig({
         sendTo('peerConnectionEvents', ({ event }) => ({
           type: 'watchLocalTrack' as const,
           track: event.withTrack ?? event.track,
-          owned: false,
         })),
       ],
     },
