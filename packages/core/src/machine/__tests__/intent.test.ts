@@ -207,6 +207,20 @@ describe('a rebuild keeps the media the app asked for', () => {
     await closeAndExpectNoLeaks(call);
   });
 
+  it('SEND_DATA still waiting when the peer closes settles with PEER_CLOSED (nothing dropped silently)', async () => {
+    const call = createTestCall({ a: fast, b: fast });
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await bothConnected(call);
+    call.a.pc().failDtls();
+    await until(call.a, (s) => s.matches('rebuilding'));
+    call.a.actor.send({ type: 'SEND_DATA', label: 'chat', data: 'lost?', id: 'waiting' });
+    expect(settled(call.a, 'waiting')).toBeUndefined();
+    call.a.actor.send({ type: 'CLOSE' });
+    expect(settled(call.a, 'waiting')).toMatchObject({ ok: false, error: { code: 'PEER_CLOSED' } });
+    expect(call.a.actor.getSnapshot().context.dataQueue).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
   it('a channel closed by the app stays closed after a rebuild; the others open again', async () => {
     const call = createTestCall({ a: fast, b: fast });
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
