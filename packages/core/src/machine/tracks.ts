@@ -31,30 +31,28 @@ export function addLocalTrack(
   }
 }
 
-/** Adds a transceiver; with a track, the track is sent like `addTrack`'s. */
+/**
+ * Adds a transceiver; with a track, the track is sent like `addTrack`'s. `handle`: the track the
+ * app knows a trackless (muted) sender by.
+ */
 export function addLocalTransceiver(
   pc: PeerConnectionLike,
   trackOrKind: MediaStreamTrack | 'audio' | 'video',
   init: RTCRtpTransceiverInit | undefined,
   report: Report,
   owned = false,
+  handle = typeof trackOrKind === 'string' ? undefined : trackOrKind,
 ): void {
-  if (typeof pc.addTransceiver !== 'function') {
-    report({
-      type: 'peer.error',
-      error: new MediaError(
-        'addTransceiver',
-        'this engine has no addTransceiver (pre-Unified Plan)',
-      ),
-    });
-    return;
-  }
   try {
-    const transceiver = pc.addTransceiver(trackOrKind, init);
-    if (typeof trackOrKind !== 'string') {
+    // Missing before Unified Plan: the TypeError of the call is the cause reported.
+    const transceiver = (pc.addTransceiver as NonNullable<typeof pc.addTransceiver>)(
+      trackOrKind,
+      init,
+    );
+    if (handle) {
       report({
         type: 'peer.trackAdded',
-        track: trackOrKind,
+        track: handle,
         streams: init?.streams ?? [],
         sender: transceiver.sender,
         owned,
@@ -76,18 +74,12 @@ export function removeLocalTrack(
   track: MediaStreamTrack,
   report: Report,
 ): void {
+  // Not on this connection (the engine refused it): nothing to undo.
   const local = localTracks.find((entry) => entry.track === track);
-  if (!local) {
-    report({
-      type: 'peer.error',
-      error: new MediaError('removeTrack', `track ${track.id} is not sent by this peer`),
-    });
-    return;
-  }
   try {
-    if (local.sending) {
+    if (local?.sending) {
       pc.removeTrack(local.sender);
-    } else {
+    } else if (local) {
       // removeTrack does nothing for a sender without a track (it was replaced by null), so
       // stop sending on its transceiver directly; that renegotiates as removeTrack would.
       const transceiver = pc.getTransceivers().find((t) => t.sender === local.sender);

@@ -192,7 +192,7 @@ describe('a rebuild keeps the media the app asked for', () => {
     call.a.actor.send({ type: 'SEND_DATA', label: 'other', data: 'x', id: 'other' });
     expect(call.a.errors.map((e) => [e.code, e.message])).toEqual([
       ['DATA_CHANNEL_FAILED', expect.stringMatching(/64 messages already wait/)],
-      ['DATA_CHANNEL_FAILED', expect.stringMatching(/no channel of this peer has this label/)],
+      ['DATA_CHANNEL_FAILED', expect.stringMatching(/none of this peer to wait for/)],
     ]);
     expect(settled(call.a, `m${DATA_QUEUE_LIMIT}`)?.ok).toBe(false);
     await finishRebuild(call, 1);

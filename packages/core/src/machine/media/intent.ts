@@ -1,108 +1,91 @@
 /**
- * The record of what the app asked for (see {@link MediaIntent}): pure updates, one per command.
- * Each returns the new intent, or the typed error that refuses the command (nothing changed).
+ * The record of what the app asked for (see {@link MediaIntent}): one pure update per command.
  * @module
  */
-import { DataChannelError, MediaError } from '../../errors.js';
-import type { DataChannelIntent, MediaIntent, TransceiverIntent } from '../types.js';
+import { MediaError } from '../../errors.js';
+import type { MediaIntent, PeerEvent, TransceiverIntent } from '../types.js';
 
 export const EMPTY_INTENT: MediaIntent = { transceivers: [], dataChannels: [] };
 
-type Update = MediaIntent | MediaError;
+/** How many `SEND_DATA` wait per channel label; the next one is refused. */
+export const DATA_QUEUE_LIMIT = 64;
 
-function notSent(operation: 'removeTrack' | 'replaceTrack', track: MediaStreamTrack) {
-  return new MediaError(operation, `track ${track.id} is not sent by this peer`);
-}
-
-/** The entry the app knows by this track (the last one it gave for it). */
-export function sentEntry(intent: MediaIntent, track: MediaStreamTrack) {
-  return intent.transceivers.find((entry) => entry.track === track);
-}
-
-/** `ADD_TRACK`, `ADD_TRANSCEIVER` (with a track or a kind) and `START_MEDIA`'s tracks. */
-export function withTransceiver(
-  intent: MediaIntent,
+function entry(
   trackOrKind: MediaStreamTrack | 'audio' | 'video',
   streams: readonly MediaStream[],
   init: RTCRtpTransceiverInit | null,
   owned = false,
-): Update {
+): TransceiverIntent {
   const track = typeof trackOrKind === 'string' ? null : trackOrKind;
-  if (track && sentEntry(intent, track)) {
-    return new MediaError('addTrack', `track ${track.id} is already sent by this peer`);
-  }
-  const entry: TransceiverIntent = {
-    kind: (track?.kind ?? trackOrKind) as TransceiverIntent['kind'],
-    track,
-    streams: init?.streams ?? streams,
-    muted: false,
-    owned,
-    init,
-  };
-  return { ...intent, transceivers: [...intent.transceivers, entry] };
+  const kind = (track?.kind ?? trackOrKind) as TransceiverIntent['kind'];
+  return { kind, track, streams: init?.streams ?? streams, muted: false, owned, init };
 }
 
-/** `REMOVE_TRACK`. */
-export function withoutTrack(intent: MediaIntent, track: MediaStreamTrack): Update {
-  if (!sentEntry(intent, track)) return notSent('removeTrack', track);
-  return { ...intent, transceivers: intent.transceivers.filter((entry) => entry.track !== track) };
-}
-
-/** `REPLACE_TRACK`: `null` mutes (the handle stays, to unmute with), a track becomes the handle. */
-export function withReplacedTrack(
+/**
+ * The intent after a media or channel command (or captured media), or the typed error that
+ * refuses it (nothing changes); `undefined` for any other event.
+ */
+export function nextIntent(
   intent: MediaIntent,
-  track: MediaStreamTrack,
-  withTrack: MediaStreamTrack | null,
-): Update {
-  const entry = sentEntry(intent, track);
-  if (!entry) return notSent('replaceTrack', track);
-  if (withTrack && withTrack.kind !== track.kind) {
-    return new MediaError(
-      'replaceTrack',
-      `cannot replace a ${track.kind} track with a ${withTrack.kind} track`,
-    );
+  event: PeerEvent,
+): MediaIntent | MediaError | undefined {
+  const list = intent.transceivers;
+  const withList = (transceivers: readonly TransceiverIntent[]) => ({ ...intent, transceivers });
+  switch (event.type) {
+    case 'CREATE_DATA_CHANNEL': {
+      const { label, options } = event;
+      return {
+        ...intent,
+        dataChannels: [...intent.dataChannels, { label, options, closed: false }],
+      };
+    }
+    case 'peer.mediaReady':
+      return withList([
+        ...list,
+        ...event.stream.getTracks().map((t) => entry(t, [event.stream], null, true)),
+      ]);
+    case 'ADD_TRANSCEIVER':
+    case 'ADD_TRACK': {
+      const track = event.type === 'ADD_TRACK' ? event.track : event.trackOrKind;
+      if (list.some((e) => e.track === track)) {
+        return new MediaError(
+          'addTrack',
+          `track ${(track as MediaStreamTrack).id} is already sent`,
+        );
+      }
+      return withList([
+        ...list,
+        event.type === 'ADD_TRACK'
+          ? entry(event.track, event.streams ?? [], null)
+          : entry(event.trackOrKind, [], event.init ?? {}),
+      ]);
+    }
+    case 'REMOVE_TRACK':
+    case 'REPLACE_TRACK': {
+      const found = list.find((e) => e.track === event.track);
+      const operation = event.type === 'REMOVE_TRACK' ? 'removeTrack' : 'replaceTrack';
+      if (!found) {
+        return new MediaError(operation, `track ${event.track.id} is not sent by this peer`);
+      }
+      if (event.type === 'REMOVE_TRACK') return withList(list.filter((e) => e !== found));
+      const { withTrack } = event;
+      if (withTrack && withTrack.kind !== found.kind) {
+        return new MediaError(
+          operation,
+          `cannot replace a ${found.kind} track with a ${withTrack.kind} track`,
+        );
+      }
+      // `null` mutes: the handle stays, to unmute with. A new track becomes the handle.
+      const next = withTrack
+        ? {
+            ...found,
+            track: withTrack,
+            muted: false,
+            owned: found.owned && withTrack === found.track,
+          }
+        : { ...found, muted: true };
+      return withList(list.map((e) => (e === found ? next : e)));
+    }
   }
-  const next: TransceiverIntent = withTrack
-    ? { ...entry, track: withTrack, muted: false, owned: entry.owned && withTrack === track }
-    : { ...entry, muted: true };
-  return {
-    ...intent,
-    transceivers: intent.transceivers.map((each) => (each === entry ? next : each)),
-  };
-}
-
-/** `CREATE_DATA_CHANNEL`. */
-export function withDataChannel(
-  intent: MediaIntent,
-  label: string,
-  options: RTCDataChannelInit | undefined,
-): MediaIntent {
-  const channel: DataChannelIntent = { label, options, closed: false };
-  return { ...intent, dataChannels: [...intent.dataChannels, channel] };
-}
-
-/** A local channel closed while its connection was up: the app (or the remote) is done with it. */
-export function withClosedDataChannel(intent: MediaIntent, label: string): MediaIntent {
-  return {
-    ...intent,
-    dataChannels: intent.dataChannels.map((channel) =>
-      channel.label === label ? { ...channel, closed: true } : channel,
-    ),
-  };
-}
-
-/** Whether `SEND_DATA` on this label may wait for the channel: the app created it, still wants it. */
-export function awaitsDataChannel(intent: MediaIntent, label: string): boolean {
-  return intent.dataChannels.some((channel) => channel.label === label && !channel.closed);
-}
-
-/** How many `SEND_DATA` wait per label, before the next is refused. */
-export const DATA_QUEUE_LIMIT = 64;
-
-/** The refusal of a `SEND_DATA` beyond {@link DATA_QUEUE_LIMIT}. */
-export function queueFullError(label: string): DataChannelError {
-  return new DataChannelError(
-    label,
-    `cannot send: ${DATA_QUEUE_LIMIT} messages already wait for the channel to open`,
-  );
+  return undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * Actions of the media commands. Each changes the {@link MediaIntent} first (a refusal changes
- * nothing), then, when a connection exists, makes it match; its command settles with the outcome.
+ * nothing), then makes the current connection match; its command settles with the outcome.
  * @module
  */
 import { MediaError } from '../../errors.js';
@@ -15,87 +15,73 @@ import {
   replaceLocalTrack,
 } from '../tracks.js';
 import type { MediaIntent, PeerContext, PeerEvent } from '../types.js';
-import { sentEntry, withoutTrack, withReplacedTrack, withTransceiver } from './intent.js';
+import type { CaptureRequest } from './capture.js';
+import { nextIntent } from './intent.js';
 import { sendOnSpareTransceiver, spareSenderFor } from './reconcile.js';
 import { afterOnSender, senderHeadingFor } from './senderQueue.js';
 
 interface Enqueue {
   assign(values: Partial<PeerContext>): void;
+  sendTo(to: 'mediaCapture', request: CaptureRequest): void;
 }
 
-/** The intent after `event`, assigned; `null` when it was refused (reported, nothing changed). */
+/** Assigns the intent after `event`; `null` when refused (reported). */
 export function changeIntent(
   context: PeerContext,
   event: PeerEvent,
   enqueue: Enqueue,
   report: Report,
 ): MediaIntent | null {
-  const { intent } = context;
-  let next: MediaIntent | MediaError = intent;
-  if (event.type === 'ADD_TRACK')
-    next = withTransceiver(intent, event.track, event.streams ?? [], null);
-  else if (event.type === 'ADD_TRANSCEIVER') {
-    next = withTransceiver(intent, event.trackOrKind, [], event.init ?? {});
-  } else if (event.type === 'REMOVE_TRACK') next = withoutTrack(intent, event.track);
-  else if (event.type === 'REPLACE_TRACK') {
-    next = withReplacedTrack(intent, event.track, event.withTrack);
-  } else if (event.type === 'peer.mediaReady') {
-    for (const track of event.stream.getTracks()) {
-      const added = withTransceiver(next as MediaIntent, track, [event.stream], null, true);
-      if (added instanceof MediaError) report({ type: 'peer.error', error: added });
-      else next = added;
-    }
-  }
+  const next = nextIntent(context.intent, event) ?? context.intent;
   if (next instanceof MediaError) {
     report({ type: 'peer.error', error: next });
     return null;
   }
   // A track the SDK captured has no other owner: its device is released once the app is done.
-  for (const entry of intent.transceivers) {
-    if (entry.owned && entry.track && !next.transceivers.some((e) => e.track === entry.track)) {
-      entry.track.stop();
-    }
+  for (const { owned, track } of context.intent.transceivers) {
+    if (owned && !next.transceivers.some((e) => e.track === track)) track?.stop();
   }
   enqueue.assign({ intent: next });
   return next;
 }
 
+/** `START_MEDIA`: the capture runs at the root of the peer, which owns what it yields. */
+export function capture(event: PeerEvent, enqueue: Enqueue, report: Report): void {
+  if (event.type !== 'START_MEDIA') return;
+  const constraints = event.constraints ?? { audio: true, video: true };
+  enqueue.sendTo('mediaCapture', { type: 'capture', constraints, report });
+}
+
 /**
- * Sends a track on the current connection: on a spare transceiver of its kind if one is left
- * (taken out of `spares`), else as addTrack does. Returns the reuse's promise, if any.
+ * Sends each track on the current connection: on a spare transceiver of its kind if one is
+ * left, else as addTrack does. Resolves once every reuse did.
  */
-function sendTrack(
+function sendTracks(
   context: PeerContext,
-  spares: RTCRtpSender[],
-  track: MediaStreamTrack,
+  tracks: readonly MediaStreamTrack[],
   streams: readonly MediaStream[],
   owned: boolean,
+  enqueue: Enqueue,
   report: Report,
-): Promise<void> | undefined {
+): Promise<unknown> {
   const pc = requirePc(context);
-  const spare = spareSenderFor(pc, spares, track);
-  if (!spare) {
-    addLocalTrack(pc, track, streams, owned, report, context.options.polite);
-    return undefined;
-  }
-  spares.splice(spares.indexOf(spare.sender), 1);
-  return sendOnSpareTransceiver(pc, spare, track, streams, owned, report);
+  const spares = [...context.spareSenders];
+  const reused = tracks.map((track) => {
+    const spare = spareSenderFor(pc, spares, track);
+    if (!spare) return addLocalTrack(pc, track, streams, owned, report, context.options.polite);
+    spares.splice(spares.indexOf(spare.sender), 1);
+    return sendOnSpareTransceiver(pc, spare, track, streams, owned, report);
+  });
+  enqueue.assign({ spareSenders: spares });
+  return Promise.all(reused);
 }
 
 export const mediaActions = {
   addTrack: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'ADD_TRACK') return;
     const { report, done } = commandReporter(self, event);
-    if (changeIntent(context, event, enqueue, report)) {
-      const spares = [...context.spareSenders];
-      const sending = sendTrack(context, spares, event.track, event.streams ?? [], false, report);
-      enqueue.assign({ spareSenders: spares });
-      if (sending) {
-        sending.then(done);
-        return;
-      }
-    }
-    done();
+    if (!changeIntent(context, event, enqueue, report)) return done();
+    sendTracks(context, [event.track], event.streams ?? [], false, enqueue, report).then(done);
   }),
   addTransceiver: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'ADD_TRANSCEIVER') return;
@@ -108,13 +94,9 @@ export const mediaActions = {
   addOwnedTracks: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'peer.mediaReady') return;
     const report = reporter(self);
-    const before = context.intent.transceivers;
-    const next = changeIntent(context, event, enqueue, report);
-    const spares = [...context.spareSenders];
-    for (const { track } of next?.transceivers.filter((e) => !before.includes(e)) ?? []) {
-      if (track) sendTrack(context, spares, track, [event.stream], true, report);
+    if (changeIntent(context, event, enqueue, report)) {
+      sendTracks(context, event.stream.getTracks(), [event.stream], true, enqueue, report);
     }
-    enqueue.assign({ spareSenders: spares });
   }),
   removeTrack: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'REMOVE_TRACK') return;
@@ -128,19 +110,16 @@ export const mediaActions = {
     if (event.type !== 'REPLACE_TRACK') return;
     const pc = requirePc(context);
     const { report } = commandReporter(self, event);
+    if (!changeIntent(context, event, enqueue, report)) return;
     // The track may still be on its way to its sender (an earlier REPLACE_TRACK in flight):
     // the command is keyed by the sender it will find the track on, and waits its turn there.
     const sender =
       context.localTracks.find((entry) => entry.track === event.track)?.sender ??
       senderHeadingFor(pc, event.track);
-    if (sentEntry(context.intent, event.track) && !sender) {
-      report({
-        type: 'peer.error',
-        error: new MediaError('replaceTrack', `track ${event.track.id} has no sender yet`),
-      });
+    if (!sender) {
+      report({ type: 'peer.error', error: new MediaError('replaceTrack', 'no sender') });
       return;
     }
-    if (!changeIntent(context, event, enqueue, report) || !sender) return;
     afterOnSender(pc, sender, event.withTrack, () =>
       // Read when its turn comes: the replacements before it have been applied by then.
       replaceLocalTrack(
@@ -153,10 +132,8 @@ export const mediaActions = {
     );
   }),
   startMedia: base.enqueueActions(({ event, self, enqueue }) => {
-    if (event.type !== 'START_MEDIA') return;
-    const { report } = commandReporter(self, event);
-    const constraints = event.constraints ?? { audio: true, video: true };
-    enqueue.sendTo('mediaCapture', { type: 'capture' as const, constraints, report });
+    const command = event.type === 'START_MEDIA' ? event : null;
+    if (command) capture(command, enqueue, commandReporter(self, command).report);
   }),
   stopLateMedia: base.createAction(({ event }) => {
     // Media that arrives after close was captured for us alone: release the devices.

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { DataChannelError, SignalingMessageError } from '../../errors.js';
+import { SignalingMessageError } from '../../errors.js';
 import { peerSetupBase as base } from '../base.js';
 import { asCommand, commandReporter, settledEvent } from '../commands.js';
 import {
@@ -16,8 +16,8 @@ import {
   stopOwnedTracks,
 } from '../context.js';
 import { queueFor } from '../data/dataChannel.actions.js';
-import { withDataChannel } from '../media/intent.js';
-import { changeIntent } from '../media/media.actions.js';
+import { nextIntent } from '../media/intent.js';
+import { capture, changeIntent } from '../media/media.actions.js';
 import { reconcileConnection } from '../media/reconcile.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
 import { reporter } from '../report.js';
@@ -53,44 +53,17 @@ export const rebuildActions = {
     const command = asCommand(event);
     if (!command) return;
     const { report } = commandReporter(self, command);
-    const ok = () => reporter(self)(settledEvent(command, null));
-    switch (command.type) {
-      case 'ADD_TRACK':
-      case 'ADD_TRANSCEIVER':
-      case 'REMOVE_TRACK':
-      case 'REPLACE_TRACK':
-        if (changeIntent(context, command, enqueue, report)) ok();
-        return;
-      case 'CREATE_DATA_CHANNEL':
-        enqueue.assign({
-          intent: withDataChannel(context.intent, command.label, command.options),
-        });
-        ok();
-        return;
-      case 'START_MEDIA':
-        enqueue.sendTo('mediaCapture', {
-          type: 'capture' as const,
-          constraints: command.constraints ?? { audio: true, video: true },
-          report,
-        });
-        return;
-      case 'SEND_DATA': {
-        const queue = queueFor(context, command, true);
-        if (queue !== null && !(queue instanceof DataChannelError)) {
-          enqueue.assign({ dataQueue: queue });
-        } else {
-          const error =
-            queue ??
-            new DataChannelError(
-              command.label,
-              'cannot send: no channel of this peer has this label',
-            );
-          report({ type: 'peer.error', error });
-        }
-        return;
-      }
-      default:
-        enqueue.assign({ deferredEvents: [...context.deferredEvents, command] });
+    if (command.type === 'START_MEDIA') return capture(command, enqueue, report);
+    if (command.type === 'SEND_DATA') {
+      const queue = queueFor(context, command);
+      if (Array.isArray(queue)) return enqueue.assign({ dataQueue: queue });
+      return report({ type: 'peer.error', error: queue });
+    }
+    if (nextIntent(context.intent, command) === undefined) {
+      return enqueue.assign({ deferredEvents: [...context.deferredEvents, command] });
+    }
+    if (changeIntent(context, command, enqueue, report)) {
+      reporter(self)(settledEvent(command, null));
     }
   }),
   /** Media captured while no connection exists: it joins the intent. */
