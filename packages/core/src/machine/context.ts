@@ -71,8 +71,6 @@ export function initialContext(input: PeerOptions): PeerContext {
     lastRebuildMs: null,
     deferredEvents: [],
     intent: EMPTY_INTENT,
-    spareSenders: [],
-    dataQueue: [],
     lastError: null,
     counters: ZERO_COUNTERS,
     startedAt: options.now(),

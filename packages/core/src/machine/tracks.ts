@@ -1,5 +1,6 @@
 import { MediaError } from '../errors.js';
 import type { PeerConnectionLike } from '../platform/types.js';
+import { markSpare } from './media/spareSenders.js';
 import type { LocalTrack, PeerInternalEvent, RemoteTrack } from './types.js';
 
 type Report = (event: PeerInternalEvent) => void;
@@ -87,6 +88,7 @@ export function removeLocalTrack(
         transceiver.direction = transceiver.direction === 'sendrecv' ? 'recvonly' : 'inactive';
       }
     }
+    if (local) markSpare(pc, local.sender);
     report({ type: 'peer.trackRemoved', track });
   } catch (cause) {
     report({

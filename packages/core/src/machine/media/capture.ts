@@ -35,7 +35,6 @@ export const mediaCapture = fromCallback<
     }
     mediaDevices.getUserMedia(constraints).then(
       (stream) => {
-        for (const track of owned) if (track.readyState === 'ended') owned.delete(track);
         for (const track of stream.getTracks()) {
           if (stopped) track.stop();
           else owned.add(track);

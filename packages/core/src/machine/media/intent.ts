@@ -7,9 +7,6 @@ import type { MediaIntent, PeerEvent, TransceiverIntent } from '../types.js';
 
 export const EMPTY_INTENT: MediaIntent = { transceivers: [], dataChannels: [] };
 
-/** How many `SEND_DATA` wait per channel label; the next one is refused. */
-export const DATA_QUEUE_LIMIT = 64;
-
 function entry(
   trackOrKind: MediaStreamTrack | 'audio' | 'video',
   streams: readonly MediaStream[],
@@ -50,7 +47,7 @@ export function nextIntent(
       if (list.some((e) => e.track === track)) {
         return new MediaError(
           'addTrack',
-          `track ${(track as MediaStreamTrack).id} is already sent`,
+          `track ${(track as MediaStreamTrack).id} is already sent by this peer`,
         );
       }
       return withList([

@@ -15,24 +15,23 @@ import {
   replaceLocalTrack,
 } from '../tracks.js';
 import type { MediaIntent, PeerContext, PeerEvent } from '../types.js';
-import type { CaptureRequest } from './capture.js';
 import { nextIntent } from './intent.js';
-import { sendOnSpareTransceiver, spareSenderFor } from './reconcile.js';
+import { sendOnSpareTransceiver } from './reconcile.js';
 import { afterOnSender, senderHeadingFor } from './senderQueue.js';
+import { takeSpareFor } from './spareSenders.js';
 
 interface Enqueue {
   assign(values: Partial<PeerContext>): void;
-  sendTo(to: 'mediaCapture', request: CaptureRequest): void;
 }
 
-/** Assigns the intent after `event`; `null` when refused (reported). */
+/** Assigns the intent after `event`, a media or channel command; `null` when refused (reported). */
 export function changeIntent(
   context: PeerContext,
   event: PeerEvent,
   enqueue: Enqueue,
   report: Report,
 ): MediaIntent | null {
-  const next = nextIntent(context.intent, event) ?? context.intent;
+  const next = nextIntent(context.intent, event) as MediaIntent | MediaError;
   if (next instanceof MediaError) {
     report({ type: 'peer.error', error: next });
     return null;
@@ -45,13 +44,6 @@ export function changeIntent(
   return next;
 }
 
-/** `START_MEDIA`: the capture runs at the root of the peer, which owns what it yields. */
-export function capture(event: PeerEvent, enqueue: Enqueue, report: Report): void {
-  if (event.type !== 'START_MEDIA') return;
-  const constraints = event.constraints ?? { audio: true, video: true };
-  enqueue.sendTo('mediaCapture', { type: 'capture', constraints, report });
-}
-
 /**
  * Sends each track on the current connection: on a spare transceiver of its kind if one is
  * left, else as addTrack does. Resolves once every reuse did.
@@ -61,19 +53,17 @@ function sendTracks(
   tracks: readonly MediaStreamTrack[],
   streams: readonly MediaStream[],
   owned: boolean,
-  enqueue: Enqueue,
   report: Report,
 ): Promise<unknown> {
   const pc = requirePc(context);
-  const spares = [...context.spareSenders];
-  const reused = tracks.map((track) => {
-    const spare = spareSenderFor(pc, spares, track);
-    if (!spare) return addLocalTrack(pc, track, streams, owned, report, context.options.polite);
-    spares.splice(spares.indexOf(spare.sender), 1);
-    return sendOnSpareTransceiver(pc, spare, track, streams, owned, report);
-  });
-  enqueue.assign({ spareSenders: spares });
-  return Promise.all(reused);
+  return Promise.all(
+    tracks.map((track) => {
+      const spare = takeSpareFor(pc, track);
+      return spare
+        ? sendOnSpareTransceiver(pc, spare, track, streams, owned, report)
+        : addLocalTrack(pc, track, streams, owned, report, context.options.polite);
+    }),
+  );
 }
 
 export const mediaActions = {
@@ -81,7 +71,7 @@ export const mediaActions = {
     if (event.type !== 'ADD_TRACK') return;
     const { report, done } = commandReporter(self, event);
     if (!changeIntent(context, event, enqueue, report)) return done();
-    sendTracks(context, [event.track], event.streams ?? [], false, enqueue, report).then(done);
+    sendTracks(context, [event.track], event.streams ?? [], false, report).then(done);
   }),
   addTransceiver: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'ADD_TRANSCEIVER') return;
@@ -91,11 +81,12 @@ export const mediaActions = {
     }
     done();
   }),
+  /** Captured media joins the intent, and the connection unless it is being rebuilt. */
   addOwnedTracks: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'peer.mediaReady') return;
     const report = reporter(self);
-    if (changeIntent(context, event, enqueue, report)) {
-      sendTracks(context, event.stream.getTracks(), [event.stream], true, enqueue, report);
+    if (changeIntent(context, event, enqueue, report) && context.pc?.signalingState !== 'closed') {
+      sendTracks(context, event.stream.getTracks(), [event.stream], true, report);
     }
   }),
   removeTrack: base.enqueueActions(({ context, event, self, enqueue }) => {
@@ -113,13 +104,10 @@ export const mediaActions = {
     if (!changeIntent(context, event, enqueue, report)) return;
     // The track may still be on its way to its sender (an earlier REPLACE_TRACK in flight):
     // the command is keyed by the sender it will find the track on, and waits its turn there.
+    // None when the engine refused the track: replaceLocalTrack reports it is not sent.
     const sender =
       context.localTracks.find((entry) => entry.track === event.track)?.sender ??
-      senderHeadingFor(pc, event.track);
-    if (!sender) {
-      report({ type: 'peer.error', error: new MediaError('replaceTrack', 'no sender') });
-      return;
-    }
+      (senderHeadingFor(pc, event.track) as RTCRtpSender);
     afterOnSender(pc, sender, event.withTrack, () =>
       // Read when its turn comes: the replacements before it have been applied by then.
       replaceLocalTrack(
@@ -131,9 +119,15 @@ export const mediaActions = {
       ),
     );
   }),
+  /** The capture runs at the root of the peer, which owns what it yields (`capture.ts`). */
   startMedia: base.enqueueActions(({ event, self, enqueue }) => {
-    const command = event.type === 'START_MEDIA' ? event : null;
-    if (command) capture(command, enqueue, commandReporter(self, command).report);
+    if (event.type !== 'START_MEDIA') return;
+    const constraints = event.constraints ?? { audio: true, video: true };
+    enqueue.sendTo('mediaCapture', {
+      type: 'capture' as const,
+      constraints,
+      report: commandReporter(self, event).report,
+    });
   }),
   stopLateMedia: base.createAction(({ event }) => {
     // Media that arrives after close was captured for us alone: release the devices.

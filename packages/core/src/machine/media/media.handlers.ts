@@ -95,13 +95,10 @@ export const mediaHandlers = peerSetup.createStateConfig({
     },
     REMOVE_TRACK: { actions: 'removeTrack' },
     'peer.trackRemoved': {
-      actions: assign(({ context, event }) => ({
-        localTracks: context.localTracks.filter((entry) => entry.track !== event.track),
-        spareSenders: [
-          ...context.spareSenders,
-          ...context.localTracks.filter((e) => e.track === event.track).map((e) => e.sender),
-        ],
-      })),
+      actions: assign({
+        localTracks: ({ context, event }) =>
+          context.localTracks.filter((entry) => entry.track !== event.track),
+      }),
     },
     REPLACE_TRACK: { actions: 'replaceTrack' },
     'peer.trackReplaced': {

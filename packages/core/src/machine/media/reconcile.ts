@@ -32,27 +32,6 @@ export function reconcileConnection(
   }
 }
 
-/**
- * A spare sender (`PeerContext.spareSenders`) for the track's kind. addTrack would not take it:
- * webrtc-pc reuses only a transceiver that never sent, so each toggle added an m-line.
- */
-export function spareSenderFor(
-  pc: PeerConnectionLike,
-  spares: readonly RTCRtpSender[],
-  track: MediaStreamTrack,
-): RTCRtpTransceiver | undefined {
-  return pc
-    .getTransceivers()
-    .find(
-      ({ sender, receiver, currentDirection }) =>
-        spares.includes(sender) &&
-        receiver.track.kind === track.kind &&
-        !sender.track &&
-        currentDirection !== 'stopped' &&
-        typeof sender.replaceTrack === 'function',
-    );
-}
-
 /** Sends `track` on a spare transceiver; its direction renegotiates, as addTrack's would. */
 export function sendOnSpareTransceiver(
   pc: PeerConnectionLike,

@@ -4,20 +4,12 @@
  * @module
  */
 
-import { SignalingMessageError } from '../../errors.js';
+import { DataChannelError, SignalingMessageError } from '../../errors.js';
 import { peerSetupBase as base } from '../base.js';
 import { asCommand, commandReporter, settledEvent } from '../commands.js';
-import {
-  count,
-  freshNegotiation,
-  leavesForRebuild,
-  rebuildEpochOf,
-  requirePc,
-  stopOwnedTracks,
-} from '../context.js';
-import { queueFor } from '../data/dataChannel.actions.js';
+import { count, freshNegotiation, rebuildEpochOf, requirePc, stopOwnedTracks } from '../context.js';
 import { nextIntent } from '../media/intent.js';
-import { capture, changeIntent } from '../media/media.actions.js';
+import { changeIntent } from '../media/media.actions.js';
 import { reconcileConnection } from '../media/reconcile.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
 import { reporter } from '../report.js';
@@ -39,25 +31,25 @@ export const rebuildActions = {
     enqueue.assign({ lastError: error, counters: count(context, 'invalidMessages') });
     enqueue.emit({ type: 'error', error });
   }),
-  /** The peer ends (not rebuilt): captured tracks stop, waiting messages settle `PEER_CLOSED`. */
-  releaseMediaUnlessRebuilt: base.assign(({ context, event }) => {
-    if (leavesForRebuild(event) || event.type === 'peer.created') return {};
-    stopOwnedTracks(context);
-    return { deferredEvents: [...context.deferredEvents, ...context.dataQueue], dataQueue: [] };
+  /** The peer ends while rebuilding: the tracks it captured stop. */
+  releaseMediaUnlessRebuilt: base.createAction(({ context, event }) => {
+    if (event.type !== 'peer.created') stopOwnedTracks(context);
   }),
   /**
    * A command while no connection exists: media and channel commands change the intent (the new
-   * connection gets it), `SEND_DATA` waits in its channel's queue; the rest waits for `active`.
+   * connection gets it), `SEND_DATA` is refused (`DATA_CHANNEL_FAILED`); the rest (`START`,
+   * `START_MEDIA`, `RESTART_ICE`) waits for `active`.
    */
   takeCommandWhileRebuilding: base.enqueueActions(({ context, event, self, enqueue }) => {
     const command = asCommand(event);
     if (!command) return;
     const { report } = commandReporter(self, command);
-    if (command.type === 'START_MEDIA') return capture(command, enqueue, report);
     if (command.type === 'SEND_DATA') {
-      const queue = queueFor(context, command);
-      if (Array.isArray(queue)) return enqueue.assign({ dataQueue: queue });
-      return report({ type: 'peer.error', error: queue });
+      // Refused, not queued: no channel is open, and messages held for one would arrive late.
+      return report({
+        type: 'peer.error',
+        error: new DataChannelError(command.label, 'cannot send: the connection is being rebuilt'),
+      });
     }
     if (nextIntent(context.intent, command) === undefined) {
       return enqueue.assign({ deferredEvents: [...context.deferredEvents, command] });
@@ -65,10 +57,6 @@ export const rebuildActions = {
     if (changeIntent(context, command, enqueue, report)) {
       reporter(self)(settledEvent(command, null));
     }
-  }),
-  /** Media captured while no connection exists: it joins the intent. */
-  adoptCapturedMedia: base.enqueueActions(({ context, event, self, enqueue }) => {
-    changeIntent(context, event, enqueue, reporter(self));
   }),
   adoptNewPeerConnection: base.assign(({ context, event }) => {
     if (event.type !== 'peer.created') return {};
@@ -81,7 +69,6 @@ export const rebuildActions = {
       remoteTracks: [],
       localTracks: [],
       dataChannels: [],
-      spareSenders: [],
     };
   }),
   /** The same intent on the new connection: tracks, muted senders, transceivers, channels. */

@@ -25,7 +25,7 @@ export const rebuildingState = peerSetup.createStateConfig({
   on: {
     CLOSE: hangUp,
     // Commands (and media captured meanwhile) change the intent the new connection gets.
-    'peer.mediaReady': { actions: 'adoptCapturedMedia' },
+    'peer.mediaReady': { actions: 'addOwnedTracks' },
     '*': { guard: 'isCommand', actions: 'takeCommandWhileRebuilding' },
   },
   states: {

@@ -230,16 +230,7 @@ export interface PeerContext {
   readonly deferredEvents: readonly PeerEvent[];
   /** What the app asked for; {@link PeerContext.localTracks} is what the current connection sends. */
   readonly intent: MediaIntent;
-  /**
-   * Senders of this connection that `REMOVE_TRACK` left without a track: the next `ADD_TRACK` of
-   * their kind reuses one, so toggling a track adds no m-line.
-   */
-  readonly spareSenders: readonly RTCRtpSender[];
-  /**
-   * `SEND_DATA` waiting for its channel to open (during a rebuild, or while the channel
-   * connects), at most 64 per label.
-   */
-  readonly dataQueue: readonly Extract<PeerEvent, { type: 'SEND_DATA' }>[];
+
   readonly lastError: PeerStateError | null;
   readonly counters: PeerCounters;
   readonly startedAt: number;
