@@ -5,13 +5,14 @@
  */
 import { fromCallback } from 'xstate';
 import { MediaError } from '../../errors.js';
-import type { Report } from '../report.js';
+import type { PeerInternalEvent } from '../types.js';
 
+/** What `START_MEDIA` asks the root's capture actor (`mediaCapture`) to do. */
 export interface CaptureRequest {
   readonly type: 'capture';
   readonly constraints: MediaStreamConstraints;
   /** The `START_MEDIA` command's reporter: `peer.mediaReady` or a `MEDIA_FAILED` settles it. */
-  readonly report: Report;
+  readonly report: (event: PeerInternalEvent) => void;
 }
 
 /**
