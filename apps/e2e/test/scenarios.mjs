@@ -526,7 +526,9 @@ export const SCENARIOS = [
         },
       });
 
-      // addTrack later: a new offer, and a new live remote audio track.
+      // addTrack later: a new offer, and live remote audio again. The SDK puts the new track on
+      // the transceiver the removal left idle (no m-line per toggle), so b's receiver, and its
+      // remote track, are the ones it had.
       const offersBeforeAdd = afterRemove.sent['description:offer'] ?? 0;
       await p.call('addTrack', { name: 'a', kind: 'audio' });
       const added = await pollSummary(
@@ -534,13 +536,14 @@ export const SCENARIOS = [
         'b',
         (s) =>
           s.remoteTracks.some(
-            (r) =>
-              r.kind === 'audio' &&
-              r.id !== audioTrackId &&
-              r.readyState === 'live' &&
-              !r.trackMuted,
+            (r) => r.kind === 'audio' && r.readyState === 'live' && !r.trackMuted && !r.muted,
           ),
-        'a new unmuted remote audio track',
+        'an unmuted remote audio track',
+      );
+      assert.deepEqual(
+        added.remoteTracks.filter((r) => r.kind === 'audio').map((r) => r.id),
+        [audioTrackId],
+        'b: the audio came back on the same receiver (the transceiver was reused)',
       );
       const final = await summary(p, 'a');
       assert.ok(

@@ -33,6 +33,7 @@ export {
   type PeerActor,
   type PeerSnapshot,
 } from './machine/createPeer.js';
+export type { CaptureRequest } from './machine/media/capture.js';
 export { DEFAULT_ICE_RESTART, DEFAULT_REBUILD, resolvePeerOptions } from './machine/options.js';
 export { type CommandTarget, peerCommands } from './machine/peerCommands.js';
 export { onPeerEvents, type PeerEventHandlers } from './machine/peerEvents.js';
@@ -48,9 +49,11 @@ export type {
   BufferedCandidate,
   CommandMeta,
   DataChannelInfo,
+  DataChannelIntent,
   IceRestartOptions,
   InboxItem,
   LocalTrack,
+  MediaIntent,
   PeerCommand,
   PeerConnectionStates,
   PeerContext,
@@ -66,6 +69,7 @@ export type {
   RemoteTrack,
   ResolvedPeerOptions,
   RollbackMode,
+  TransceiverIntent,
   TransitionRecord,
 } from './machine/types.js';
 export { type ConnectionStateSource, connectionStateOf } from './platform/connectionStateOf.js';

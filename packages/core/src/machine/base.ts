@@ -27,6 +27,7 @@ import {
   REMOTE_CLOSE_BYE_GRACE,
 } from './ice/restartPolicy.js';
 import { connectionClosedUnderneath, dtlsTransportsOf, transportEvents } from './ice/transports.js';
+import { mediaCapture } from './media/capture.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
 import { setup } from './xstateSetup.js';
 
@@ -63,6 +64,7 @@ export const peerSetupBase = setup({
     emitted: PeerEmitted;
   },
   actors: {
+    mediaCapture,
     peerConnectionEvents,
     transportEvents,
     signalingListener,

@@ -4,6 +4,7 @@
  */
 import type { PeerConnectionLike } from '../platform/types.js';
 import { iceUfragsOf } from '../sdp/iceUfrags.js';
+import { EMPTY_INTENT } from './media/intent.js';
 import { resolvePeerOptions } from './options.js';
 import { INITIAL_PEER_CONNECTION_STATES } from './peerConnectionStates.js';
 import type { InboxItem, PeerContext, PeerCounters, PeerEvent, PeerOptions } from './types.js';
@@ -69,7 +70,7 @@ export function initialContext(input: PeerOptions): PeerContext {
     rebuildStartedAt: null,
     lastRebuildMs: null,
     deferredEvents: [],
-    transceiversToRestore: [],
+    intent: EMPTY_INTENT,
     lastError: null,
     counters: ZERO_COUNTERS,
     startedAt: options.now(),
@@ -135,8 +136,9 @@ export function rebuildLeft(context: PeerContext): boolean {
   return context.rebuildAttempts < context.options.rebuild.maxAttempts;
 }
 
+/** Stops the tracks the SDK captured (the app's own are the app's to stop). */
 export function stopOwnedTracks(context: PeerContext): void {
-  for (const { track, owned } of context.localTracks) if (owned) track.stop();
+  for (const { track, owned } of context.intent.transceivers) if (owned) track?.stop();
 }
 
 export function requirePc(context: PeerContext): PeerConnectionLike {

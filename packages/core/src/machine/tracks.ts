@@ -1,5 +1,6 @@
 import { MediaError } from '../errors.js';
 import type { PeerConnectionLike } from '../platform/types.js';
+import { markSpare } from './media/spareSenders.js';
 import type { LocalTrack, PeerInternalEvent, RemoteTrack } from './types.js';
 
 type Report = (event: PeerInternalEvent) => void;
@@ -31,32 +32,31 @@ export function addLocalTrack(
   }
 }
 
-/** Adds a transceiver; with a track, the track is sent like `addTrack`'s. */
+/**
+ * Adds a transceiver; with a track, the track is sent like `addTrack`'s. `handle`: the track the
+ * app knows a trackless (muted) sender by.
+ */
 export function addLocalTransceiver(
   pc: PeerConnectionLike,
   trackOrKind: MediaStreamTrack | 'audio' | 'video',
   init: RTCRtpTransceiverInit | undefined,
   report: Report,
+  owned = false,
+  handle = typeof trackOrKind === 'string' ? undefined : trackOrKind,
 ): void {
-  if (typeof pc.addTransceiver !== 'function') {
-    report({
-      type: 'peer.error',
-      error: new MediaError(
-        'addTransceiver',
-        'this engine has no addTransceiver (pre-Unified Plan)',
-      ),
-    });
-    return;
-  }
   try {
-    const transceiver = pc.addTransceiver(trackOrKind, init);
-    if (typeof trackOrKind !== 'string') {
+    // Missing before Unified Plan: the TypeError of the call is the cause reported.
+    const transceiver = (pc.addTransceiver as NonNullable<typeof pc.addTransceiver>)(
+      trackOrKind,
+      init,
+    );
+    if (handle) {
       report({
         type: 'peer.trackAdded',
-        track: trackOrKind,
+        track: handle,
         streams: init?.streams ?? [],
         sender: transceiver.sender,
-        owned: false,
+        owned,
       });
     }
   } catch (cause) {
@@ -75,18 +75,12 @@ export function removeLocalTrack(
   track: MediaStreamTrack,
   report: Report,
 ): void {
+  // Not on this connection (the engine refused it): nothing to undo.
   const local = localTracks.find((entry) => entry.track === track);
-  if (!local) {
-    report({
-      type: 'peer.error',
-      error: new MediaError('removeTrack', `track ${track.id} is not sent by this peer`),
-    });
-    return;
-  }
   try {
-    if (local.sending) {
+    if (local?.sending) {
       pc.removeTrack(local.sender);
-    } else {
+    } else if (local) {
       // removeTrack does nothing for a sender without a track (it was replaced by null), so
       // stop sending on its transceiver directly; that renegotiates as removeTrack would.
       const transceiver = pc.getTransceivers().find((t) => t.sender === local.sender);
@@ -94,8 +88,7 @@ export function removeLocalTrack(
         transceiver.direction = transceiver.direction === 'sendrecv' ? 'recvonly' : 'inactive';
       }
     }
-    // A track the SDK captured has no other owner: release the device with it.
-    if (local.owned) track.stop();
+    if (local) markSpare(pc, local.sender);
     report({ type: 'peer.trackRemoved', track });
   } catch (cause) {
     report({
@@ -187,27 +180,4 @@ export function upsertRemoteTrack(
   const index = remoteTracks.findIndex((existing) => existing.track === track);
   if (index === -1) return [...remoteTracks, entry];
   return remoteTracks.map((existing, i) => (i === index ? entry : existing));
-}
-
-/** Captures media for the peer; the tracks it yields are owned by the SDK (stopped on close). */
-export function captureMedia(
-  mediaDevices: Pick<MediaDevices, 'getUserMedia'> | undefined,
-  constraints: MediaStreamConstraints,
-  report: Report,
-): void {
-  if (!mediaDevices) {
-    report({
-      type: 'peer.error',
-      error: new MediaError('getUserMedia', 'navigator.mediaDevices is not available here'),
-    });
-    return;
-  }
-  mediaDevices.getUserMedia(constraints).then(
-    (stream) => report({ type: 'peer.mediaReady', stream }),
-    (cause: unknown) =>
-      report({
-        type: 'peer.error',
-        error: new MediaError('getUserMedia', 'capture failed', cause),
-      }),
-  );
 }

@@ -6,12 +6,7 @@ import type { PeerInternalEvent } from '../types.js';
 /** Tell the listener to watch an object the machine created itself. */
 export type PeerConnectionEventsCommand =
   | { readonly type: 'watchDataChannel'; readonly channel: RTCDataChannel }
-  | {
-      readonly type: 'watchLocalTrack';
-      readonly track: MediaStreamTrack;
-      /** Captured by the SDK: stopped when the peer goes away. */
-      readonly owned: boolean;
-    };
+  | { readonly type: 'watchLocalTrack'; readonly track: MediaStreamTrack };
 
 /**
  * Every listener the machine puts on the peer connection and the objects it hands out (remote
@@ -20,7 +15,9 @@ export type PeerConnectionEventsCommand =
  *
  * It also owns the peer connection's end of life. XState runs no exit actions when an actor is
  * stopped (`actor.stop()`, an unmounting component), but it does run this cleanup: closing the
- * connection and stopping SDK-captured tracks here means a stopped peer never leaks them.
+ * connection here means a stopped peer never leaks it. Tracks are not its to stop: a rebuild
+ * ends this actor and sends the same tracks on the next connection (`media/capture.ts` owns
+ * the captured ones, for the whole life of the peer).
  */
 export const peerConnectionEvents = fromCallback<
   PeerConnectionEventsCommand,
@@ -29,7 +26,6 @@ export const peerConnectionEvents = fromCallback<
   const send = (event: PeerInternalEvent) => sendBack(event);
   const disposers: Array<() => void> = [];
   const watched = new WeakSet<object>();
-  const ownedTracks = new Set<MediaStreamTrack>();
 
   function listen(target: EventTarget, type: string, listener: (event: Event) => void) {
     target.addEventListener(type, listener);
@@ -102,12 +98,10 @@ export const peerConnectionEvents = fromCallback<
       return;
     }
     watchTrack(command.track);
-    if (command.owned) ownedTracks.add(command.track);
   });
 
   return () => {
     for (const dispose of disposers.splice(0)) dispose();
-    for (const track of ownedTracks) track.stop();
     // Idempotent: after CLOSE the exit action has closed it already.
     pc.close();
   };

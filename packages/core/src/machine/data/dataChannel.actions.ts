@@ -6,11 +6,13 @@ import { peerSetupBase as base } from '../base.js';
 import { commandReporter } from '../commands.js';
 import { requirePc } from '../context.js';
 import { createLocalDataChannel, sendOnDataChannel } from '../dataChannels.js';
+import { changeIntent } from '../media/media.actions.js';
 
 export const dataChannelActions = {
-  createDataChannel: base.createAction(({ context, event, self }) => {
+  createDataChannel: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'CREATE_DATA_CHANNEL') return;
     const { report, done } = commandReporter(self, event);
+    changeIntent(context, event, enqueue, report);
     createLocalDataChannel(requirePc(context), event.label, event.options, report);
     done();
   }),
@@ -19,5 +21,24 @@ export const dataChannelActions = {
     const { report, done } = commandReporter(self, event);
     sendOnDataChannel(context.dataChannels, event.label, event.data, report);
     done();
+  }),
+  /**
+   * A local channel closed over a live transport: the close was meant (the app's or the
+   * remote's), so a rebuild does not open it again. One that died with its transport does.
+   */
+  followDataChannel: base.enqueueActions(({ context, event, enqueue }) => {
+    if (event.type !== 'pc.dataChannelChanged') return;
+    const { label, readyState } = event.channel;
+    const { pc, intent } = context;
+    const sctp = (pc as { sctp?: RTCSctpTransport | null } | null)?.sctp;
+    if (
+      (readyState === 'closing' || readyState === 'closed') &&
+      (sctp ? sctp.state === 'connected' : pc?.connectionState === 'connected')
+    ) {
+      const dataChannels = intent.dataChannels.map((c) =>
+        c.label === label ? { ...c, closed: true } : c,
+      );
+      enqueue.assign({ intent: { ...intent, dataChannels } });
+    }
   }),
 };

@@ -15,7 +15,7 @@ import { peerSetup } from '../setup.js';
 export const activeState = peerSetup.createStateConfig({
   type: 'parallel',
   entry: { type: 'record', params: { region: 'peer', state: 'active' } },
-  exit: ['rememberTransceiversForRebuild', 'releasePeerConnection'],
+  exit: 'releasePeerConnection',
   invoke: [
     {
       id: 'peerConnectionEvents',

@@ -42,7 +42,7 @@ export const lifecycleActions = {
   }),
   stopTracksIfAsked: base.createAction(({ context, event }) => {
     if (event.type !== 'CLOSE' || !event.stopTracks) return;
-    for (const { track } of context.localTracks) track.stop();
+    for (const { track } of context.intent.transceivers) track?.stop();
   }),
   releasePeerConnection: base.createAction(({ context, event }) => {
     // A rebuild keeps the tracks for the next connection; anything else ends them.

@@ -1,87 +1,113 @@
 /**
- * Actions of the media commands: tracks and transceivers sent, and media captured for sending.
- * Each reports through its command's reporter, so the command settles with its outcome.
+ * Actions of the media commands. Each changes the {@link MediaIntent} first (a refusal changes
+ * nothing), then makes the current connection match; its command settles with the outcome.
  * @module
  */
 import { MediaError } from '../../errors.js';
 import { peerSetupBase as base } from '../base.js';
 import { commandReporter } from '../commands.js';
 import { requirePc } from '../context.js';
-import { reporter } from '../report.js';
+import { type Report, reporter } from '../report.js';
 import {
   addLocalTrack,
   addLocalTransceiver,
-  captureMedia,
   removeLocalTrack,
   replaceLocalTrack,
 } from '../tracks.js';
+import type { MediaIntent, PeerContext, PeerEvent } from '../types.js';
+import { nextIntent } from './intent.js';
+import { sendOnSpareTransceiver } from './reconcile.js';
 import { afterOnSender, senderHeadingFor } from './senderQueue.js';
+import { takeSpareFor } from './spareSenders.js';
+
+interface Enqueue {
+  assign(values: Partial<PeerContext>): void;
+}
+
+/** Assigns the intent after `event`, a media or channel command; `null` when refused (reported). */
+export function changeIntent(
+  context: PeerContext,
+  event: PeerEvent,
+  enqueue: Enqueue,
+  report: Report,
+): MediaIntent | null {
+  const next = nextIntent(context.intent, event) as MediaIntent | MediaError;
+  if (next instanceof MediaError) {
+    report({ type: 'peer.error', error: next });
+    return null;
+  }
+  // A track the SDK captured has no other owner: its device is released once the app is done.
+  for (const { owned, track } of context.intent.transceivers) {
+    if (owned && !next.transceivers.some((e) => e.track === track)) track?.stop();
+  }
+  enqueue.assign({ intent: next });
+  return next;
+}
+
+/**
+ * Sends each track on the current connection: on a spare transceiver of its kind if one is
+ * left, else as addTrack does. Resolves once every reuse did.
+ */
+function sendTracks(
+  context: PeerContext,
+  tracks: readonly MediaStreamTrack[],
+  streams: readonly MediaStream[],
+  owned: boolean,
+  report: Report,
+): Promise<unknown> {
+  const pc = requirePc(context);
+  return Promise.all(
+    tracks.map((track) => {
+      const spare = takeSpareFor(pc, track);
+      return spare
+        ? sendOnSpareTransceiver(pc, spare, track, streams, owned, report)
+        : addLocalTrack(pc, track, streams, owned, report, context.options.polite);
+    }),
+  );
+}
 
 export const mediaActions = {
-  addTrack: base.createAction(({ context, event, self }) => {
+  addTrack: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'ADD_TRACK') return;
     const { report, done } = commandReporter(self, event);
-    addLocalTrack(
-      requirePc(context),
-      event.track,
-      event.streams ?? [],
-      false,
-      report,
-      context.options.polite,
-    );
-    done();
+    if (!changeIntent(context, event, enqueue, report)) return done();
+    sendTracks(context, [event.track], event.streams ?? [], false, report).then(done);
   }),
-  addTransceiver: base.createAction(({ context, event, self }) => {
+  addTransceiver: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'ADD_TRANSCEIVER') return;
     const { report, done } = commandReporter(self, event);
-    addLocalTransceiver(requirePc(context), event.trackOrKind, event.init, report);
+    if (changeIntent(context, event, enqueue, report)) {
+      addLocalTransceiver(requirePc(context), event.trackOrKind, event.init, report);
+    }
     done();
   }),
-  addOwnedTracks: base.createAction(({ context, event, self }) => {
+  /** Captured media joins the intent, and the connection unless it is being rebuilt. */
+  addOwnedTracks: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'peer.mediaReady') return;
-    for (const track of event.stream.getTracks()) {
-      addLocalTrack(
-        requirePc(context),
-        track,
-        [event.stream],
-        true,
-        reporter(self),
-        context.options.polite,
-      );
+    const report = reporter(self);
+    if (changeIntent(context, event, enqueue, report) && context.pc?.signalingState !== 'closed') {
+      sendTracks(context, event.stream.getTracks(), [event.stream], true, report);
     }
   }),
-  removeTrack: base.createAction(({ context, event, self }) => {
+  removeTrack: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'REMOVE_TRACK') return;
     const { report, done } = commandReporter(self, event);
-    removeLocalTrack(requirePc(context), context.localTracks, event.track, report);
+    if (changeIntent(context, event, enqueue, report)) {
+      removeLocalTrack(requirePc(context), context.localTracks, event.track, report);
+    }
     done();
   }),
-  replaceTrack: base.createAction(({ context, event, self }) => {
+  replaceTrack: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'REPLACE_TRACK') return;
     const pc = requirePc(context);
     const { report } = commandReporter(self, event);
+    if (!changeIntent(context, event, enqueue, report)) return;
     // The track may still be on its way to its sender (an earlier REPLACE_TRACK in flight):
     // the command is keyed by the sender it will find the track on, and waits its turn there.
+    // None when the engine refused the track: replaceLocalTrack reports it is not sent.
     const sender =
       context.localTracks.find((entry) => entry.track === event.track)?.sender ??
-      senderHeadingFor(pc, event.track);
-    if (!sender) {
-      report({
-        type: 'peer.error',
-        error: new MediaError('replaceTrack', `track ${event.track.id} is not sent by this peer`),
-      });
-      return;
-    }
-    if (event.withTrack && event.withTrack.kind !== event.track.kind) {
-      report({
-        type: 'peer.error',
-        error: new MediaError(
-          'replaceTrack',
-          `cannot replace a ${event.track.kind} track with a ${event.withTrack.kind} track`,
-        ),
-      });
-      return;
-    }
+      (senderHeadingFor(pc, event.track) as RTCRtpSender);
     afterOnSender(pc, sender, event.withTrack, () =>
       // Read when its turn comes: the replacements before it have been applied by then.
       replaceLocalTrack(
@@ -93,14 +119,15 @@ export const mediaActions = {
       ),
     );
   }),
-  startMedia: base.createAction(({ context, event, self }) => {
+  /** The capture runs at the root of the peer, which owns what it yields (`capture.ts`). */
+  startMedia: base.enqueueActions(({ event, self, enqueue }) => {
     if (event.type !== 'START_MEDIA') return;
-    const { report } = commandReporter(self, event);
-    captureMedia(
-      context.options.mediaDevices,
-      event.constraints ?? { audio: true, video: true },
-      report,
-    );
+    const constraints = event.constraints ?? { audio: true, video: true };
+    enqueue.sendTo('mediaCapture', {
+      type: 'capture' as const,
+      constraints,
+      report: commandReporter(self, event).report,
+    });
   }),
   stopLateMedia: base.createAction(({ event }) => {
     // Media that arrives after close was captured for us alone: release the devices.

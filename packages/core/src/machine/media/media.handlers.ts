@@ -48,10 +48,13 @@ export const mediaHandlers = peerSetup.createStateConfig({
       ],
     },
     'pc.dataChannelChanged': {
-      actions: assign({
-        dataChannels: ({ context, event }) =>
-          upsertDataChannel(context.dataChannels, event.channel, 'local'),
-      }),
+      actions: [
+        assign({
+          dataChannels: ({ context, event }) =>
+            upsertDataChannel(context.dataChannels, event.channel, 'local'),
+        }),
+        'followDataChannel',
+      ],
     },
     'pc.dataChannelMessage': {
       actions: emit(({ event }) => ({
@@ -77,7 +80,8 @@ export const mediaHandlers = peerSetup.createStateConfig({
               track: event.track,
               streams: event.streams,
               sender: event.sender,
-              sending: true,
+              // A muted send put on a new connection has a sender without a track.
+              sending: event.sender.track !== null,
               owned: event.owned,
               ended: event.track.readyState === 'ended',
             },
@@ -86,7 +90,6 @@ export const mediaHandlers = peerSetup.createStateConfig({
         sendTo('peerConnectionEvents', ({ event }) => ({
           type: 'watchLocalTrack' as const,
           track: event.track,
-          owned: event.owned,
         })),
       ],
     },
@@ -111,7 +114,7 @@ export const mediaHandlers = peerSetup.createStateConfig({
                     ...entry,
                     track: event.withTrack,
                     sending: true,
-                    owned: false,
+                    owned: entry.owned && event.withTrack === entry.track,
                     ended: event.withTrack.readyState === 'ended',
                   }
                 : { ...entry, sending: false };
@@ -120,7 +123,6 @@ export const mediaHandlers = peerSetup.createStateConfig({
         sendTo('peerConnectionEvents', ({ event }) => ({
           type: 'watchLocalTrack' as const,
           track: event.withTrack ?? event.track,
-          owned: false,
         })),
       ],
     },

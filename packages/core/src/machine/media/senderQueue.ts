@@ -35,14 +35,14 @@ export function senderHeadingFor(
 
 /**
  * Runs `operation` once every earlier operation on `sender` has settled. `operation` reports its
- * own outcome and never rejects.
+ * own outcome and never rejects; the promise settles after it.
  */
 export function afterOnSender(
   pc: PeerConnectionLike,
   sender: RTCRtpSender,
   withTrack: MediaStreamTrack | null,
   operation: () => Promise<void>,
-): void {
+): Promise<void> {
   const { tails, heading } = queuesOf(pc);
   if (withTrack) heading.set(withTrack, sender);
   const tail = (tails.get(sender) ?? Promise.resolve()).then(operation).finally(() => {
@@ -50,4 +50,5 @@ export function afterOnSender(
     if (tails.get(sender) === tail) tails.delete(sender);
   });
   tails.set(sender, tail);
+  return tail;
 }

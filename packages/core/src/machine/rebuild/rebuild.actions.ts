@@ -1,33 +1,18 @@
 /**
- * Actions of a rebuild: what the old connection leaves to the new one, and the hand-over.
+ * Actions of a rebuild: the hand-over to a new connection, which gets the same intent (nothing is
+ * read back from the old one), and the commands sent while there is none.
  * @module
  */
 
-import { SignalingMessageError } from '../../errors.js';
+import { DataChannelError, SignalingMessageError } from '../../errors.js';
 import { peerSetupBase as base } from '../base.js';
-import {
-  count,
-  freshNegotiation,
-  leavesForRebuild,
-  rebuildEpochOf,
-  requirePc,
-  stopOwnedTracks,
-} from '../context.js';
-import { createLocalDataChannel } from '../dataChannels.js';
+import { asCommand, commandReporter, settledEvent } from '../commands.js';
+import { count, freshNegotiation, rebuildEpochOf, requirePc, stopOwnedTracks } from '../context.js';
+import { nextIntent } from '../media/intent.js';
+import { changeIntent } from '../media/media.actions.js';
+import { reconcileConnection } from '../media/reconcile.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
 import { reporter } from '../report.js';
-import { addLocalTrack, addLocalTransceiver } from '../tracks.js';
-
-/** The options that recreate a local data channel like the one given. */
-function dataChannelInitOf(channel: RTCDataChannel): RTCDataChannelInit {
-  return {
-    ordered: channel.ordered,
-    ...(channel.maxPacketLifeTime === null ? {} : { maxPacketLifeTime: channel.maxPacketLifeTime }),
-    ...(channel.maxRetransmits === null ? {} : { maxRetransmits: channel.maxRetransmits }),
-    protocol: channel.protocol,
-    ...(channel.negotiated && channel.id !== null ? { negotiated: true, id: channel.id } : {}),
-  };
-}
 
 export const rebuildActions = {
   /** A `rebuild` to an epoch no peer can have reached: reported, and nothing else changes. */
@@ -46,26 +31,32 @@ export const rebuildActions = {
     enqueue.assign({ lastError: error, counters: count(context, 'invalidMessages') });
     enqueue.emit({ type: 'error', error });
   }),
-  rememberTransceiversForRebuild: base.assign(({ context, event }) => {
-    if (!leavesForRebuild(event) || !context.pc) return {};
-    // Receive-only transceivers (ADD_TRANSCEIVER with a kind) are not in `localTracks`.
-    const transceivers = context.pc
-      .getTransceivers()
-      .filter(
-        (transceiver) =>
-          transceiver.sender.track === null &&
-          transceiver.direction === 'recvonly' &&
-          !(transceiver as { stopped?: boolean }).stopped,
-      );
-    return {
-      transceiversToRestore: transceivers.map((transceiver) => ({
-        kind: transceiver.receiver.track.kind as 'audio' | 'video',
-        direction: transceiver.direction,
-      })),
-    };
-  }),
-  stopOwnedTracksUnlessRebuilt: base.createAction(({ context, event }) => {
+  /** The peer ends while rebuilding: the tracks it captured stop. */
+  releaseMediaUnlessRebuilt: base.createAction(({ context, event }) => {
     if (event.type !== 'peer.created') stopOwnedTracks(context);
+  }),
+  /**
+   * A command while no connection exists: media and channel commands change the intent (the new
+   * connection gets it), `SEND_DATA` is refused (`DATA_CHANNEL_FAILED`); the rest (`START`,
+   * `START_MEDIA`, `RESTART_ICE`) waits for `active`.
+   */
+  takeCommandWhileRebuilding: base.enqueueActions(({ context, event, self, enqueue }) => {
+    const command = asCommand(event);
+    if (!command) return;
+    const { report } = commandReporter(self, command);
+    if (command.type === 'SEND_DATA') {
+      // Refused, not queued: no channel is open, and messages held for one would arrive late.
+      return report({
+        type: 'peer.error',
+        error: new DataChannelError(command.label, 'cannot send: the connection is being rebuilt'),
+      });
+    }
+    if (nextIntent(context.intent, command) === undefined) {
+      return enqueue.assign({ deferredEvents: [...context.deferredEvents, command] });
+    }
+    if (changeIntent(context, command, enqueue, report)) {
+      reporter(self)(settledEvent(command, null));
+    }
   }),
   adoptNewPeerConnection: base.assign(({ context, event }) => {
     if (event.type !== 'peer.created') return {};
@@ -76,32 +67,13 @@ export const rebuildActions = {
       platform: event.platform,
       pcStates: readPeerConnectionStates(event.pc),
       remoteTracks: [],
+      localTracks: [],
+      dataChannels: [],
     };
   }),
-  /** Sends the same media and opens the same local channels on the new connection. */
-  restoreMedia: base.enqueueActions(({ context, enqueue, self }) => {
-    const pc = requirePc(context);
-    const report = reporter(self);
-    const tracks = context.localTracks.filter((entry) => entry.sending && !entry.ended);
-    // Every local channel is opened again, once per label (the dead transport has closed
-    // them all, so their state cannot tell which ones the app still wanted).
-    const channels = [
-      ...new Map(
-        context.dataChannels
-          .filter((entry) => entry.origin === 'local')
-          .map((entry) => [entry.label, entry] as const),
-      ).values(),
-    ];
-    enqueue.assign({ localTracks: [], dataChannels: [], transceiversToRestore: [] });
-    for (const entry of tracks) {
-      addLocalTrack(pc, entry.track, entry.streams, entry.owned, report, context.options.polite);
-    }
-    for (const { kind, direction } of context.transceiversToRestore) {
-      addLocalTransceiver(pc, kind, { direction }, report);
-    }
-    for (const { channel } of channels) {
-      createLocalDataChannel(pc, channel.label, dataChannelInitOf(channel), report);
-    }
+  /** The same intent on the new connection: tracks, muted senders, transceivers, channels. */
+  restoreMedia: base.createAction(({ context, self }) => {
+    reconcileConnection(requirePc(context), context.intent, context.options.polite, reporter(self));
   }),
   deferEvent: base.assign(({ context, event }) => ({
     deferredEvents: [...context.deferredEvents, event],

@@ -20,13 +20,13 @@ export const rebuildingState = peerSetup.createStateConfig({
   tags: ['reconnecting'],
   entry: { type: 'record', params: { region: 'peer', state: 'rebuilding' } },
   // Owned media was kept for the new connection; if none comes, it ends here.
-  exit: 'stopOwnedTracksUnlessRebuilt',
+  exit: 'releaseMediaUnlessRebuilt',
   initial: 'awaitingRemote',
   on: {
     CLOSE: hangUp,
-    // Commands (and media captured meanwhile) wait for the new connection.
-    'peer.mediaReady': { actions: 'deferEvent' },
-    '*': { guard: 'isCommand', actions: 'deferEvent' },
+    // Commands (and media captured meanwhile) change the intent the new connection gets.
+    'peer.mediaReady': { actions: 'addOwnedTracks' },
+    '*': { guard: 'isCommand', actions: 'takeCommandWhileRebuilding' },
   },
   states: {
     awaitingRemote: {

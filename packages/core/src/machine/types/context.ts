@@ -37,6 +37,41 @@ export interface LocalTrack {
   readonly ended: boolean;
 }
 
+/**
+ * One transceiver the app asked for, in the order it asked (the order of the m-lines on a fresh
+ * connection): a track it sends (`ADD_TRACK`, `ADD_TRANSCEIVER` with a track, `START_MEDIA`), or
+ * a receive-only transceiver (`ADD_TRANSCEIVER` with a kind; `track` is `null`).
+ */
+export interface TransceiverIntent {
+  readonly kind: 'audio' | 'video';
+  /** The app's handle: the track it gave last (`REPLACE_TRACK`'s `withTrack` replaces it). */
+  readonly track: MediaStreamTrack | null;
+  readonly streams: readonly MediaStream[];
+  /** `REPLACE_TRACK` with `withTrack: null`: the sender stays, sending nothing. */
+  readonly muted: boolean;
+  /** Captured by the SDK (`START_MEDIA`): stopped on close, removal or replacement. */
+  readonly owned: boolean;
+  /** `ADD_TRANSCEIVER`'s init (direction, `sendEncodings`, streams); `null` for `ADD_TRACK`. */
+  readonly init: RTCRtpTransceiverInit | null;
+}
+
+/** A data channel the app created, with its init. */
+export interface DataChannelIntent {
+  readonly label: string;
+  readonly options: RTCDataChannelInit | undefined;
+  /** Closed while its connection was up (by the app or the remote): not opened again. */
+  readonly closed: boolean;
+}
+
+/**
+ * What the app asked for, kept across connections: every rebuild reconciles the same intent onto
+ * its new connection, and commands sent while there is none only change it.
+ */
+export interface MediaIntent {
+  readonly transceivers: readonly TransceiverIntent[];
+  readonly dataChannels: readonly DataChannelIntent[];
+}
+
 /** A track this peer receives. */
 export interface RemoteTrack {
   readonly track: MediaStreamTrack;
@@ -191,13 +226,11 @@ export interface PeerContext {
   readonly rebuildStartedAt: number | null;
   /** Time from the last rebuild start to connected again, in ms. */
   readonly lastRebuildMs: number | null;
-  /** Commands (and captured media) that arrived while the connection was being rebuilt. */
+  /** Commands that wait for a connection (`START`, `RESTART_ICE`; all of them before start). */
   readonly deferredEvents: readonly PeerEvent[];
-  /** Receive-only transceivers of the old connection, added again to the new one. */
-  readonly transceiversToRestore: readonly {
-    readonly kind: 'audio' | 'video';
-    readonly direction: RTCRtpTransceiverDirection;
-  }[];
+  /** What the app asked for; {@link PeerContext.localTracks} is what the current connection sends. */
+  readonly intent: MediaIntent;
+
   readonly lastError: PeerStateError | null;
   readonly counters: PeerCounters;
   readonly startedAt: number;
