@@ -23,8 +23,11 @@ export const dataChannelActions = {
     done();
   }),
   /**
-   * A local channel closed over a live transport: the close was meant (the app's or the
-   * remote's), so a rebuild does not open it again. One that died with its transport does.
+   * A local channel closed over a live connection: the close was meant (the app's or the
+   * remote's), so a rebuild does not open it again. One that died with its transport does, and
+   * so does one that closed while the connection was not `connected` (the remote closing its
+   * whole connection during an outage closes our channel before our SCTP transport notices:
+   * taking that for a meant close left a rebuilt data-only call with nothing to negotiate).
    */
   followDataChannel: base.enqueueActions(({ context, event, enqueue }) => {
     if (event.type !== 'pc.dataChannelChanged') return;
@@ -33,7 +36,8 @@ export const dataChannelActions = {
     const sctp = (pc as { sctp?: RTCSctpTransport | null } | null)?.sctp;
     if (
       (readyState === 'closing' || readyState === 'closed') &&
-      (sctp ? sctp.state === 'connected' : pc?.connectionState === 'connected')
+      pc?.connectionState === 'connected' &&
+      (!sctp || sctp.state === 'connected')
     ) {
       const dataChannels = intent.dataChannels.map((c) =>
         c.label === label ? { ...c, closed: true } : c,
