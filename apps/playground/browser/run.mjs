@@ -547,10 +547,6 @@ async function runMode(browser, mode) {
           });
         await shot('rebuilt-media');
       },
-      {
-        knownFailing:
-          'issue #12, the intent part: a rebuild stops the SDK-captured (START_MEDIA) tracks, so the videos stay black',
-      },
     );
 
     await check(`${prefix} start over: a fresh call and a fresh session`, async () => {
