@@ -2,7 +2,8 @@
  * Turns what the machine holds (live tracks, channels, the peer connection) into plain data.
  * @module
  */
-import { isPeerCommandType, type PeerContext } from '@peerstatejs/core';
+import { isPeerCommandType } from '@peerstatejs/core';
+import type { PeerContext } from '@peerstatejs/core/internal';
 import type { ContextProjection, DescriptionRef, EntryKind, Json, TrackSummary } from './types.js';
 
 /** Stores each SDP once and returns its index. */

@@ -2,9 +2,10 @@
  * Actions of the peer's life: creating the peer connection, closing it, and misuse after close.
  * @module
  */
-import { PeerConnectionError } from '../../errors.js';
+import { ClosedError, PeerConnectionError } from '../../errors.js';
 import { detectPeerConnection } from '../../platform/detectPeerConnection.js';
 import { peerSetupBase as base } from '../base.js';
+import { asCommand } from '../commands.js';
 import { leavesForRebuild, stopOwnedTracks } from '../context.js';
 import { asPeerError } from '../report.js';
 
@@ -33,11 +34,28 @@ export const lifecycleActions = {
       });
     }
   }),
-  warnAfterClose: base.createAction(({ context, event }) => {
-    if (context.options.dev) {
-      console.warn(
-        `[peerstate] "${event.type}" was sent to a peer that is ${context.closeReason ? `closed (${context.closeReason})` : 'closed'}; it was ignored.`,
-      );
+  /**
+   * Entering an end: what was kept for a connection that will never come. Commands settle with
+   * `PEER_CLOSED` (a kept `CLOSE` did what it asked); media captured meanwhile is ours alone, so
+   * its devices are released.
+   */
+  refuseDeferredEvents: base.enqueueActions(({ context, enqueue }) => {
+    enqueue.assign({ deferredEvents: [] });
+    for (const event of context.deferredEvents) {
+      if (event.type === 'peer.mediaReady') {
+        for (const track of event.stream.getTracks()) track.stop();
+        continue;
+      }
+      const command = asCommand(event);
+      if (!command) continue;
+      const settled = { type: 'settled', id: command.id ?? null, command: command.type } as const;
+      if (command.type === 'CLOSE') {
+        enqueue.emit({ ...settled, ok: true });
+        continue;
+      }
+      const error = new ClosedError(command.type);
+      enqueue.emit({ type: 'error', error });
+      enqueue.emit({ ...settled, ok: false, error });
     }
   }),
   stopTracksIfAsked: base.createAction(({ context, event }) => {
