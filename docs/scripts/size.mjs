@@ -52,8 +52,10 @@ const ROWS = [
     entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
     // 28.53 kB with the command lifecycle and the late-answer resend policy (27.25 before them),
     // 29.24 kB with protocol v2 (ids, inReplyTo, ICE generations and epochs, and their
-    // validation: +0.7 kB, 0.2 kB of it the validation): the budget keeps that, below simple-peer.
-    limit: 29.5,
+    // validation: +0.7 kB, 0.2 kB of it the validation), 29.67 kB with the public boundary (final
+    // states, and createPeer's answers after the end: +0.25 kB): the budget keeps that, below
+    // simple-peer.
+    limit: 29.7,
     below: ['simple-peer'],
     // PeerJS is the goal (issue 20): the machine's own code has to lose ~4.5 kB for it.
     target: ['peerjs'],
@@ -83,7 +85,8 @@ const ROWS = [
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
-    limit: 30.5,
+    // 30.72 kB with the public boundary (30.43 before it).
+    limit: 30.75,
   },
   {
     id: 'core-own',

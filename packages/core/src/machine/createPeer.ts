@@ -1,6 +1,5 @@
 import { type Actor, createActor, type InspectionEvent, type Observer } from 'xstate';
-import { ClosedError } from '../errors.js';
-import { isPeerCommandType } from './commands.js';
+import { closedAnswers, isPeerCommandType } from './commands.js';
 import { peerMachine } from './peerMachine.js';
 import type { PeerCommand, PeerEmitted, PeerOptions } from './types.js';
 
@@ -32,45 +31,34 @@ export interface CreatePeerOptions extends PeerOptions {
   readonly id?: string;
 }
 
-type Listener = { readonly type: string; readonly handler: (event: PeerEmitted) => void };
-
 /**
  * @internal Gives a peer actor the answers a done actor cannot give: commands sent after the
  * end, and commands with an id cut short by it, settle with `PEER_CLOSED`. XState clears its
  * listeners when an actor completes, so the ones given to `on` are kept here for those answers.
  */
 export function answerAfterTheEnd(actor: Actor<typeof peerMachine>): PeerActor {
-  const listeners = new Set<Listener>();
+  const listeners = new Set<[string, (event: PeerEmitted) => void]>();
   const underWay = new Map<string, PeerCommand['type']>();
   const on = actor.on.bind(actor);
   const send = actor.send.bind(actor);
-  let ended = false;
-  const emit = (event: PeerEmitted) => {
-    for (const { type, handler } of [...listeners]) {
-      if (type === '*' || type === event.type) handler(event);
+  const refuse = (command: PeerCommand['type'], id: string | null) => {
+    for (const event of closedAnswers(command, id)) {
+      for (const [type, handler] of [...listeners]) {
+        if (type === '*' || type === event.type) handler(event);
+      }
     }
   };
-  const refuse = (type: PeerCommand['type'], id: string | null) => {
-    if (type === 'CLOSE') return emit({ type: 'settled', id, command: type, ok: true });
-    const error = new ClosedError(type);
-    emit({ type: 'error', error });
-    emit({ type: 'settled', id, command: type, ok: false, error });
-  };
-  on('settled', ({ id }) => {
-    if (id !== null) underWay.delete(id);
-  });
+  on('settled', ({ id }) => underWay.delete(id ?? ''));
   actor.subscribe({
     complete: () => {
-      ended = true;
-      for (const [id, type] of [...underWay]) refuse(type, id);
-      underWay.clear();
+      for (const [id, command] of underWay) refuse(command, id);
     },
   });
   return Object.assign(actor, {
-    on: ((type: string, handler: (event: PeerEmitted) => void) => {
-      const listener = { type, handler };
+    on: ((type: '*', handler: (event: PeerEmitted) => void) => {
+      const listener: [string, typeof handler] = [type, handler];
       listeners.add(listener);
-      const subscription = on(type as '*', handler);
+      const subscription = on(type, handler);
       return {
         unsubscribe: () => {
           listeners.delete(listener);
@@ -78,20 +66,20 @@ export function answerAfterTheEnd(actor: Actor<typeof peerMachine>): PeerActor {
         },
       };
     }) as PeerActor['on'],
-    send: (command: PeerCommand) => {
-      if (!isPeerCommandType(command.type)) return send(command);
-      if (ended || actor.getSnapshot().status !== 'active') {
-        const { context } = actor.getSnapshot();
-        if (context.options.dev && command.type !== 'CLOSE') {
-          const closed = context.closeReason ? `closed (${context.closeReason})` : 'closed';
-          console.warn(
-            `[peerstate] "${command.type}" was sent to a peer that is ${closed}; it was ignored.`,
-          );
-        }
-        return refuse(command.type, command.id ?? null);
+    send: (event: PeerCommand) => {
+      // The machine's own events come through here too (`self.send` in its actions).
+      if (!isPeerCommandType(event.type)) return send(event);
+      const { status, context, value } = actor.getSnapshot();
+      if (status === 'active') {
+        if (event.id !== undefined) underWay.set(event.id, event.type);
+        return send(event);
       }
-      if (command.id !== undefined) underWay.set(command.id, command.type);
-      send(command);
+      if (context.options.dev && event.type !== 'CLOSE') {
+        console.warn(
+          `[peerstate] "${event.type}" was sent to a peer that is ${status === 'done' ? String(value) : status}; it was ignored.`,
+        );
+      }
+      refuse(event.type, event.id ?? null);
     },
   });
 }

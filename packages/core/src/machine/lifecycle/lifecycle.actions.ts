@@ -2,10 +2,10 @@
  * Actions of the peer's life: creating the peer connection, closing it, and misuse after close.
  * @module
  */
-import { ClosedError, PeerConnectionError } from '../../errors.js';
+import { PeerConnectionError } from '../../errors.js';
 import { detectPeerConnection } from '../../platform/detectPeerConnection.js';
 import { peerSetupBase as base } from '../base.js';
-import { asCommand } from '../commands.js';
+import { asCommand, closedAnswers } from '../commands.js';
 import { leavesForRebuild, stopOwnedTracks } from '../context.js';
 import { asPeerError } from '../report.js';
 
@@ -44,18 +44,11 @@ export const lifecycleActions = {
     for (const event of context.deferredEvents) {
       if (event.type === 'peer.mediaReady') {
         for (const track of event.stream.getTracks()) track.stop();
-        continue;
       }
       const command = asCommand(event);
-      if (!command) continue;
-      const settled = { type: 'settled', id: command.id ?? null, command: command.type } as const;
-      if (command.type === 'CLOSE') {
-        enqueue.emit({ ...settled, ok: true });
-        continue;
+      for (const answer of command ? closedAnswers(command.type, command.id ?? null) : []) {
+        enqueue.emit(answer);
       }
-      const error = new ClosedError(command.type);
-      enqueue.emit({ type: 'error', error });
-      enqueue.emit({ ...settled, ok: false, error });
     }
   }),
   stopTracksIfAsked: base.createAction(({ context, event }) => {
