@@ -1,5 +1,10 @@
 /**
  * `@peerstatejs/core`: the whole life of a WebRTC peer connection as an XState v5 machine.
+ *
+ * The stable surface: {@link createPeer} and its {@link PeerActor} (whose `send` takes the
+ * {@link PeerCommand}s), {@link peerView} (the phase a UI shows, from the states' tags), the
+ * promise facade {@link peerCommands}, and the emitted events. The machine's own events and
+ * context types are in `@peerstatejs/core/internal`, which is unstable.
  * @packageDocumentation
  */
 
@@ -24,8 +29,6 @@ export {
   SignalingTransportError,
   UnsupportedError,
 } from './errors.js';
-export type { AppliedRemoteDescription } from './machine/actors/negotiation.js';
-export type { PeerConnectionEventsCommand } from './machine/actors/peerConnectionEvents.js';
 export { isPeerCommandType } from './machine/commands.js';
 export {
   type CreatePeerOptions,
@@ -46,26 +49,20 @@ export {
   peerView,
 } from './machine/peerView.js';
 export type {
-  BufferedCandidate,
   CommandMeta,
   DataChannelInfo,
   DataChannelIntent,
   IceRestartOptions,
-  InboxItem,
   LocalTrack,
   MediaIntent,
   PeerCommand,
   PeerConnectionStates,
-  PeerContext,
   PeerCounters,
   PeerEmitted,
-  PeerEvent,
-  PeerInternalEvent,
   PeerOptions,
   PlatformInfo,
   RebuildOptions,
   RebuildReason,
-  RemoteDescription,
   RemoteTrack,
   ResolvedPeerOptions,
   RollbackMode,

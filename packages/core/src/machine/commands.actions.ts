@@ -3,7 +3,6 @@
  * work reports back (`peer.settled`).
  * @module
  */
-import { ClosedError } from '../errors.js';
 import { peerSetupBase as base } from './base.js';
 import { asCommand } from './commands.js';
 
@@ -23,19 +22,5 @@ export const commandActions = {
         ? { type: 'settled', id, command, ok: true }
         : { type: 'settled', id, command, ok: false, error },
     );
-  }),
-  /** A command after the end: it cannot run. */
-  reportClosed: base.enqueueActions(({ event, enqueue }) => {
-    const command = asCommand(event);
-    if (!command) return;
-    const error = new ClosedError(command.type);
-    enqueue.emit({ type: 'error', error });
-    enqueue.emit({
-      type: 'settled',
-      id: command.id ?? null,
-      command: command.type,
-      ok: false,
-      error,
-    });
   }),
 };

@@ -2,9 +2,9 @@
  * The lifecycle of a command: every command the app sends settles once, with its outcome.
  * @module
  */
-import type { PeerStateError } from '../errors.js';
+import { ClosedError, type PeerStateError } from '../errors.js';
 import { type Report, reporter } from './report.js';
-import type { PeerCommand, PeerEvent, PeerInternalEvent } from './types.js';
+import type { PeerCommand, PeerEmitted, PeerEvent, PeerInternalEvent } from './types.js';
 
 const COMMAND_TYPES: ReadonlySet<string> = new Set<PeerCommand['type']>([
   'START',
@@ -74,4 +74,17 @@ export function isPeerCommandType(type: string): type is PeerCommand['type'] {
 /** The command an event is, if it is one. */
 export function asCommand(event: PeerEvent): PeerCommand | null {
   return isPeerCommandType(event.type) ? (event as PeerCommand) : null;
+}
+
+/**
+ * What a command gets when the peer has ended before it could run: `PEER_CLOSED` as an error
+ * and a failed `settled` event; `CLOSE` settles `ok` (closing twice is no failure).
+ */
+export function closedAnswers(command: PeerCommand['type'], id: string | null): PeerEmitted[] {
+  if (command === 'CLOSE') return [{ type: 'settled', id, command, ok: true }];
+  const error = new ClosedError(command);
+  return [
+    { type: 'error', error },
+    { type: 'settled', id, command, ok: false, error },
+  ];
 }

@@ -25,9 +25,12 @@ export function reporter(self: {
   send: (event: PeerEvent) => void;
   getSnapshot: () => { status: string };
 }): Report {
-  // Async work (a candidate, replaceTrack, getUserMedia) may settle after the actor stopped.
+  // Async work (a candidate, replaceTrack, getUserMedia) may settle after the actor ended.
   return (event) => {
     if (self.getSnapshot().status === 'active') self.send(event);
+    // Media captured for a peer that has ended is ours alone: release the devices.
+    else if (event.type === 'peer.mediaReady')
+      for (const track of event.stream.getTracks()) track.stop();
   };
 }
 

@@ -257,7 +257,9 @@ describe.each([
       expect(liveFakeListenerCount()).toBe(0);
     });
     expect(created).toHaveLength(2);
-    expect(caller.actor.getSnapshot().status).toBe('stopped');
+    // CLOSE ends the peer in its final state: the actor is done (stop() after it changes nothing).
+    expect(caller.actor.getSnapshot().status).toBe('done');
+    expect(peerView(caller.actor.getSnapshot()).phase).toBe('closed');
     expect(peerView(callee.actor.getSnapshot()).phase).toBe('closed');
   });
 

@@ -153,7 +153,9 @@ describe('usePeer', () => {
     const { caller, callee } = peers;
     wrapper.unmount();
     expect(openFakePeerConnections()).toEqual([]);
-    expect(caller.actor.getSnapshot().status).toBe('stopped');
+    // CLOSE ends the peer in its final state: the actor is done (stop() after it changes nothing).
+    expect(caller.actor.getSnapshot().status).toBe('done');
+    expect(peerView(caller.actor.getSnapshot()).phase).toBe('closed');
     await until(() => expect(peerView(callee.actor.getSnapshot()).phase).toBe('closed'));
     await until(() => expect(liveFakeListenerCount()).toBe(0));
   });

@@ -9,7 +9,7 @@
 import { vi } from 'vitest';
 import { createActor, type InspectionEvent } from 'xstate';
 import { PeerStateError } from '../../errors.js';
-import type { PeerActor, PeerSnapshot } from '../../machine/createPeer.js';
+import { answerAfterTheEnd, type PeerActor, type PeerSnapshot } from '../../machine/createPeer.js';
 import { peerMachine, TIMELINE_LIMIT } from '../../machine/peerMachine.js';
 import type { PeerOptions } from '../../machine/types.js';
 import type { PeerConnectionFactory } from '../../platform/types.js';
@@ -377,19 +377,21 @@ export function createModelCall(options: ModelCallOptions = {}): ModelCall {
       send: (message) => out.send(message),
       subscribe: (listener) => incoming.subscribe(listener),
     };
-    const actor: PeerActor = createActor(options.machine ?? peerMachine, {
-      id: name,
-      input: {
-        signaling,
-        polite: name === 'b',
-        peerConnection: override ?? faultyFactory(network.factory(name, fake), faults, created),
-        mediaDevices: createFakeMediaDevices(),
-        dev: false,
-        ...FAST_TIMING,
-        ...peerOptions,
-      },
-      ...(options.inspect ? { inspect: options.inspect } : {}),
-    });
+    const actor: PeerActor = answerAfterTheEnd(
+      createActor(options.machine ?? peerMachine, {
+        id: name,
+        input: {
+          signaling,
+          polite: name === 'b',
+          peerConnection: override ?? faultyFactory(network.factory(name, fake), faults, created),
+          mediaDevices: createFakeMediaDevices(),
+          dev: false,
+          ...FAST_TIMING,
+          ...peerOptions,
+        },
+        ...(options.inspect ? { inspect: options.inspect } : {}),
+      }),
+    );
     const errors: PeerStateError[] = [];
     const escaped: unknown[] = [];
     const violations: string[] = [];

@@ -145,7 +145,6 @@ describe('model-based paths over peerMachine', () => {
         'SEND_DATA',
         'pc.dataChannelMessage',
         '[isBye] → closed',
-        'peer.closed | * [isCommand]',
       ],
       async (call) => {
         await connected(call);
@@ -177,6 +176,8 @@ describe('model-based paths over peerMachine', () => {
         call.a.actor.send({ type: 'CLOSE', reason: 'done' });
         await until(call, call.b, (s) => s.matches('closed'));
         expect(call.b.snapshot().context.closeReason).toBe('remote');
+        // closed is final: the actor is done, and createPeer's layer answers what comes later.
+        expect(call.b.snapshot().status).toBe('done');
         call.b.actor.send({ type: 'RESTART_ICE' });
         expect(codes(call.b)).toEqual(['PEER_CLOSED']);
       },
@@ -252,22 +253,29 @@ describe('model-based paths over peerMachine', () => {
     );
   });
 
-  it('a peer connection that cannot be created: failed, commands refused, CLOSE closes', async () => {
+  it('a peer connection that cannot be created: failed (final), commands refused, CLOSE settles', async () => {
     await path(
       {
         factoryA: () => {
           throw new TypeError('bad iceServers');
         },
       },
-      ['peer.starting | peer.error', 'peer.failed | * [isCommand]', 'peer.failed | CLOSE'],
+      ['peer.starting | peer.error'],
       async (call) => {
         await call.advance(10);
         expect(call.a.snapshot().value).toBe('failed');
+        expect(call.a.snapshot().status).toBe('done');
         expect(codes(call.a)).toEqual(['PEER_CONNECTION_FAILED']);
-        call.a.actor.send({ type: 'ADD_TRACK', track: createFakeTrack('audio') });
+        const settled: [string | null, boolean][] = [];
+        call.a.actor.on('settled', ({ id, ok }) => settled.push([id, ok]));
+        call.a.actor.send({ type: 'ADD_TRACK', track: createFakeTrack('audio'), id: 'add' });
         expect(codes(call.a)).toEqual(['PEER_CONNECTION_FAILED', 'PEER_CLOSED']);
-        call.a.actor.send({ type: 'CLOSE' });
-        expect(call.a.snapshot().value).toBe('closed');
+        call.a.actor.send({ type: 'CLOSE', id: 'close' });
+        expect(call.a.snapshot().value).toBe('failed');
+        expect(settled).toEqual([
+          ['add', false],
+          ['close', true],
+        ]);
       },
     );
   });
@@ -279,7 +287,7 @@ describe('model-based paths over peerMachine', () => {
     const noBye: DeliveryPlan = (m) => (m.type === 'bye' ? [] : [1]);
     await path(
       { a: { mediaDevices: slow }, b: { mediaDevices: slow }, planB: noBye },
-      ['peer.failed | peer.mediaReady', 'peer.closed | peer.mediaReady'],
+      ['START_MEDIA', 'CLOSE → closed', '→ failed'],
       async (call) => {
         await connected(call);
         call.a.actor.send({ type: 'START_MEDIA', constraints: { audio: true } });

@@ -56,8 +56,11 @@ describe('peer connection platforms', () => {
     // Commands after the failure are refused like after close.
     peer.send({ type: 'RESTART_ICE' });
     expect(errors.at(-1)?.code).toBe('PEER_CLOSED');
+    // failed is final: CLOSE has nothing left to close.
     peer.send({ type: 'CLOSE' });
-    expect(peer.getSnapshot().matches('closed')).toBe(true);
+    expect(peer.getSnapshot().matches('failed')).toBe(true);
+    expect(errors.at(-1)?.code).toBe('PEER_CLOSED');
+    expect(errors).toHaveLength(2);
   });
 
   it('reports a peerConnection factory that throws', () => {

@@ -5,6 +5,7 @@
 import { PeerConnectionError } from '../../errors.js';
 import { detectPeerConnection } from '../../platform/detectPeerConnection.js';
 import { peerSetupBase as base } from '../base.js';
+import { asCommand, closedAnswers } from '../commands.js';
 import { leavesForRebuild, stopOwnedTracks } from '../context.js';
 import { asPeerError } from '../report.js';
 
@@ -33,11 +34,21 @@ export const lifecycleActions = {
       });
     }
   }),
-  warnAfterClose: base.createAction(({ context, event }) => {
-    if (context.options.dev) {
-      console.warn(
-        `[peerstate] "${event.type}" was sent to a peer that is ${context.closeReason ? `closed (${context.closeReason})` : 'closed'}; it was ignored.`,
-      );
+  /**
+   * Entering an end: what was kept for a connection that will never come. Commands settle with
+   * `PEER_CLOSED` (a kept `CLOSE` did what it asked); media captured meanwhile is ours alone, so
+   * its devices are released.
+   */
+  refuseDeferredEvents: base.enqueueActions(({ context, enqueue }) => {
+    enqueue.assign({ deferredEvents: [] });
+    for (const event of context.deferredEvents) {
+      if (event.type === 'peer.mediaReady') {
+        for (const track of event.stream.getTracks()) track.stop();
+      }
+      const command = asCommand(event);
+      for (const answer of command ? closedAnswers(command.type, command.id ?? null) : []) {
+        enqueue.emit(answer);
+      }
     }
   }),
   stopTracksIfAsked: base.createAction(({ context, event }) => {

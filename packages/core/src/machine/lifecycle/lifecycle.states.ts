@@ -52,27 +52,23 @@ export const startingState = peerSetup.createStateConfig({
   },
 });
 
-/** After the end: media captured too late is released, commands get `CLOSED`. */
-const afterTheEnd = peerSetup.createStateConfig({
-  on: {
-    'peer.mediaReady': { actions: 'stopLateMedia' },
-    '*': { guard: 'isCommand', actions: ['warnAfterClose', 'reportClosed'] },
-  },
-}).on;
-
+/**
+ * The ends are final states: the actor is `done` (`toPromise(actor)` settles) and processes
+ * nothing more. Commands kept for a connection that will never come settle on entry, with
+ * `PEER_CLOSED`; commands sent later are answered by `createPeer`'s actor (see `PeerActor`).
+ */
 export const failedState = peerSetup.createStateConfig({
+  type: 'final',
   tags: ['failed'],
-  // Commands kept for a connection that will never come settle now, with `CLOSED`.
-  entry: [{ type: 'record', params: { region: 'peer', state: 'failed' } }, 'replayDeferredEvents'],
-  on: { CLOSE: { target: 'closed', actions: 'settleCommand' }, ...afterTheEnd },
+  entry: [{ type: 'record', params: { region: 'peer', state: 'failed' } }, 'refuseDeferredEvents'],
 });
 
 export const closedState = peerSetup.createStateConfig({
+  type: 'final',
   tags: ['closed'],
   entry: [
     { type: 'record', params: { region: 'peer', state: 'closed' } },
     'emitClosed',
-    'replayDeferredEvents',
+    'refuseDeferredEvents',
   ],
-  on: afterTheEnd,
 });

@@ -129,9 +129,4 @@ export const mediaActions = {
       report: commandReporter(self, event).report,
     });
   }),
-  stopLateMedia: base.createAction(({ event }) => {
-    // Media that arrives after close was captured for us alone: release the devices.
-    if (event.type !== 'peer.mediaReady') return;
-    for (const track of event.stream.getTracks()) track.stop();
-  }),
 };
