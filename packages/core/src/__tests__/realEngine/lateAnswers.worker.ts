@@ -2,7 +2,7 @@
  * Issue 11, cases 1–3 against a real libwebrtc (`@roamhq/wrtc`), in a child process of its own:
  * libwebrtc may crash while Node exits, which must not take the test runner with it. The parent
  * (`lateAnswers.real.test.ts`) bundles this file, forks it with the case's name and asserts on the
- * outcome it sends back. Only the public API is used, so the same file runs against older code.
+ * outcome it sends back. Only the public API is used (the main and the legacy entries).
  */
 import wrtc from '@roamhq/wrtc';
 import {
@@ -13,6 +13,7 @@ import {
   type SignalingChannel,
   type SignalingMessage,
 } from '../../index.js';
+import { legacyPeerConnection } from '../../platform/legacy/index.js';
 
 /** What the parent asserts on. */
 export interface RealEngineOutcome {
@@ -138,7 +139,9 @@ function createCall(planB: Plan) {
     const peer = createPeer({
       signaling,
       polite: name === 'b',
-      scope,
+      // libwebrtc in Node lacks the parameterless setLocalDescription(): the main entry refuses
+      // such an engine with UNSUPPORTED, the legacy entry's adapter shims it.
+      peerConnection: legacyPeerConnection({ scope }),
       dev: false,
       answerTimeout: ANSWER_TIMEOUT,
     });

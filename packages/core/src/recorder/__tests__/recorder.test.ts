@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createActor, createMachine, raise, SimulatedClock } from 'xstate';
 import { parseSession, serializeSession } from '../io.js';
 import { kindOf } from '../project.js';
