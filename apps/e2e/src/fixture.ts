@@ -16,6 +16,8 @@ import {
   summary,
   until,
 } from './peers.js';
+import { rawPeers } from './raw.js';
+import { prepareCamera, remoteVideoFrames, startupPeer } from './startup.js';
 
 type Kind = 'audio' | 'video';
 
@@ -123,6 +125,10 @@ const api = {
     return { log: logEntries(), uncaught, peers: out, pre: window.__pre ?? null };
   },
 
+  prepareCamera,
+  startupPeer,
+  remoteVideoFrames,
+  ...rawPeers,
   glare,
   flood,
   cycles,

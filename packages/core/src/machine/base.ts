@@ -22,6 +22,8 @@ import {
   rebuildLeft,
 } from './context.js';
 import { iceRestartDelay } from './ice.js';
+import { FIRST_OFFER_HOLD_MS } from './negotiation/firstOffer.js';
+import { isCandidateOfIgnoredOffer } from './negotiation/ignoredOfferCandidates.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
 
 /**
@@ -75,6 +77,7 @@ export const peerSetupBase = setup({
     answerTimeout: ({ context }) =>
       context.options.answerTimeout * 2 ** Math.min(context.offerResends, MAX_OFFER_RESENDS + 1),
     offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
+    firstOfferHold: ({ context }) => (context.options.polite ? FIRST_OFFER_HOLD_MS : 0),
     iceRestartTimeout: ({ context }) =>
       iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),
     rebuildTimeout: ({ context }) => context.options.rebuild.timeout,
@@ -94,7 +97,11 @@ export const peerSetupBase = setup({
     },
     nextIsStaleCandidate: ({ context }) => {
       const item = nextItem(context);
-      return item?.kind === 'candidate' && candidateGeneration(context, item.ufrag) === 'past';
+      return (
+        item?.kind === 'candidate' &&
+        (candidateGeneration(context, item.ufrag) === 'past' ||
+          isCandidateOfIgnoredOffer(context, item.candidate, item.ufrag))
+      );
     },
     // Repeats are recognised by id, never by SDP text: two offers (an ICE restart, a re-offer)
     // may carry the same m-lines, and an answer is the answer to one of them only.
@@ -117,6 +124,7 @@ export const peerSetupBase = setup({
       nextAnswer(context)?.inReplyTo?.startsWith(`${context.instanceId}:`) === true,
     canResendOffer: ({ context }) => context.offerResends < MAX_OFFER_RESENDS,
     nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
+
     nextIsOffer: ({ context }) => {
       const item = nextItem(context);
       return item?.kind === 'description' && item.description.type === 'offer';

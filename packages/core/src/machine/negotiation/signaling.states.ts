@@ -4,7 +4,7 @@
  * polite one yields to it.
  * @module
  */
-import { and, assign, raise } from 'xstate';
+import { and, assign, raise, stateIn } from 'xstate';
 import { NegotiationTimeoutError } from '../../errors.js';
 import { count, requirePc } from '../context.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
@@ -17,7 +17,8 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
   const common = [
     // Before any remote description, or of an ICE generation whose description has not arrived.
     { guard: 'nextIsEarlyCandidate', actions: 'bufferNextCandidate' },
-    // Of an ICE generation the remote has left behind.
+    // Of an ICE generation the remote has left behind, or of an ignored offer whose ufrag the
+    // remote's answer kept (Firefox) for an m-line that answer does not have.
     { guard: 'nextIsStaleCandidate', actions: 'discardNextCandidate' },
     { guard: 'nextIsCandidate', actions: ['applyNextCandidate', 'dequeue'] },
     // A copy of the last answer applied (a duplicate on the wire, or a resend): nothing to do.
@@ -280,8 +281,43 @@ export const signalingRegion = peerSetup.createStateConfig({
 
 /** `idle`, or `pending` when the engine asked for an offer while one was under way; `retrying` after a failed offer. */
 export const renegotiationRegion = peerSetup.createStateConfig({
-  initial: 'idle',
+  initial: 'holdingFirstOffer',
   states: {
+    // The polite peer's first offer on a new connection waits for the impolite one's (answered:
+    // `peer.negotiated`) or for `firstOfferHold`: a polite first offer rolled back by the
+    // impolite's can leave Chromium's connection gathering no candidate at all (#23; the
+    // engine repro is apps/e2e/test/engine.mjs `23-engine-rolled-back-first-offer-gathers`).
+    // The impolite peer (hold 0) offers at once.
+    holdingFirstOffer: {
+      initial: 'clean',
+      after: {
+        firstOfferHold: [
+          {
+            guard: stateIn({ active: { renegotiation: { holdingFirstOffer: 'needed' } } }),
+            target: 'pending',
+          },
+          { target: 'idle' },
+        ],
+      },
+      on: {
+        'peer.negotiated': [
+          {
+            guard: stateIn({ active: { renegotiation: { holdingFirstOffer: 'needed' } } }),
+            target: 'pending',
+          },
+          { target: 'idle' },
+        ],
+      },
+      states: {
+        clean: { on: { 'pc.negotiationNeeded': 'needed' } },
+        needed: {
+          entry: {
+            type: 'record',
+            params: { region: 'renegotiation', state: 'holdingFirstOffer' },
+          },
+        },
+      },
+    },
     idle: {
       on: { 'pc.negotiationNeeded': 'pending', 'peer.offerFailed': 'retrying' },
     },

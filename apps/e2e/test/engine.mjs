@@ -1,0 +1,128 @@
+// Engine repros, no SDK: bare RTCPeerConnections (src/raw.ts) driven one step at a time from
+// here, descriptions and candidates carried by the runner. Each asserts the engine behaviour a
+// workaround in the machine exists for, so that the day a browser stops behaving so, the test
+// fails with the name of the workaround that may go. Issues #12 and #23.
+
+import assert from 'node:assert/strict';
+
+const WAIT_MS = 15_000;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One bare peer connection in `page`. */
+function rawPeer(page, id) {
+  let sent = 0;
+  const call = (method, args = {}) => page.call(method, { id, ...args });
+  const peer = {
+    id,
+    create: () => call('rawCreate'),
+    sendMedia: (how, vp8 = false) => call('rawSendMedia', { how, vp8 }),
+    channel: (label) => call('rawChannel', { label }),
+    /** setLocalDescription(); throws with the engine's error unless `mayFail`. */
+    async local({ rollback = false, vp8 = false, mayFail = false } = {}) {
+      const r = await call('rawLocal', { rollback, vp8 });
+      if (!r.ok && !mayFail) throw new Error(`${id}: setLocalDescription: ${r.error}`);
+      return r;
+    },
+    async remote(description, { mayFail = false } = {}) {
+      const r = await call('rawRemote', {
+        description: { type: description.type, sdp: description.sdp },
+      });
+      if (!r.ok && !mayFail) throw new Error(`${id}: setRemoteDescription: ${r.error}`);
+      return r;
+    },
+    state: () => call('rawState'),
+    frames: (frames = 5) => call('rawVideoFrames', { frames, timeoutMs: WAIT_MS }),
+    /** Hands the candidates gathered since the last call to `other`. */
+    async trickleTo(other) {
+      const candidates = await call('rawCandidates', { from: sent });
+      sent += candidates.length;
+      if (candidates.length) await other.addCandidates(candidates);
+    },
+    addCandidates: (candidates) => call('rawAddCandidates', { candidates }),
+    close: () => call('rawClose'),
+  };
+  return peer;
+}
+
+async function pair(t, [browserA, browserB]) {
+  const n = (t.pairs = (t.pairs ?? 0) + 1);
+  const pa = await t.page(browserA, `a${n}`);
+  const pb = browserA === browserB ? pa : await t.page(browserB, `b${n}`);
+  const a = rawPeer(pa, `a${n}`);
+  const b = rawPeer(pb, `b${n}`);
+  await a.create();
+  await b.create();
+  return { a, b };
+}
+
+/** Offer from `offerer`, answer from `answerer`, candidates both ways. */
+async function negotiate(offerer, answerer, vp8 = false) {
+  const offer = await offerer.local({ vp8 });
+  await answerer.remote(offer);
+  await offerer.remote(await answerer.local({ vp8 }));
+  await offerer.trickleTo(answerer);
+  await answerer.trickleTo(offerer);
+}
+
+async function connect(a, b) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    await a.trickleTo(b);
+    await b.trickleTo(a);
+    const [sa, sb] = await Promise.all([a.state(), b.state()]);
+    if (sa.connectionState === 'connected' && sb.connectionState === 'connected') return;
+    if (Date.now() > deadline)
+      throw new Error(`not connected: ${sa.connectionState}/${sb.connectionState}`);
+    await sleep(50);
+  }
+}
+
+export const ENGINE_SCENARIOS = [
+  {
+    // #23 / #12: what FIRST_OFFER_HOLD_MS and the rebuild after "RTP extension ID reassignment"
+    // are for. Chromium polite, Firefox impolite, connected over a data channel; both add
+    // camera + mic at once. Chromium's offer is rolled back by Firefox's, whose m-lines take the
+    // same mids with Firefox's header-extension ids: Chromium refuses that offer, because the
+    // rolled-back offer's ids are still "active" on those mids, and then refuses to roll back.
+    name: '12-engine-chromium-rollback-keeps-extension-ids',
+    async run(t) {
+      const { a: firefox, b: chromium } = await pair(t, ['firefox', 'chromium']);
+      await firefox.channel('chat');
+      await negotiate(firefox, chromium);
+      await connect(firefox, chromium);
+      await chromium.sendMedia('addTrack', true);
+      const rolledBack = await chromium.local({ vp8: true });
+      await firefox.sendMedia('addTrack');
+      const collision = await firefox.local();
+      const applied = await chromium.remote(collision, { mayFail: true });
+      const after = await chromium.state();
+      t.figure('setRemoteDescription', applied.ok ? 'ok' : applied.error.slice(0, 160));
+      t.figure('signalingStateAfter', after.signalingState);
+      assert.ok(rolledBack.sdp.includes('m=video'), 'premise: Chromium offered its camera');
+      assert.ok(
+        !applied.ok && /RTP extension ID reassignment not supported/.test(applied.error),
+        'Chromium refuses a remote offer that reuses, with other header extensions, the mids of ' +
+          'its rolled-back offer (the engine no longer does: FIRST_OFFER_HOLD_MS and the rebuild ' +
+          `on this error may be revisited). Got: ${applied.ok ? 'applied' : applied.error}`,
+      );
+      const rollback = await chromium.local({ rollback: true, mayFail: true });
+      t.figure('explicitRollbackThen', rollback.ok ? 'ok' : rollback.error.slice(0, 160));
+
+      // The same with an explicit rollback before the remote offer.
+      const { a: firefox2, b: chromium2 } = await pair(t, ['firefox', 'chromium']);
+      await firefox2.channel('chat');
+      await negotiate(firefox2, chromium2);
+      await connect(firefox2, chromium2);
+      await chromium2.sendMedia('addTrack', true);
+      await chromium2.local({ vp8: true });
+      await firefox2.sendMedia('addTrack');
+      const collision2 = await firefox2.local();
+      const explicit = await chromium2.local({ rollback: true, mayFail: true });
+      const applied2 = await chromium2.remote(collision2, { mayFail: true });
+      t.figure('explicitFirst', {
+        rollback: explicit.ok ? 'ok' : explicit.error.slice(0, 120),
+        setRemoteDescription: applied2.ok ? 'ok' : applied2.error.slice(0, 160),
+      });
+    },
+  },
+];
