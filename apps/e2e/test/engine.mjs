@@ -125,4 +125,45 @@ export const ENGINE_SCENARIOS = [
       });
     },
   },
+  {
+    // #12: what the polite peer's `addTransceiver` rule (machine/negotiation/politeTracks.ts) is
+    // for. Chromium ↔ Chromium, a sends camera + mic, connected: b receives a's video. Then b
+    // adds its own camera with addTrack, which takes over the receiving video transceiver, and
+    // offers; a offers at the same moment (a data channel), b rolls back and answers. After the
+    // rollback, a's video still decodes at b (framesDecoded grows) but the <video> gets no frame.
+    name: '12-engine-chromium-rollback-cuts-remote-track',
+    async run(t) {
+      const { a, b } = await pair(t, ['chromium', 'chromium']);
+      await a.sendMedia('addTrack');
+      await negotiate(a, b);
+      await connect(a, b);
+      const before = await b.frames();
+      assert.ok(before.length === 1 && before[0].presented >= 5, 'premise: b presents a\'s video');
+      await b.sendMedia('addTrack');
+      const taken = await b.state();
+      assert.ok(
+        taken.transceivers.some((x) => x.kind === 'video' && x.sending && x.mid !== null),
+        'premise: addTrack took over the receiving video transceiver',
+      );
+      await b.local();
+      await a.channel('chat');
+      const collision = await a.local();
+      await b.remote(collision);
+      await a.remote(await b.local());
+      await a.trickleTo(b);
+      await b.trickleTo(a);
+      // b's own change is still to negotiate: its offer, a's answer.
+      await negotiate(b, a);
+      const after = await b.frames();
+      t.figure('before', before);
+      t.figure('afterRollback', after);
+      const cut = after.filter((x) => x.presented === 0 && x.decodedGrowth > 0);
+      assert.ok(
+        cut.length > 0,
+        'Chromium presents no frame of a remote video whose transceiver a rolled-back offer had ' +
+          'taken over, though it decodes them (the engine no longer does: the polite ' +
+          `addTransceiver rule may go). Got: ${JSON.stringify(after)}`,
+      );
+    },
+  },
 ];

@@ -283,11 +283,14 @@ export const signalingRegion = peerSetup.createStateConfig({
 export const renegotiationRegion = peerSetup.createStateConfig({
   initial: 'holdingFirstOffer',
   states: {
-    // The polite peer's first offer on a new connection waits for the impolite one's (answered:
-    // `peer.negotiated`) or for `firstOfferHold`: a polite first offer rolled back by the
-    // impolite's can leave Chromium's connection gathering no candidate at all (#23; the
-    // engine repro is apps/e2e/test/engine.mjs `23-engine-rolled-back-first-offer-gathers`).
-    // The impolite peer (hold 0) offers at once.
+    // The polite peer's first offer on a new connection waits `firstOfferHold` (0 for the
+    // impolite peer): a polite first offer rolled back by the impolite's can leave Chromium's
+    // connection gathering no candidate at all (#23; apps/e2e `23-startup-glare-*`), and one that
+    // added m-lines the impolite's offer then fills with other header-extension ids is refused
+    // for good (apps/e2e/test/engine.mjs `12-engine-chromium-rollback-keeps-extension-ids`).
+    // Meanwhile an offer of the impolite peer is answered, and tracks added with addTrack before
+    // it ride on its m-lines (JSEP 5.10), so often no offer of ours is needed at all: the engine
+    // fires negotiationneeded again after that answer only if one still is.
     holdingFirstOffer: {
       initial: 'clean',
       after: {
@@ -299,15 +302,7 @@ export const renegotiationRegion = peerSetup.createStateConfig({
           { target: 'idle' },
         ],
       },
-      on: {
-        'peer.negotiated': [
-          {
-            guard: stateIn({ active: { renegotiation: { holdingFirstOffer: 'needed' } } }),
-            target: 'pending',
-          },
-          { target: 'idle' },
-        ],
-      },
+      on: { 'peer.negotiated': '.clean' },
       states: {
         clean: { on: { 'pc.negotiationNeeded': 'needed' } },
         needed: {
