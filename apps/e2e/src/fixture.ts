@@ -17,7 +17,14 @@ import {
   until,
 } from './peers.js';
 import { rawPeers } from './raw.js';
-import { prepareCamera, remoteVideoFrames, startupPeer } from './startup.js';
+import {
+  addCamera,
+  prepareCamera,
+  receivingVideo,
+  remoteVideoFrames,
+  removeCamera,
+  startupPeer,
+} from './startup.js';
 
 type Kind = 'audio' | 'video';
 
@@ -128,6 +135,9 @@ const api = {
   prepareCamera,
   startupPeer,
   remoteVideoFrames,
+  receivingVideo,
+  addCamera,
+  removeCamera,
   ...rawPeers,
   glare,
   flood,

@@ -96,40 +96,82 @@ async function framesDecodedByTrack(name: string): Promise<Map<string, number>> 
   return out;
 }
 
+function receivingVideoTracks(name: string): MediaStreamTrack[] {
+  const pc = getPeer(name).actor.getSnapshot().context.pc;
+  // Every transceiver negotiated to receive video: each must show the remote's picture.
+  return (pc?.getTransceivers() ?? [])
+    .filter((t) => t.receiver.track.kind === 'video' && /recv/.test(t.currentDirection ?? ''))
+    .map((t) => t.receiver.track);
+}
+
+/** How many video transceivers are negotiated to receive. */
+export function receivingVideo(args: { readonly name: string }) {
+  return receivingVideoTracks(args.name).length;
+}
+
 /**
- * For every live remote video track: frames presented in a `<video>` (requestVideoFrameCallback)
- * and `framesDecoded` of its inbound-rtp growing over the same time.
+ * For every transceiver negotiated to receive video: its track is listed by the SDK, presents
+ * frames in a `<video>` (requestVideoFrameCallback) and its inbound-rtp's framesDecoded grows.
  */
 export async function remoteVideoFrames(args: {
   readonly name: string;
   readonly frames: number;
   readonly timeoutMs: number;
 }) {
-  const peer = getPeer(args.name);
-  const context = peer.actor.getSnapshot().context;
-  const tracks = context.remoteTracks
-    .filter((t) => t.track.kind === 'video' && t.track.readyState === 'live' && !t.ended)
-    .map((t) => t.track);
+  const listed = getPeer(args.name)
+    .actor.getSnapshot()
+    .context.remoteTracks.map((t) => t.track);
+  const tracks = receivingVideoTracks(args.name);
   const before = await framesDecodedByTrack(args.name);
   const presented = await Promise.all(
     tracks.map((track) => presentedFrames(track, args.frames, args.timeoutMs)),
   );
-  const after = await framesDecodedByTrack(args.name);
   const decodedTotal = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const grew = (m: Map<string, number>) =>
+    tracks.every(
+      (track) => !m.has(track.id) || (m.get(track.id) ?? 0) > (before.get(track.id) ?? 0),
+    ) && decodedTotal(m) > decodedTotal(before);
+  // Firefox refreshes its RTP stats on its own clock (hundreds of ms): a few frames presented
+  // may not show in framesDecoded yet, so the stats get up to 3 s more to catch up.
+  let after = await framesDecodedByTrack(args.name);
+  for (const deadline = Date.now() + 3_000; !grew(after) && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    after = await framesDecodedByTrack(args.name);
+  }
   return {
     tracks: tracks.map((track, i) => ({
       id: track.id,
+      listed: listed.includes(track),
       presented: presented[i] ?? 0,
-      // Keyed by trackIdentifier where the engine reports it (Chromium); else undefined.
+      // Keyed by trackIdentifier where the engine reports it; else undefined.
       decodedGrowth:
         after.has(track.id) && before.has(track.id)
           ? (after.get(track.id) ?? 0) - (before.get(track.id) ?? 0)
           : undefined,
     })),
     decodedGrowthTotal: decodedTotal(after) - decodedTotal(before),
-    // Transceivers negotiated to receive video: each must have a live remote track above.
-    receivingVideo: (context.pc?.getTransceivers() ?? []).filter(
-      (t) => t.receiver.track.kind === 'video' && /recv/.test(t.currentDirection ?? ''),
-    ).length,
   };
+}
+
+/** Captures a new camera track and sends it (`ADD_TRACK`); returns its id. */
+export async function addCamera(args: { readonly name: string }) {
+  const peer = getPeer(args.name);
+  const stream = await capture({ video: true });
+  peer.localStreams.push(stream);
+  const track = stream.getVideoTracks()[0];
+  if (!track) throw new Error('getUserMedia gave no video track');
+  peer.actor.send({ type: 'ADD_TRACK', track, streams: [stream] });
+  return track.id;
+}
+
+/** `REMOVE_TRACK` of a track sent before, by id; the app stops its camera. */
+export function removeCamera(args: { readonly name: string; readonly trackId: string }) {
+  const peer = getPeer(args.name);
+  const entry = peer.actor
+    .getSnapshot()
+    .context.localTracks.find((t) => t.track.id === args.trackId);
+  if (!entry) throw new Error(`peer ${args.name} does not send ${args.trackId}`);
+  peer.actor.send({ type: 'REMOVE_TRACK', track: entry.track });
+  entry.track.stop();
+  return true;
 }

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
+import { CROSS_BROWSER_SCENARIOS } from './crossBrowser.mjs';
 import { ENGINE_SCENARIOS } from './engine.mjs';
 import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { PRELUDES } from './lib/preludes.mjs';
@@ -24,7 +25,12 @@ import { startPageServer, startRelay, startTurn } from './lib/servers.mjs';
 import { SCENARIOS as BASE_SCENARIOS } from './scenarios.mjs';
 import { STARTUP_SCENARIOS } from './startup.mjs';
 
-const SCENARIOS = [...BASE_SCENARIOS, ...ENGINE_SCENARIOS, ...STARTUP_SCENARIOS];
+const SCENARIOS = [
+  ...BASE_SCENARIOS,
+  ...ENGINE_SCENARIOS,
+  ...STARTUP_SCENARIOS,
+  ...CROSS_BROWSER_SCENARIOS,
+];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.dirname(here);

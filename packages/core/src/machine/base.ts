@@ -24,6 +24,7 @@ import {
 import { iceRestartDelay } from './ice.js';
 import { FIRST_OFFER_HOLD_MS } from './negotiation/firstOffer.js';
 import { isCandidateOfIgnoredOffer } from './negotiation/ignoredOfferCandidates.js';
+import { refusedOffersExhausted } from './negotiation/refusedOffers.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
 
 /**
@@ -87,6 +88,7 @@ export const peerSetupBase = setup({
     isBye: ({ event }) => event.type === 'signal.message' && event.message.type === 'bye',
     isCommand: ({ event }) => asCommand(event) !== null,
     renegotiationPending: stateIn({ active: { renegotiation: 'pending' } }),
+    refusedOffersExhausted: ({ context }) => refusedOffersExhausted(context),
     nextIsEarlyCandidate: ({ context }) => {
       const item = nextItem(context);
       if (item?.kind !== 'candidate') return false;

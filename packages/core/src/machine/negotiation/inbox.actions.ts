@@ -152,6 +152,8 @@ export const inboxActions = {
       ),
     ];
     return {
+      // An exchange went through: the engines agree again (refusedOffers.ts).
+      refusedOffers: 0,
       remoteDescriptionsApplied: context.remoteDescriptionsApplied + 1,
       remoteUfrags: current,
       pastRemoteUfrags: past,

@@ -4,7 +4,7 @@
  * polite one yields to it.
  * @module
  */
-import { and, assign, raise, stateIn } from 'xstate';
+import { and, assign, not, raise, stateIn } from 'xstate';
 import { NegotiationTimeoutError } from '../../errors.js';
 import { count, requirePc } from '../context.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
@@ -55,7 +55,14 @@ export const signalingRegion = peerSetup.createStateConfig({
   states: {
     stable: {
       entry: { type: 'record', params: { region: 'signaling', state: 'stable' } },
-      always: [...drainInbox('stable'), { guard: 'renegotiationPending', target: 'makingOffer' }],
+      always: [
+        ...drainInbox('stable'),
+        // negotiation/refusedOffers.ts: an offer refused MAX_REFUSED_OFFERS times is not made again.
+        {
+          guard: and(['renegotiationPending', not('refusedOffersExhausted')]),
+          target: 'makingOffer',
+        },
+      ],
     },
     makingOffer: {
       entry: [
@@ -89,6 +96,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             target: 'stable',
             actions: [
               { type: 'reportError', params: negotiationError('setLocalDescription') },
+              'countRefusedLocalOffer',
               // Engines fire negotiationneeded once per need: without a retry, a failed
               // offer would leave the change unnegotiated for good.
               raise({ type: 'peer.offerFailed' }),
@@ -202,6 +210,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             actions: [
               { type: 'reportError', params: negotiationError('setRemoteDescription') },
               assign({ pendingRemoteDescription: null }),
+              'countRefusedExchange',
             ],
           },
           {
@@ -210,6 +219,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             actions: [
               { type: 'reportError', params: negotiationError('setRemoteDescription') },
               assign({ pendingRemoteDescription: null }),
+              'countRefusedExchange',
             ],
           },
           {
@@ -217,6 +227,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             actions: [
               { type: 'reportError', params: negotiationError('setRemoteDescription') },
               assign({ pendingRemoteDescription: null }),
+              'countRefusedExchange',
             ],
           },
         ],
