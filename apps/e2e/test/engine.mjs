@@ -170,4 +170,33 @@ export const ENGINE_SCENARIOS = [
       );
     },
   },
+  {
+    // #12, the same engine fact seen from the offer side. Chromium (polite) sends its camera on
+    // transceivers of its own and offers while Firefox offers its camera: Chromium rolls back and
+    // answers, then offers its transceivers again. They keep the header-extension ids the
+    // rolled-back offer gave them, beside Firefox's ids in one BUNDLE group: Chromium's own
+    // setLocalDescription refuses that offer, every time it is made (the SDK retried it about
+    // once a second for good: negotiation/refusedOffers.ts).
+    name: '12-engine-chromium-rolled-back-mline-beside-firefox',
+    async run(t) {
+      const { a: firefox, b: chromium } = await pair(t, ['firefox', 'chromium']);
+      await firefox.sendMedia('addTrack');
+      await chromium.sendMedia('addTransceiver', true);
+      await chromium.local({ vp8: true });
+      const offer = await firefox.local();
+      await chromium.remote(offer);
+      await firefox.remote(await chromium.local({ vp8: true }));
+      await connect(firefox, chromium);
+      const again = await chromium.local({ vp8: true, mayFail: true });
+      t.figure('setLocalDescription', again.ok ? 'ok' : again.error.slice(0, 220));
+      assert.ok(
+        !again.ok &&
+          /BUNDLE group contains a codec collision for header extension/.test(again.error),
+        'Chromium refuses its own offer for transceivers of a rolled-back offer: they keep that ' +
+          "offer's header-extension ids, which collide with Firefox's in the BUNDLE group (the " +
+          'engine no longer does: negotiation/politeTracks.ts may use addTransceiver against ' +
+          `Firefox, and MAX_REFUSED_OFFERS matters less). Got: ${again.ok ? 'made' : again.error}`,
+      );
+    },
+  },
 ];

@@ -9,10 +9,13 @@
  *   `12-engine-chromium-rollback-cuts-remote-track`. So: only when there is a receiving
  *   transceiver to take over; otherwise `addTrack` creates a transceiver anyway, and one made
  *   before any offer can still be matched to the remote's first offer (no m-line of our own).
- * - Not against Firefox: a new m-line of Chromium's carries Chromium's header-extension ids
- *   beside Firefox's in one BUNDLE group, and Chromium refuses the exchange ("A BUNDLE group
- *   contains a codec collision for header extension id=6"; apps/e2e
- *   `12-cross-browser-rounds-*`). Firefox's descriptions say so in their origin line.
+ * - Not against Firefox: a transceiver of our own that went out in an offer later rolled back
+ *   keeps the header-extension ids that offer gave it (Chromium), and beside Firefox's ids in one
+ *   BUNDLE group Chromium then refuses every offer of it ("A BUNDLE group contains a codec
+ *   collision for header extension id=6"; repro: apps/e2e/test/engine.mjs
+ *   `12-engine-chromium-rolled-back-mline-beside-firefox`; bounded by refusedOffers.ts).
+ *   Taking over Firefox's m-line keeps Firefox's ids. Firefox's descriptions say who they are
+ *   in their origin line; against Firefox, apps/e2e `12-cross-browser-rounds-*` passes.
  * @module
  */
 import type { PeerConnectionLike } from '../../platform/types.js';
