@@ -46,11 +46,11 @@ function rawPeer(page, id) {
 
 let pairs = 0;
 
-async function pair(t, [browserA, browserB]) {
+async function pair(t, [browserA, browserB], { samePage = browserA === browserB } = {}) {
   pairs += 1;
   const n = pairs;
   const pa = await t.page(browserA, `a${n}`);
-  const pb = browserA === browserB ? pa : await t.page(browserB, `b${n}`);
+  const pb = samePage ? pa : await t.page(browserB, `b${n}`);
   const a = rawPeer(pa, `a${n}`);
   const b = rawPeer(pb, `b${n}`);
   await a.create();
@@ -197,6 +197,55 @@ export const ENGINE_SCENARIOS = [
           'engine no longer does: negotiation/politeTracks.ts may use addTransceiver against ' +
           `Firefox, and MAX_REFUSED_OFFERS matters less). Got: ${again.ok ? 'made' : again.error}`,
       );
+    },
+  },
+  {
+    // #23's "never connects": the polite peer's connection stayed `gathering` with no
+    // icecandidate event at all after its first offer was rolled back (2 of 30 SDK calls). This
+    // replays, on bare connections in fresh pages, the order of operations of such a call (from
+    // its trace): b offers its camera on transceivers of its own, rolls back for a's data-channel
+    // offer, answers, offers again, rolls back for a's camera offer, answers, offers. It records
+    // how many polite connections fired no icecandidate; FIRST_OFFER_HOLD_MS avoids the order.
+    name: '23-engine-rolled-back-first-offer-gathers',
+    timeoutMs: 150_000,
+    async run(t) {
+      const reps = 8;
+      const stalled = [];
+      for (let i = 0; i < reps; i += 1) {
+        const { a, b } = await pair(t, ['chromium', 'chromium'], { samePage: false });
+        await a.channel('chat');
+        const o1 = await a.local();
+        await b.sendMedia('addTransceiver');
+        await b.local();
+        await b.remote(o1);
+        const a1 = await b.local();
+        await a.sendMedia('addTrack');
+        await a.remote(a1);
+        await a.trickleTo(b);
+        const p2 = b.local();
+        const o2 = await a.local();
+        await p2;
+        await b.remote(o2);
+        await a.remote(await b.local());
+        await a.trickleTo(b);
+        const p3 = await b.local();
+        await a.remote(p3);
+        await b.remote(await a.local());
+        const deadline = Date.now() + 3_000;
+        let state = await b.state();
+        while (state.icecandidateEvents === 0 && Date.now() < deadline) {
+          await sleep(100);
+          state = await b.state();
+        }
+        if (state.icecandidateEvents === 0)
+          stalled.push({ rep: i, gathering: state.iceGatheringState });
+        assert.ok((await a.state()).candidates > 0, `rep ${i}: premise: a gathered`);
+        assert.equal(state.signalingState, 'stable', `rep ${i}: premise: b negotiated`);
+        await a.close();
+        await b.close();
+      }
+      t.figure('politeWithoutCandidates', `${stalled.length}/${reps}`);
+      t.figure('stalled', stalled);
     },
   },
 ];

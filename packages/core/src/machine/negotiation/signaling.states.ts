@@ -290,6 +290,27 @@ export const signalingRegion = peerSetup.createStateConfig({
   },
 });
 
+/** A hold of the first offer (see `holdingFirstOffer`); `onAnswered` is where an answer leads. */
+function holding(name: 'holdingFirstOffer' | 'holdingAfterAnswer', onAnswered: string) {
+  return {
+    initial: 'clean',
+    after: {
+      firstOfferHold: [
+        {
+          guard: stateIn({ active: { renegotiation: { [name]: 'needed' } } }),
+          target: 'pending',
+        },
+        { target: 'idle' },
+      ],
+    },
+    on: { 'peer.negotiated': onAnswered },
+    states: {
+      clean: { on: { 'pc.negotiationNeeded': 'needed' } },
+      needed: { entry: { type: 'record', params: { region: 'renegotiation', state: name } } },
+    },
+  } as const;
+}
+
 /** `idle`, or `pending` when the engine asked for an offer while one was under way; `retrying` after a failed offer. */
 export const renegotiationRegion = peerSetup.createStateConfig({
   initial: 'holdingFirstOffer',
@@ -302,28 +323,10 @@ export const renegotiationRegion = peerSetup.createStateConfig({
     // Meanwhile an offer of the impolite peer is answered, and tracks added with addTrack before
     // it ride on its m-lines (JSEP 5.10), so often no offer of ours is needed at all: the engine
     // fires negotiationneeded again after that answer only if one still is.
-    holdingFirstOffer: {
-      initial: 'clean',
-      after: {
-        firstOfferHold: [
-          {
-            guard: stateIn({ active: { renegotiation: { holdingFirstOffer: 'needed' } } }),
-            target: 'pending',
-          },
-          { target: 'idle' },
-        ],
-      },
-      on: { 'peer.negotiated': '.clean' },
-      states: {
-        clean: { on: { 'pc.negotiationNeeded': 'needed' } },
-        needed: {
-          entry: {
-            type: 'record',
-            params: { region: 'renegotiation', state: 'holdingFirstOffer' },
-          },
-        },
-      },
-    },
+    holdingFirstOffer: holding('holdingFirstOffer', 'holdingAfterAnswer'),
+    // The impolite peer's first offer is often its data channel alone, its camera's a moment
+    // later: after answering one, the hold starts once more (once: later offers do not extend it).
+    holdingAfterAnswer: holding('holdingAfterAnswer', '.clean'),
     idle: {
       on: { 'pc.negotiationNeeded': 'pending', 'peer.offerFailed': 'retrying' },
     },
