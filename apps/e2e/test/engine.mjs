@@ -209,7 +209,7 @@ export const ENGINE_SCENARIOS = [
     name: '23-engine-rolled-back-first-offer-gathers',
     timeoutMs: 150_000,
     async run(t) {
-      const reps = 8;
+      const reps = 4;
       const stalled = [];
       for (let i = 0; i < reps; i += 1) {
         const { a, b } = await pair(t, ['chromium', 'chromium'], { samePage: false });
