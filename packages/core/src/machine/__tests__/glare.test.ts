@@ -95,6 +95,32 @@ describe('start-up glare', () => {
     await closeAndExpectNoLeaks(call);
   });
 
+  it("after answering the impolite peer's data-channel offer the polite peer holds once more, for its camera offer", async () => {
+    const call = createTestCall();
+    const b = camera();
+    const started = Date.now();
+    for (const track of b.tracks)
+      call.b.actor.send({ type: 'ADD_TRACK', track, streams: [b.stream] });
+    // a's data-channel offer comes two thirds into b's hold.
+    await tick((FIRST_OFFER_HOLD_MS * 2) / 3);
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await until(call.b, (s) => s.context.counters.answersSent === 1);
+    // Past the first hold, within the second: a's camera is ready only now.
+    await tick((FIRST_OFFER_HOLD_MS * 4) / 3 - (Date.now() - started));
+    expect(Date.now() - started).toBeGreaterThan(FIRST_OFFER_HOLD_MS);
+    expect(offersOf(call.b.sent)).toBe(0);
+    const a = camera();
+    for (const track of a.tracks)
+      call.a.actor.send({ type: 'ADD_TRACK', track, streams: [a.stream] });
+    await until(call.b, (s) => s.context.remoteTracks.length === 2);
+    await until(call.a, (s) => s.context.remoteTracks.length === 2);
+    await bothSettled(call);
+    expect(call.b.actor.getSnapshot().context.counters.rollbacks).toBe(0);
+    expect(call.b.pc().getTransceivers()).toHaveLength(2);
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
   it('the impolite peer does not hold its first offer', async () => {
     const call = createTestCall();
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
