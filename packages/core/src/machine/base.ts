@@ -21,6 +21,7 @@ import {
   rebuildEpochOf,
   rebuildLeft,
 } from './context.js';
+import { GATHERING_STALL_MS } from './ice/gathering.js';
 import { iceRestartDelay } from './ice.js';
 import { FIRST_OFFER_HOLD_MS } from './negotiation/firstOffer.js';
 import { isCandidateOfIgnoredOffer } from './negotiation/ignoredOfferCandidates.js';
@@ -79,6 +80,7 @@ export const peerSetupBase = setup({
       context.options.answerTimeout * 2 ** Math.min(context.offerResends, MAX_OFFER_RESENDS + 1),
     offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
     firstOfferHold: ({ context }) => (context.options.polite ? FIRST_OFFER_HOLD_MS : 0),
+    gatheringStallTimeout: GATHERING_STALL_MS,
     iceRestartTimeout: ({ context }) =>
       iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),
     rebuildTimeout: ({ context }) => context.options.rebuild.timeout,
@@ -126,6 +128,9 @@ export const peerSetupBase = setup({
       nextAnswer(context)?.inReplyTo?.startsWith(`${context.instanceId}:`) === true,
     canResendOffer: ({ context }) => context.offerResends < MAX_OFFER_RESENDS,
     nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
+    /** The local description lists a gathered candidate (JSEP 5.7.1: engines add each one). */
+    hasLocalCandidate: ({ context }) =>
+      /\na=candidate:/.test(context.pc?.localDescription?.sdp ?? ''),
 
     nextIsOffer: ({ context }) => {
       const item = nextItem(context);

@@ -1256,6 +1256,25 @@ describe('model-based paths over peerMachine', () => {
     });
   });
 
+  it('a negotiated connection that gathers nothing is stalled until its first candidate', async () => {
+    await path(
+      { fakeB: { autoGather: false } },
+      [
+        'negotiatedNothingSent | after(gatheringStallTimeout)',
+        'stalled | always [hasLocalCandidate] → sent',
+      ],
+      async (call) => {
+        call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+        await until(call, call.b, (s) => s.matches({ active: { gathering: 'stalled' } }));
+        call.b
+          .pc()
+          .emitIceCandidate({ candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 9 typ host' });
+        await until(call, call.b, (s) => s.matches({ active: { gathering: 'sent' } }));
+        expect(call.b.snapshot().context.counters.candidatesSent).toBe(1);
+      },
+    );
+  });
+
   it('the paths take 100 % of the states and every transition of the definition', () => {
     const report = covered.report(targets);
     expect(report.missedStates).toEqual([]);

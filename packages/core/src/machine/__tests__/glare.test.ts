@@ -5,8 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SignalingChannel } from '../../signaling/types.js';
 import { createFakeStream, createFakeTrack } from '../../testing/index.js';
+import { GATHERING_STALL_MS } from '../ice/gathering.js';
 import { FIRST_OFFER_HOLD_MS } from '../negotiation/firstOffer.js';
 import { isCandidateOfIgnoredOffer } from '../negotiation/ignoredOfferCandidates.js';
+import { peerView } from '../peerView.js';
 import type { PeerContext } from '../types.js';
 import {
   bothConnected,
@@ -210,5 +212,26 @@ describe('candidates of an ignored offer', () => {
     expect(isCandidateOfIgnoredOffer(remote(answer), candidate('0', 0), 'kept')).toBe(false);
     expect(isCandidateOfIgnoredOffer(remote(answer), candidate('1', 1), 'other')).toBe(false);
     expect(isCandidateOfIgnoredOffer(remote(answer), null, 'kept')).toBe(false);
+  });
+});
+
+describe('a connection that sends no candidate', () => {
+  it('is gatheringStalled once negotiated for GATHERING_STALL_MS with none sent; its first candidate clears it', async () => {
+    // b's engine gathers nothing by itself: Chromium's after its rolled-back first offer (#23).
+    const call = createTestCall({ fakeB: { autoGather: false } });
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await until(call.b, (s) => s.context.counters.answersSent === 1);
+    await tick(GATHERING_STALL_MS - 1);
+    expect(peerView(call.b.actor.getSnapshot()).gatheringStalled).toBe(false);
+    await tick(1);
+    expect(peerView(call.b.actor.getSnapshot()).gatheringStalled).toBe(true);
+    expect(peerView(call.a.actor.getSnapshot()).gatheringStalled).toBe(false);
+    call.b
+      .pc()
+      .emitIceCandidate({ candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 9 typ host' });
+    await tick(1);
+    expect(peerView(call.b.actor.getSnapshot()).gatheringStalled).toBe(false);
+    expect(call.b.actor.getSnapshot().context.counters.candidatesSent).toBe(1);
+    await closeAndExpectNoLeaks(call);
   });
 });
