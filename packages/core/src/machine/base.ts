@@ -23,7 +23,7 @@ import {
 } from './context.js';
 import { GATHERING_STALL_MS } from './ice/gathering.js';
 import { iceRestartDelay } from './ice.js';
-import { FIRST_OFFER_HOLD_MS } from './negotiation/firstOffer.js';
+import { FIRST_OFFER_HOLD_MS, HOLD_AFTER_ANSWER_MS } from './negotiation/firstOffer.js';
 import { isCandidateOfIgnoredOffer } from './negotiation/ignoredOfferCandidates.js';
 import { refusedOffersExhausted } from './negotiation/refusedOffers.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
@@ -80,6 +80,7 @@ export const peerSetupBase = setup({
       context.options.answerTimeout * 2 ** Math.min(context.offerResends, MAX_OFFER_RESENDS + 1),
     offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
     firstOfferHold: ({ context }) => (context.options.polite ? FIRST_OFFER_HOLD_MS : 0),
+    holdAfterAnswer: ({ context }) => (context.options.polite ? HOLD_AFTER_ANSWER_MS : 0),
     gatheringStallTimeout: GATHERING_STALL_MS,
     iceRestartTimeout: ({ context }) =>
       iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),

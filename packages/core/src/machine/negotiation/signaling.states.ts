@@ -291,11 +291,15 @@ export const signalingRegion = peerSetup.createStateConfig({
 });
 
 /** A hold of the first offer (see `holdingFirstOffer`); `onAnswered` is where an answer leads. */
-function holding(name: 'holdingFirstOffer' | 'holdingAfterAnswer', onAnswered: string) {
+function holding(
+  name: 'holdingFirstOffer' | 'holdingAfterAnswer',
+  delay: 'firstOfferHold' | 'holdAfterAnswer',
+  onAnswered: string,
+) {
   return {
     initial: 'clean',
     after: {
-      firstOfferHold: [
+      [delay]: [
         {
           guard: stateIn({ active: { renegotiation: { [name]: 'needed' } } }),
           target: 'pending',
@@ -323,10 +327,11 @@ export const renegotiationRegion = peerSetup.createStateConfig({
     // Meanwhile an offer of the impolite peer is answered, and tracks added with addTrack before
     // it ride on its m-lines (JSEP 5.10), so often no offer of ours is needed at all: the engine
     // fires negotiationneeded again after that answer only if one still is.
-    holdingFirstOffer: holding('holdingFirstOffer', 'holdingAfterAnswer'),
+    holdingFirstOffer: holding('holdingFirstOffer', 'firstOfferHold', 'holdingAfterAnswer'),
     // The impolite peer's first offer is often its data channel alone, its camera's a moment
-    // later: after answering one, the hold starts once more (once: later offers do not extend it).
-    holdingAfterAnswer: holding('holdingAfterAnswer', '.clean'),
+    // later (Firefox's fake camera: 370 ms after, under load): after answering one, the polite
+    // peer holds once more, HOLD_AFTER_ANSWER_MS (once: later offers do not extend it).
+    holdingAfterAnswer: holding('holdingAfterAnswer', 'holdAfterAnswer', '.clean'),
     idle: {
       on: { 'pc.negotiationNeeded': 'pending', 'peer.offerFailed': 'retrying' },
     },
