@@ -53,7 +53,9 @@ const ROWS = [
     // 28.53 kB with the command lifecycle and the late-answer resend policy (27.25 before them),
     // 29.24 kB with protocol v2 (ids, inReplyTo, ICE generations and epochs, and their
     // validation: +0.7 kB, 0.2 kB of it the validation): the budget keeps that, below simple-peer.
-    limit: 29.5,
+    // 30.16 kB with the glare pieces of #23/#12 (first-offer hold, refused-offer bound, polite
+    // track rule, gathering region, ignored-offer candidates: +0.76 kB).
+    limit: 30.3,
     below: ['simple-peer'],
     // PeerJS is the goal (issue 20): the machine's own code has to lose ~4.5 kB for it.
     target: ['peerjs'],
@@ -83,14 +85,14 @@ const ROWS = [
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
-    limit: 30.5,
+    limit: 31.3,
   },
   {
     id: 'core-own',
     name: 'peerstate app entry without xstate (xstate external)',
     entry: "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';",
     external: ['xstate'],
-    limit: 16.7,
+    limit: 17.5,
   },
   {
     id: 'react',
