@@ -61,7 +61,9 @@ const ROWS = [
     // rebuild of a connection closed underneath) adds 0.42 kB.
     // Issue 12's record of intent kept across rebuilds adds 0.84 kB.
     // The public boundary (final states, createPeer's answers after the end) adds 0.27 kB.
-    limit: 29.8,
+    // The glare pieces of issues 23/12 (first-offer hold, refused-offer bound, polite track rule,
+    // gathering region, ignored-offer candidates) add 0.76 kB.
+    limit: 30.6,
     below: ['simple-peer'],
     // PeerJS is the goal (issue 20): ~4.2 kB more, which trimming alone does not reach (xstate
     // is ~13.1 of it; SIZE-ANALYSIS.md at the root has the breakdown).
@@ -94,7 +96,7 @@ const ROWS = [
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
-    limit: 30.9,
+    limit: 31.7,
   },
   {
     id: 'core-own',
@@ -103,8 +105,8 @@ const ROWS = [
     external: ['xstate'],
     // 15.55 kB, of which 0.13 is the light setup() that saves 0.25 of xstate's in `app`; +0.42
     // with issue 12's recovery, +0.84
-    // with its intent.
-    limit: 17.1,
+    // with its intent, +0.27 with the public boundary, +0.76 with the glare pieces.
+    limit: 17.9,
   },
   {
     id: 'react',

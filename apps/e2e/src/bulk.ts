@@ -9,8 +9,8 @@ function dispose(peer: Peer): void {
 }
 
 /**
- * Scenario 3: two fresh peers, both add camera + microphone in the same task, so both offer at
- * once; repeated `reps` times. Counts the collisions the machines resolved.
+ * Scenario 3: two fresh peers, connected over a data channel, both add camera + microphone in the
+ * same task, so both offer at once; repeated `reps` times. Counts the collisions resolved.
  */
 export async function glare(args: {
   readonly reps: number;
@@ -22,12 +22,39 @@ export async function glare(args: {
     await capture({ audio: true, video: true }),
   ] as const;
   const reps = [];
+  // Connected first (a data channel), and past the polite peer's first-offer hold: at start-up
+  // the polite peer's first offer waits for the impolite one's (FIRST_OFFER_HOLD_MS), so the
+  // collision is made on a live connection. Ten pairs at a time, so the holds run side by side.
+  const failures = new Map<number, string>();
+  const connectBatch = async (from: number) => {
+    const batch = Array.from({ length: Math.min(10, args.reps - from) }, (_, k) => from + k);
+    for (const i of batch) {
+      const signaling = { kind: 'memory' as const, pair: `glare${i}`, latency: args.latency };
+      createFixturePeer({ name: `glare${i}a`, polite: false, signaling, verbose: false });
+      createFixturePeer({ name: `glare${i}b`, polite: true, signaling, verbose: false });
+      getPeer(`glare${i}a`).actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'glare' });
+    }
+    await Promise.all(
+      batch.map(async (i) => {
+        const pair = [getPeer(`glare${i}a`), getPeer(`glare${i}b`)];
+        try {
+          await Promise.all(
+            pair.map((peer) => until(peer, { channelOpen: 'glare' }, args.timeoutMs)),
+          );
+          await Promise.all(
+            pair.map((peer) => until(peer, { renegotiationIdle: true }, args.timeoutMs)),
+          );
+        } catch (error) {
+          failures.set(i, `not ready for the glare: ${String((error as Error).message ?? error)}`);
+        }
+      }),
+    );
+  };
   for (let i = 0; i < args.reps; i += 1) {
+    if (i % 10 === 0) await connectBatch(i);
     const names = [`glare${i}a`, `glare${i}b`] as const;
-    const signaling = { kind: 'memory' as const, pair: `glare${i}`, latency: args.latency };
-    createFixturePeer({ name: names[0], polite: false, signaling, verbose: false });
-    createFixturePeer({ name: names[1], polite: true, signaling, verbose: false });
     const pair = [getPeer(names[0]), getPeer(names[1])] as const;
+    let failure: string | undefined = failures.get(i);
     // The same instant: one task, no await in between.
     pair.forEach((peer, side) => {
       const stream = streams[side];
@@ -35,8 +62,8 @@ export async function glare(args: {
       for (const track of stream.getTracks())
         peer.actor.send({ type: 'ADD_TRACK', track, streams: [stream] });
     });
-    let failure: string | undefined;
     try {
+      if (failure) throw new Error(failure);
       await Promise.all(
         pair.flatMap((peer) => [
           until(peer, { connection: 'connected' }, args.timeoutMs),

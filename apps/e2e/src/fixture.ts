@@ -17,6 +17,15 @@ import {
   until,
 } from './peers.js';
 import { exportSession, latestSample, qualityLog, startRecording } from './recording.js';
+import { rawPeers } from './raw.js';
+import {
+  addCamera,
+  prepareCamera,
+  receivingVideo,
+  remoteVideoFrames,
+  removeCamera,
+  startupPeer,
+} from './startup.js';
 
 type Kind = 'audio' | 'video';
 
@@ -148,6 +157,13 @@ const api = {
   exportSession,
   qualityLog,
   latestSample,
+  prepareCamera,
+  startupPeer,
+  remoteVideoFrames,
+  receivingVideo,
+  addCamera,
+  removeCamera,
+  ...rawPeers,
   glare,
   flood,
   cycles,

@@ -44,6 +44,7 @@ export type Condition =
   | { readonly channelOpen: string }
   | { readonly liveRemoteTracks: number }
   | { readonly iceRestartsAtLeast: number }
+  | { readonly renegotiationIdle: true }
   | { readonly stableWith: { readonly offersSentAtLeast: number } };
 
 export interface Peer {
@@ -234,6 +235,7 @@ export function matches(s: PeerSnapshot, condition: Condition): boolean {
       s.context.remoteTracks.filter((t) => !t.ended && t.track.readyState === 'live').length >=
       condition.liveRemoteTracks
     );
+  if ('renegotiationIdle' in condition) return s.matches({ active: { renegotiation: 'idle' } });
   if ('iceRestartsAtLeast' in condition)
     return s.context.counters.iceRestarts >= condition.iceRestartsAtLeast;
   return (

@@ -27,6 +27,26 @@ export function messageKind(message: SignalingMessage): string {
   return message.type === 'description' ? `description:${message.description.type}` : message.type;
 }
 
+/** A description's type, id and m-lines (kind:mid:direction) and header-extension ids, for the log. */
+function sdpSketch(data: string): string {
+  try {
+    const m = JSON.parse(data) as { id?: string; description?: { type?: string; sdp?: string } };
+    const sections = (m.description?.sdp ?? '').split(/\r?\nm=/).slice(1);
+    const lines = sections.map((section) => {
+      const kind = section.split(' ')[0];
+      const mid = /a=mid:(\S+)/.exec(section)?.[1];
+      const dir = /a=(sendrecv|sendonly|recvonly|inactive)/.exec(section)?.[1] ?? '';
+      const ext = [...section.matchAll(/a=extmap:(\d+)\S* (\S+)/g)]
+        .map(([, id, uri]) => `${id}=${uri?.split(/[/:]/).pop()}`)
+        .join(',');
+      return `${kind}:${mid}:${dir}${ext ? `[${ext}]` : ''}`;
+    });
+    return `${m.description?.type} ${m.id ?? ''} ${lines.join(' ')}`;
+  } catch {
+    return data.slice(0, 120);
+  }
+}
+
 export function createWebSocketSignaling(options: WebSocketSignalingOptions): WebSocketSignaling {
   const target = `${options.url}/?room=${encodeURIComponent(options.room)}&peer=${encodeURIComponent(options.peer)}`;
   const listeners = new Set<(message: unknown) => void>();
@@ -57,7 +77,11 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
       record(options.peer, 'ws', `open #${opens}`);
       for (const data of outbox.splice(0)) ws.send(data);
     };
-    ws.onmessage = (event) => deliver(String(event.data));
+    ws.onmessage = (event) => {
+      const data = String(event.data);
+      if (data.includes('"description"')) record(options.peer, 'ws:received', sdpSketch(data));
+      deliver(data);
+    };
     ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = undefined;
@@ -78,6 +102,7 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
       const kind = messageKind(message);
       sent[kind] = (sent[kind] ?? 0) + 1;
       const data = JSON.stringify(message);
+      if (message.type === 'description') record(options.peer, 'ws:sent', sdpSketch(data));
       if (socket?.readyState === WebSocket.OPEN) socket.send(data);
       else outbox.push(data);
     },

@@ -17,13 +17,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
+import { CROSS_BROWSER_SCENARIOS } from './crossBrowser.mjs';
+import { ENGINE_SCENARIOS } from './engine.mjs';
 import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { PRELUDES } from './lib/preludes.mjs';
 import { startPageServer, startRelay, startTurn } from './lib/servers.mjs';
 import { SCENARIOS as BASE_SCENARIOS } from './scenarios.mjs';
+import { STARTUP_SCENARIOS } from './startup.mjs';
 import { STATS_SCENARIOS } from './stats.mjs';
 
-const SCENARIOS = [...BASE_SCENARIOS, ...STATS_SCENARIOS];
+const SCENARIOS = [
+  ...BASE_SCENARIOS,
+  ...ENGINE_SCENARIOS,
+  ...STARTUP_SCENARIOS,
+  ...CROSS_BROWSER_SCENARIOS,
+  ...STATS_SCENARIOS,
+];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.dirname(here);
@@ -127,8 +136,14 @@ function scenarioContext(scenario, { browsers, origin }) {
       turns.push(turn);
       return turn;
     },
-    async checkPages() {
-      for (const page of pages) {
+    /** Checks a page as the end of the scenario would, then closes it (long loops of calls). */
+    async closePage(page) {
+      await t.checkPages([page]);
+      pages.splice(pages.indexOf(page), 1);
+      await withTimeout(page.close(), 5_000, () => 'close').catch(() => {});
+    },
+    async checkPages(which = pages) {
+      for (const page of which) {
         const uncaught = await page.call('uncaught');
         assert.deepEqual(
           uncaught,

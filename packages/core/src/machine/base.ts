@@ -28,6 +28,10 @@ import {
 } from './ice/restartPolicy.js';
 import { connectionClosedUnderneath, dtlsTransportsOf, transportEvents } from './ice/transports.js';
 import { mediaCapture } from './media/capture.js';
+import { GATHERING_STALL_MS } from './ice/gathering.js';
+import { FIRST_OFFER_HOLD_MS, HOLD_AFTER_ANSWER_MS } from './negotiation/firstOffer.js';
+import { isCandidateOfIgnoredOffer } from './negotiation/ignoredOfferCandidates.js';
+import { refusedOffersExhausted } from './negotiation/refusedOffers.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
 import { setup } from './xstateSetup.js';
 
@@ -80,6 +84,9 @@ export const peerSetupBase = setup({
     answerTimeout: ({ context }) =>
       context.options.answerTimeout * 2 ** Math.min(context.offerResends, MAX_OFFER_RESENDS + 1),
     offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
+    firstOfferHold: ({ context }) => (context.options.polite ? FIRST_OFFER_HOLD_MS : 0),
+    holdAfterAnswer: ({ context }) => (context.options.polite ? HOLD_AFTER_ANSWER_MS : 0),
+    gatheringStallTimeout: GATHERING_STALL_MS,
     iceRestartTimeout: ({ context }) =>
       iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),
     iceRestartTakeover: ({ context }) => iceRestartTakeover(context.options.iceRestart),
@@ -91,6 +98,7 @@ export const peerSetupBase = setup({
     isBye: ({ event }) => event.type === 'signal.message' && event.message.type === 'bye',
     isCommand: ({ event }) => asCommand(event) !== null,
     renegotiationPending: stateIn({ active: { renegotiation: 'pending' } }),
+    refusedOffersExhausted: ({ context }) => refusedOffersExhausted(context),
     nextIsEarlyCandidate: ({ context }) => {
       const item = nextItem(context);
       if (item?.kind !== 'candidate') return false;
@@ -101,7 +109,11 @@ export const peerSetupBase = setup({
     },
     nextIsStaleCandidate: ({ context }) => {
       const item = nextItem(context);
-      return item?.kind === 'candidate' && candidateGeneration(context, item.ufrag) === 'past';
+      return (
+        item?.kind === 'candidate' &&
+        (candidateGeneration(context, item.ufrag) === 'past' ||
+          isCandidateOfIgnoredOffer(context, item.candidate, item.ufrag))
+      );
     },
     // Repeats are recognised by id, never by SDP text: two offers (an ICE restart, a re-offer)
     // may carry the same m-lines, and an answer is the answer to one of them only.
@@ -124,6 +136,10 @@ export const peerSetupBase = setup({
       nextAnswer(context)?.inReplyTo?.startsWith(`${context.instanceId}:`) === true,
     canResendOffer: ({ context }) => context.offerResends < MAX_OFFER_RESENDS,
     nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
+    /** The local description lists a gathered candidate (JSEP 5.7.1: engines add each one). */
+    hasLocalCandidate: ({ context }) =>
+      /\na=candidate:/.test(context.pc?.localDescription?.sdp ?? ''),
+
     nextIsOffer: ({ context }) => {
       const item = nextItem(context);
       return item?.kind === 'description' && item.description.type === 'offer';

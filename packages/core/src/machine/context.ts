@@ -44,6 +44,7 @@ export function freshNegotiation(pastRemoteUfrags: readonly string[]) {
     lastLocalDescription: null,
     lastAnswer: null,
     offerResends: 0,
+    refusedOffers: 0,
     iceRestartAttempts: 0,
     iceRestartStartedAt: null,
   } as const satisfies Partial<PeerContext>;

@@ -29,6 +29,8 @@ export interface PeerView {
   /** Remote streams that still carry at least one track. */
   readonly remoteStreams: readonly MediaStream[];
   readonly dataChannels: readonly DataChannelInfo[];
+  /** Negotiated, yet no local ICE candidate sent for a while (GATHERING_STALL_MS): see ice/gathering.states.ts. */
+  readonly gatheringStalled: boolean;
   readonly error: PeerStateError | null;
 }
 
@@ -115,6 +117,7 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
     remoteTracks: context.remoteTracks,
     remoteStreams,
     dataChannels: context.dataChannels,
+    gatheringStalled: snapshot.matches({ active: { gathering: 'stalled' } }),
     error: context.lastError,
   };
 }

@@ -15,6 +15,7 @@ import { iceActions } from './ice/ice.actions.js';
 import { lifecycleActions } from './lifecycle/lifecycle.actions.js';
 import { mediaActions } from './media/media.actions.js';
 import { inboxActions } from './negotiation/inbox.actions.js';
+import { refusedOfferActions } from './negotiation/refusedOffers.actions.js';
 import { rebuildActions } from './rebuild/rebuild.actions.js';
 import { reporter, sendSignalMessage } from './report.js';
 import type { RebuildReason, TransitionRecord } from './types.js';
@@ -25,6 +26,7 @@ export const peerSetup = peerSetupBase
       ...lifecycleActions,
       ...commandActions,
       ...inboxActions,
+      ...refusedOfferActions,
       ...iceActions,
       ...mediaActions,
       ...dataChannelActions,

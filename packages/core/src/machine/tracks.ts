@@ -1,6 +1,7 @@
 import { MediaError } from '../errors.js';
 import type { PeerConnectionLike } from '../platform/types.js';
 import { markSpare } from './media/spareSenders.js';
+import { sendsOnNewTransceiver } from './negotiation/politeTracks.js';
 import type { LocalTrack, PeerInternalEvent, RemoteTrack } from './types.js';
 
 type Report = (event: PeerInternalEvent) => void;
@@ -15,12 +16,9 @@ export function addLocalTrack(
   newTransceiver = false,
 ): void {
   try {
-    // `newTransceiver` (the polite peer): never let the track take over a transceiver that is
-    // already receiving, as addTrack does. Chromium detaches such a transceiver's remote track
-    // from its decoder for good when the offer that changed it is rolled back (a glare): frames
-    // are decoded, the <video> never gets one.
+    // `newTransceiver` is `polite`; the rule and its engine repros: negotiation/politeTracks.ts.
     const sender =
-      newTransceiver && typeof pc.addTransceiver === 'function'
+      sendsOnNewTransceiver(pc, track.kind, newTransceiver) && pc.addTransceiver
         ? pc.addTransceiver(track, { direction: 'sendrecv', streams: [...streams] }).sender
         : pc.addTrack(track, ...streams);
     report({ type: 'peer.trackAdded', track, streams, sender, owned });

@@ -1330,6 +1330,21 @@ describe('model-based paths over peerMachine', () => {
         expect(await call.settle()).toBe(true);
         expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
         expect(call.b.snapshot().context.counters.offersSent).toBeGreaterThan(offers);
+  it('a negotiated connection that gathers nothing is stalled until its first candidate', async () => {
+    await path(
+      { fakeB: { autoGather: false } },
+      [
+        'negotiatedNothingSent | after(gatheringStallTimeout)',
+        'stalled | always [hasLocalCandidate] → sent',
+      ],
+      async (call) => {
+        call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+        await until(call, call.b, (s) => s.matches({ active: { gathering: 'stalled' } }));
+        call.b
+          .pc()
+          .emitIceCandidate({ candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 9 typ host' });
+        await until(call, call.b, (s) => s.matches({ active: { gathering: 'sent' } }));
+        expect(call.b.snapshot().context.counters.candidatesSent).toBe(1);
       },
     );
   });

@@ -52,6 +52,10 @@ describe('negotiation', () => {
     'resolves glare (%s): both connected with every track on both sides',
     async (_, first, second) => {
       const call = createTestCall();
+      // Connected first: at start-up the polite peer's first offer waits for the impolite's.
+      call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+      await bothConnected(call);
+      await bothSettled(call);
       const audioA = createFakeTrack('audio');
       const videoB = createFakeTrack('video');
       const streamA = createFakeStream([audioA]);
@@ -80,9 +84,13 @@ describe('negotiation', () => {
 
   it('rolls back explicitly on engines without implicit rollback, and remembers it', async () => {
     const call = createTestCall({ fakeB: { implicitRollback: false } });
-    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'a' });
-    call.b.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'b' });
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
     await bothConnected(call);
+    await bothSettled(call);
+    call.a.actor.send({ type: 'ADD_TRACK', track: createFakeTrack('audio') });
+    call.b.actor.send({ type: 'ADD_TRACK', track: createFakeTrack('video') });
+    await until(call.a, (s) => s.context.remoteTracks.length === 1);
+    await until(call.b, (s) => s.context.remoteTracks.length === 1);
     await bothSettled(call);
     const b = call.b.actor.getSnapshot().context;
     expect(b.counters.rollbacks).toBe(1);

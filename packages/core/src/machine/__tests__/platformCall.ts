@@ -8,6 +8,7 @@ import type { PeerConnectionFactory } from '../../platform/types.js';
 import { createInMemorySignalingPair } from '../../signaling/inMemorySignaling.js';
 import {
   createFakeNetwork,
+  createFakeTrack,
   type FakePeerConnection,
   type FakePeerConnectionOptions,
 } from '../../testing/index.js';
@@ -34,7 +35,7 @@ export function linkedConstructor<T extends typeof FakePeerConnection>(
   return Linked as unknown as T;
 }
 
-/** Connects two peers (with glare: both open a channel), then restarts ICE once. */
+/** Connects two peers, restarts ICE once, then makes a glare (both add a track at once). */
 export async function connectOver(
   engine: { scope: object } | { peerConnection: PeerConnectionFactory },
 ): Promise<[PeerActor, PeerActor]> {
@@ -58,6 +59,20 @@ export async function connectOver(
   await waitFor(a, (s) => s.context.counters.offersSent >= 2 && s.matches(connected), {
     timeout: 15_000,
   });
+  // Glare on the live connection: at start-up the polite peer's first offer waits (#23).
+  const idle = { active: { renegotiation: 'idle', signaling: 'stable' } } as const;
+  await Promise.all(
+    [a, b].map((actor) => waitFor(actor, (s) => s.matches(idle), { timeout: 15_000 })),
+  );
+  a.send({ type: 'ADD_TRACK', track: createFakeTrack('audio') });
+  b.send({ type: 'ADD_TRACK', track: createFakeTrack('video') });
+  await Promise.all(
+    [a, b].map((actor) =>
+      waitFor(actor, (s) => s.context.remoteTracks.length === 1 && s.matches(idle), {
+        timeout: 15_000,
+      }),
+    ),
+  );
   expect(errors).toEqual([]);
   return [a, b];
 }

@@ -7,6 +7,7 @@ import { assign } from 'xstate';
 import { createCandidateMessage } from '../../signaling/messages.js';
 import { count, localUfrag, rebuildEpochOf, requirePc } from '../context.js';
 import { connectionRegion } from '../ice/connection.states.js';
+import { gatheringRegion } from '../ice/gathering.states.js';
 import { errorReports, hangUp, listenToSignaling, remoteBye } from '../lifecycle/shared.js';
 import { mediaHandlers } from '../media/media.handlers.js';
 import { renegotiationRegion, signalingRegion } from '../negotiation/signaling.states.js';
@@ -116,5 +117,6 @@ export const activeState = peerSetup.createStateConfig({
     signaling: signalingRegion,
     connection: connectionRegion,
     renegotiation: renegotiationRegion,
+    gathering: gatheringRegion,
   },
 });

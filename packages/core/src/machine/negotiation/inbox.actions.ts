@@ -11,6 +11,7 @@ import { candidateGeneration, count, nextDescriptionId, nextItem, requirePc } fr
 import { applyRemoteCandidate } from '../ice.js';
 import { invalidStateError, reporter, sendSignalMessage } from '../report.js';
 import type { BufferedCandidate } from '../types.js';
+import { isCandidateOfIgnoredOffer } from './ignoredOfferCandidates.js';
 
 export const inboxActions = {
   dequeue: base.assign(({ context }) => ({ inbox: context.inbox.slice(1) })),
@@ -151,6 +152,8 @@ export const inboxActions = {
       ),
     ];
     return {
+      // An exchange went through: the engines agree again (refusedOffers.ts).
+      refusedOffers: 0,
       remoteDescriptionsApplied: context.remoteDescriptionsApplied + 1,
       remoteUfrags: current,
       pastRemoteUfrags: past,
@@ -169,6 +172,7 @@ export const inboxActions = {
       const overtaken = context.remoteDescriptionsApplied - entry.descriptionsApplied > 1;
       if (generation === 'future' && !overtaken) keep.push(entry);
       else if (generation !== 'current') discarded++;
+      else if (isCandidateOfIgnoredOffer(context, entry.candidate, entry.ufrag)) discarded++;
       else applyRemoteCandidate(pc, entry.candidate, context.ignoreOffer, reporter(self));
     }
     enqueue.assign({

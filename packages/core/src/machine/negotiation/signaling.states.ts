@@ -4,7 +4,7 @@
  * polite one yields to it.
  * @module
  */
-import { and, assign, raise } from 'xstate';
+import { and, assign, not, raise, stateIn } from 'xstate';
 import { NegotiationTimeoutError } from '../../errors.js';
 import { count, requirePc } from '../context.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
@@ -17,7 +17,8 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
   const common = [
     // Before any remote description, or of an ICE generation whose description has not arrived.
     { guard: 'nextIsEarlyCandidate', actions: 'bufferNextCandidate' },
-    // Of an ICE generation the remote has left behind.
+    // Of an ICE generation the remote has left behind, or of an ignored offer whose ufrag the
+    // remote's answer kept (Firefox) for an m-line that answer does not have.
     { guard: 'nextIsStaleCandidate', actions: 'discardNextCandidate' },
     { guard: 'nextIsCandidate', actions: ['applyNextCandidate', 'dequeue'] },
     // A copy of the last answer applied (a duplicate on the wire, or a resend): nothing to do.
@@ -54,7 +55,14 @@ export const signalingRegion = peerSetup.createStateConfig({
   states: {
     stable: {
       entry: { type: 'record', params: { region: 'signaling', state: 'stable' } },
-      always: [...drainInbox('stable'), { guard: 'renegotiationPending', target: 'makingOffer' }],
+      always: [
+        ...drainInbox('stable'),
+        // negotiation/refusedOffers.ts: an offer refused MAX_REFUSED_OFFERS times is not made again.
+        {
+          guard: and(['renegotiationPending', not('refusedOffersExhausted')]),
+          target: 'makingOffer',
+        },
+      ],
     },
     makingOffer: {
       entry: [
@@ -88,6 +96,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             target: 'stable',
             actions: [
               { type: 'reportError', params: negotiationError('setLocalDescription') },
+              'countRefusedLocalOffer',
               // Engines fire negotiationneeded once per need: without a retry, a failed
               // offer would leave the change unnegotiated for good.
               raise({ type: 'peer.offerFailed' }),
@@ -201,6 +210,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             actions: [
               { type: 'reportError', params: negotiationError('setRemoteDescription') },
               assign({ pendingRemoteDescription: null }),
+              'countRefusedExchange',
             ],
           },
           {
@@ -209,6 +219,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             actions: [
               { type: 'reportError', params: negotiationError('setRemoteDescription') },
               assign({ pendingRemoteDescription: null }),
+              'countRefusedExchange',
             ],
           },
           {
@@ -216,6 +227,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             actions: [
               { type: 'reportError', params: negotiationError('setRemoteDescription') },
               assign({ pendingRemoteDescription: null }),
+              'countRefusedExchange',
             ],
           },
         ],
@@ -278,10 +290,48 @@ export const signalingRegion = peerSetup.createStateConfig({
   },
 });
 
+/** A hold of the first offer (see `holdingFirstOffer`); `onAnswered` is where an answer leads. */
+function holding(
+  name: 'holdingFirstOffer' | 'holdingAfterAnswer',
+  delay: 'firstOfferHold' | 'holdAfterAnswer',
+  onAnswered: string,
+) {
+  return {
+    initial: 'clean',
+    after: {
+      [delay]: [
+        {
+          guard: stateIn({ active: { renegotiation: { [name]: 'needed' } } }),
+          target: 'pending',
+        },
+        { target: 'idle' },
+      ],
+    },
+    on: { 'peer.negotiated': onAnswered },
+    states: {
+      clean: { on: { 'pc.negotiationNeeded': 'needed' } },
+      needed: { entry: { type: 'record', params: { region: 'renegotiation', state: name } } },
+    },
+  } as const;
+}
+
 /** `idle`, or `pending` when the engine asked for an offer while one was under way; `retrying` after a failed offer. */
 export const renegotiationRegion = peerSetup.createStateConfig({
-  initial: 'idle',
+  initial: 'holdingFirstOffer',
   states: {
+    // The polite peer's first offer on a new connection waits `firstOfferHold` (0 for the
+    // impolite peer): a polite first offer rolled back by the impolite's can leave Chromium's
+    // connection gathering no candidate at all (#23; apps/e2e `23-startup-glare-*`), and one that
+    // added m-lines the impolite's offer then fills with other header-extension ids is refused
+    // for good (apps/e2e/test/engine.mjs `12-engine-chromium-rollback-keeps-extension-ids`).
+    // Meanwhile an offer of the impolite peer is answered, and tracks added with addTrack before
+    // it ride on its m-lines (JSEP 5.10), so often no offer of ours is needed at all: the engine
+    // fires negotiationneeded again after that answer only if one still is.
+    holdingFirstOffer: holding('holdingFirstOffer', 'firstOfferHold', 'holdingAfterAnswer'),
+    // The impolite peer's first offer is often its data channel alone, its camera's a moment
+    // later (Firefox's fake camera: 370 ms after, under load): after answering one, the polite
+    // peer holds once more, HOLD_AFTER_ANSWER_MS (once: later offers do not extend it).
+    holdingAfterAnswer: holding('holdingAfterAnswer', 'holdAfterAnswer', '.clean'),
     idle: {
       on: { 'pc.negotiationNeeded': 'pending', 'peer.offerFailed': 'retrying' },
     },

@@ -210,6 +210,8 @@ export interface PeerContext {
   readonly instanceId: string;
   /** Times the pending offer was sent again for want of an answer. */
   readonly offerResends: number;
+  /** Local offers refused in a row (our setLocalDescription, or the remote's answer): see negotiation/refusedOffers.ts. */
+  readonly refusedOffers: number;
   /** Learnt once the engine refused an implicit rollback. */
   readonly explicitRollback: boolean;
   readonly localTracks: readonly LocalTrack[];

@@ -1,0 +1,154 @@
+// Issue #23: both users start their camera at once. Each call gets fresh pages: the impolite
+// peer sends START_MEDIA + CREATE_DATA_CHANNEL, the polite peer ADD_TRACK, right after both
+// start(). Every call must connect within 2 s with no error event, round-trip a message, and
+// decode frames of every remote video track on both sides.
+
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+
+/** The issue's bound: each side connected within this long after its start(). */
+const CONNECT_BOUND_MS = 2_000;
+/** Waits for events, sized for a loaded 2-core machine (the 2 s bound is asserted apart). */
+const WAIT_MS = 15_000;
+/** Frames to see presented (requestVideoFrameCallback) on every remote video track. */
+const FRAMES = 5;
+
+const wait = (page, name, until, timeoutMs = WAIT_MS) =>
+  page.call('wait', { name, until, timeoutMs });
+const summary = (page, name) => page.call('summary', { name });
+
+export async function roundTrip(pa, pb) {
+  const ping = `ping ${randomUUID()}`;
+  await pa.call('sendData', { name: 'a', label: 'chat', data: ping });
+  await pb.call('waitData', { name: 'b', label: 'chat', data: ping, timeoutMs: WAIT_MS });
+  const pong = `pong ${randomUUID()}`;
+  await pb.call('sendData', { name: 'b', label: 'chat', data: pong });
+  await pa.call('waitData', { name: 'a', label: 'chat', data: pong, timeoutMs: WAIT_MS });
+}
+
+/** Both sides decode and present frames of every remote video track they negotiated. */
+export async function assertRemoteVideo(pages, label) {
+  const results = await Promise.all(
+    pages.map(([page, name]) =>
+      page.call('remoteVideoFrames', { name, frames: FRAMES, timeoutMs: WAIT_MS }),
+    ),
+  );
+  for (const [i, r] of results.entries()) {
+    const name = pages[i][1];
+    assert.ok(r.tracks.length >= 1, `${label} ${name}: a live remote video track`);
+    for (const track of r.tracks) {
+      assert.ok(
+        track.listed,
+        `${label} ${name}: remote video ${track.id.slice(0, 8)} in remoteTracks`,
+      );
+      assert.ok(
+        track.presented >= FRAMES,
+        `${label} ${name}: remote video ${track.id.slice(0, 8)} presented ${track.presented} of ${FRAMES} frames`,
+      );
+      if (track.decodedGrowth !== undefined)
+        assert.ok(track.decodedGrowth > 0, `${label} ${name}: framesDecoded grows`);
+    }
+    assert.ok(r.decodedGrowthTotal > 0, `${label} ${name}: framesDecoded grows`);
+  }
+}
+
+/** One start-up-glare call between `impolite` and `polite` browsers; returns its figures. */
+async function startupCall(t, relay, i, impolite, polite) {
+  const pa = await t.page(impolite, `a${i}`);
+  const pb = await t.page(polite, `b${i}`);
+  try {
+    const room = `startup-${i}`;
+    const signaling = () => ({ kind: 'ws', url: relay.url, room });
+    // VP8 on the Chromium side of a cross-browser call (H264/AV1 crash the pairing here).
+    const cross = impolite !== polite;
+    const a = {
+      name: 'a',
+      polite: false,
+      signaling: signaling('a'),
+      ...(cross && impolite === 'chromium' ? { vp8Only: true } : {}),
+    };
+    const b = {
+      name: 'b',
+      polite: true,
+      signaling: signaling('b'),
+      ...(cross && polite === 'chromium' ? { vp8Only: true } : {}),
+    };
+    await pb.call('prepareCamera', { name: 'b' });
+    await Promise.all([pa.call('startupPeer', { spec: a }), pb.call('startupPeer', { spec: b })]);
+    await Promise.all([
+      wait(pa, 'a', { connection: 'connected' }),
+      wait(pb, 'b', { connection: 'connected' }),
+      wait(pa, 'a', { channelOpen: 'chat' }),
+      wait(pb, 'b', { channelOpen: 'chat' }),
+      wait(pa, 'a', { liveRemoteTracks: 2 }),
+      wait(pb, 'b', { liveRemoteTracks: 2 }),
+    ]);
+    await roundTrip(pa, pb);
+    const pages = [
+      [pa, 'a'],
+      [pb, 'b'],
+    ];
+    await assertRemoteVideo(pages, `call ${i}`);
+    const [sa, sb] = await Promise.all([summary(pa, 'a'), summary(pb, 'b')]);
+    for (const s of [sa, sb]) {
+      assert.deepEqual(s.errors, [], `call ${i} ${s.name}: error events`);
+      assert.ok(
+        s.connectedMs !== null && s.connectedMs <= CONNECT_BOUND_MS,
+        `call ${i} ${s.name}: connected ${s.connectedMs} ms after start (bound ${CONNECT_BOUND_MS})`,
+      );
+    }
+    // Pages of a passing call go now; a failing call's stay for the trace (the runner closes them).
+    await Promise.all([t.closePage(pa), t.closePage(pb)]);
+    return {
+      connectedMs: Math.max(sa.connectedMs, sb.connectedMs),
+      collided: sa.counters.offersIgnored + sb.counters.rollbacks > 0,
+      rebuilds: sa.counters.rebuilds + sb.counters.rebuilds,
+    };
+  } catch (error) {
+    error.message = `call ${i} (${impolite} impolite, ${polite} polite): ${error.message}`;
+    throw error;
+  }
+}
+
+/** `count` calls, `parallel` at a time, each in fresh pages; figures of the whole set. */
+async function startupCalls(t, { count, parallel, impolite, polite }) {
+  const relay = await t.relay();
+  const figures = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      figures.push(await startupCall(t, relay, i, impolite, polite));
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  const ms = figures.map((f) => f.connectedMs).sort((x, y) => x - y);
+  t.figure('calls', `${figures.length}/${count}`);
+  t.figure('connectedMs', { median: ms[Math.floor(ms.length / 2)], max: ms[ms.length - 1] });
+  t.figure('callsWithCollision', figures.filter((f) => f.collided).length);
+  t.figure(
+    'rebuilds',
+    figures.reduce((n, f) => n + f.rebuilds, 0),
+  );
+}
+
+export const STARTUP_SCENARIOS = [
+  {
+    name: '23-startup-glare-chromium-20x',
+    timeoutMs: 240_000,
+    run: (t) =>
+      startupCalls(t, { count: 20, parallel: 2, impolite: 'chromium', polite: 'chromium' }),
+  },
+  {
+    name: '23-startup-glare-chromium-firefox-10x',
+    timeoutMs: 180_000,
+    run: (t) =>
+      startupCalls(t, { count: 10, parallel: 2, impolite: 'chromium', polite: 'firefox' }),
+  },
+  {
+    name: '23-startup-glare-firefox-chromium-10x',
+    timeoutMs: 180_000,
+    run: (t) =>
+      startupCalls(t, { count: 10, parallel: 2, impolite: 'firefox', polite: 'chromium' }),
+  },
+];

@@ -1,0 +1,237 @@
+/**
+ * Start-up glare (#23) and the polite peer's track rule (#12), on the fake. The engine behaviours
+ * behind them are shown by bare-RTCPeerConnection repros in apps/e2e/test/engine.mjs.
+ */
+import { describe, expect, it } from 'vitest';
+import type { SignalingChannel } from '../../signaling/types.js';
+import { createFakeStream, createFakeTrack } from '../../testing/index.js';
+import { GATHERING_STALL_MS } from '../ice/gathering.js';
+import { FIRST_OFFER_HOLD_MS } from '../negotiation/firstOffer.js';
+import { isCandidateOfIgnoredOffer } from '../negotiation/ignoredOfferCandidates.js';
+import { peerView } from '../peerView.js';
+import type { PeerContext } from '../types.js';
+import {
+  bothConnected,
+  bothSettled,
+  closeAndExpectNoLeaks,
+  createTestCall,
+  tick,
+  until,
+} from './call.js';
+
+function camera() {
+  const audio = createFakeTrack('audio');
+  const video = createFakeTrack('video');
+  return { stream: createFakeStream([audio, video]), tracks: [audio, video] as const };
+}
+
+const offersOf = (sent: readonly { type: string; description?: { type: string } }[]) =>
+  sent.filter((m) => m.type === 'description' && m.description?.type === 'offer').length;
+
+/** Rewrites the SDP origin of every description `a` sends to Firefox's (RFC 8866 §5.2). */
+const asFirefox = (channel: SignalingChannel): SignalingChannel => ({
+  send: (message) =>
+    channel.send(
+      message.type === 'description'
+        ? {
+            ...message,
+            description: {
+              ...message.description,
+              sdp: message.description.sdp.replace(
+                /^o=.*$/m,
+                'o=mozilla...THIS_IS_SDPARTA-153.0 1 0 IN IP4 0.0.0.0',
+              ),
+            },
+          }
+        : message,
+    ),
+  subscribe: (listener) => channel.subscribe(listener),
+});
+
+describe('start-up glare', () => {
+  it('both add camera + mic as they start: the polite peer does not race its first offer, its tracks ride on the impolite m-lines', async () => {
+    const call = createTestCall();
+    const a = camera();
+    const b = camera();
+    for (const track of a.tracks)
+      call.a.actor.send({ type: 'ADD_TRACK', track, streams: [a.stream] });
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    for (const track of b.tracks)
+      call.b.actor.send({ type: 'ADD_TRACK', track, streams: [b.stream] });
+    await bothConnected(call);
+    await until(call.a, (s) => s.context.remoteTracks.length === 2);
+    await until(call.b, (s) => s.context.remoteTracks.length === 2);
+    await bothSettled(call);
+    const sa = call.a.actor.getSnapshot().context;
+    const sb = call.b.actor.getSnapshot().context;
+    // No collision at all: nothing ignored, nothing rolled back.
+    expect(sa.counters.offersIgnored).toBe(0);
+    expect(sb.counters.rollbacks).toBe(0);
+    // b's addTrack transceivers were matched to a's m-lines (JSEP 5.10): two m-lines, not four.
+    expect(call.b.pc().getTransceivers()).toHaveLength(2);
+    expect(
+      call.b
+        .pc()
+        .getTransceivers()
+        .map((t) => t.currentDirection),
+    ).toEqual(['sendrecv', 'sendrecv']);
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
+  it('a polite peer that alone has something to send offers after FIRST_OFFER_HOLD_MS, not before', async () => {
+    const call = createTestCall();
+    const b = camera();
+    for (const track of b.tracks)
+      call.b.actor.send({ type: 'ADD_TRACK', track, streams: [b.stream] });
+    await tick(FIRST_OFFER_HOLD_MS - 1);
+    expect(offersOf(call.b.sent)).toBe(0);
+    expect(
+      call.b.actor.getSnapshot().matches({ active: { renegotiation: 'holdingFirstOffer' } }),
+    ).toBe(true);
+    await tick(1);
+    await until(call.b, (s) => s.context.counters.offersSent === 1);
+    await bothConnected(call);
+    await until(call.a, (s) => s.context.remoteTracks.length === 2);
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
+  it("after answering the impolite peer's data-channel offer the polite peer holds once more, for its camera offer", async () => {
+    const call = createTestCall();
+    const b = camera();
+    const started = Date.now();
+    for (const track of b.tracks)
+      call.b.actor.send({ type: 'ADD_TRACK', track, streams: [b.stream] });
+    // a's data-channel offer comes two thirds into b's hold.
+    await tick((FIRST_OFFER_HOLD_MS * 2) / 3);
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await until(call.b, (s) => s.context.counters.answersSent === 1);
+    // Past the first hold, within the second: a's camera is ready only now.
+    await tick((FIRST_OFFER_HOLD_MS * 4) / 3 - (Date.now() - started));
+    expect(Date.now() - started).toBeGreaterThan(FIRST_OFFER_HOLD_MS);
+    expect(offersOf(call.b.sent)).toBe(0);
+    const a = camera();
+    for (const track of a.tracks)
+      call.a.actor.send({ type: 'ADD_TRACK', track, streams: [a.stream] });
+    await until(call.b, (s) => s.context.remoteTracks.length === 2);
+    await until(call.a, (s) => s.context.remoteTracks.length === 2);
+    await bothSettled(call);
+    expect(call.b.actor.getSnapshot().context.counters.rollbacks).toBe(0);
+    expect(call.b.pc().getTransceivers()).toHaveLength(2);
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
+  it('the impolite peer does not hold its first offer', async () => {
+    const call = createTestCall();
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await until(call.a, (s) => s.context.counters.offersSent === 1, 1);
+    await closeAndExpectNoLeaks(call);
+  });
+});
+
+describe("the polite peer's track rule", () => {
+  async function receivingVideo(options: Parameters<typeof createTestCall>[0] = {}) {
+    const call = createTestCall(options);
+    const aCamera = createFakeTrack('video');
+    call.a.actor.send({
+      type: 'ADD_TRACK',
+      track: aCamera,
+      streams: [createFakeStream([aCamera])],
+    });
+    await bothConnected(call);
+    await bothSettled(call);
+    const bCamera = createFakeTrack('video');
+    call.b.actor.send({
+      type: 'ADD_TRACK',
+      track: bCamera,
+      streams: [createFakeStream([bCamera])],
+    });
+    await until(call.a, (s) => s.context.remoteTracks.length === 1);
+    await bothSettled(call);
+    return { call, bCamera };
+  }
+
+  it('against Chromium-like SDP it sends on a new transceiver (the rollback bug)', async () => {
+    const { call, bCamera } = await receivingVideo();
+    const transceivers = call.b.pc().getTransceivers();
+    expect(transceivers).toHaveLength(2);
+    expect(transceivers[0]?.sender.track).toBeNull();
+    expect(transceivers[1]?.sender.track).toBe(bCamera);
+    await closeAndExpectNoLeaks(call);
+  });
+
+  it("against Firefox it takes over the receiving transceiver (no m-line with Chromium's header-extension ids beside Firefox's)", async () => {
+    const { call, bCamera } = await receivingVideo({ wrapA: asFirefox });
+    const transceivers = call.b.pc().getTransceivers();
+    expect(transceivers).toHaveLength(1);
+    expect(transceivers[0]?.sender.track).toBe(bCamera);
+    expect(transceivers[0]?.currentDirection).toBe('sendrecv');
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
+  it('with nothing to take over it uses addTrack: one transceiver, before any offer', async () => {
+    const call = createTestCall({ start: false });
+    call.b.actor.start();
+    const b = camera();
+    for (const track of b.tracks)
+      call.b.actor.send({ type: 'ADD_TRACK', track, streams: [b.stream] });
+    // addTrack's transceivers have no mid yet and can be matched to a remote offer's m-lines.
+    expect(
+      call.b
+        .pc()
+        .getTransceivers()
+        .map((t) => t.mid),
+    ).toEqual([null, null]);
+    call.a.actor.start();
+    await bothConnected(call);
+    await closeAndExpectNoLeaks(call);
+  });
+});
+
+describe('candidates of an ignored offer', () => {
+  const remote = (sdp: string) =>
+    ({
+      pc: { remoteDescription: { type: 'answer', sdp } },
+      pastRemoteUfrags: ['kept'],
+    }) as unknown as PeerContext;
+  const answer = 'v=0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:0\r\n';
+  const candidate = (sdpMid: string | null, sdpMLineIndex: number | null) => ({
+    candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host',
+    sdpMid,
+    sdpMLineIndex,
+    usernameFragment: 'kept',
+  });
+
+  it('are those of a ufrag once ignored, for an m-line the remote description lacks', () => {
+    // Firefox's answer kept the ufrag of its offer the impolite peer ignored (mids 0 and 1).
+    expect(isCandidateOfIgnoredOffer(remote(answer), candidate('1', 1), 'kept')).toBe(true);
+    expect(isCandidateOfIgnoredOffer(remote(answer), candidate(null, 1), 'kept')).toBe(true);
+    expect(isCandidateOfIgnoredOffer(remote(answer), candidate('0', 0), 'kept')).toBe(false);
+    expect(isCandidateOfIgnoredOffer(remote(answer), candidate('1', 1), 'other')).toBe(false);
+    expect(isCandidateOfIgnoredOffer(remote(answer), null, 'kept')).toBe(false);
+  });
+});
+
+describe('a connection that sends no candidate', () => {
+  it('is gatheringStalled once negotiated for GATHERING_STALL_MS with none sent; its first candidate clears it', async () => {
+    // b's engine gathers nothing by itself: Chromium's after its rolled-back first offer (#23).
+    const call = createTestCall({ fakeB: { autoGather: false } });
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await until(call.b, (s) => s.context.counters.answersSent === 1);
+    await tick(GATHERING_STALL_MS - 1);
+    expect(peerView(call.b.actor.getSnapshot()).gatheringStalled).toBe(false);
+    await tick(1);
+    expect(peerView(call.b.actor.getSnapshot()).gatheringStalled).toBe(true);
+    expect(peerView(call.a.actor.getSnapshot()).gatheringStalled).toBe(false);
+    call.b
+      .pc()
+      .emitIceCandidate({ candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 9 typ host' });
+    await tick(1);
+    expect(peerView(call.b.actor.getSnapshot()).gatheringStalled).toBe(false);
+    expect(call.b.actor.getSnapshot().context.counters.candidatesSent).toBe(1);
+    await closeAndExpectNoLeaks(call);
+  });
+});
