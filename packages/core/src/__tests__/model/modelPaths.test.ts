@@ -1265,6 +1265,41 @@ describe('model-based paths over peerMachine', () => {
     });
   });
 
+  it('start-up glare avoided: the polite peer answers the first offer in its hold, holds again, then offers its own track', async () => {
+    await path(
+      {},
+      ['holdingAfterAnswer | after(holdAfterAnswer) #0 [stateIn] → pending'],
+      async (call) => {
+        // Both at start: a's data-only offer, b's track, which needs an m-line of b's own.
+        call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+        call.b.actor.send(addTrack('audio'));
+        expect(await call.settle(5000)).toBe(true);
+        expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+        expect(call.a.snapshot().context.remoteTracks.map((t) => t.track.kind)).toEqual(['audio']);
+        expect(call.b.snapshot().context.counters.rollbacks).toBe(0);
+      },
+    );
+  });
+
+  it('a negotiated connection that gathers nothing is stalled until its first candidate', async () => {
+    await path(
+      { fakeB: { autoGather: false } },
+      [
+        'negotiatedNothingSent | after(gatheringStallTimeout)',
+        'stalled | always [hasLocalCandidate] → sent',
+      ],
+      async (call) => {
+        call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+        await until(call, call.b, (s) => s.matches({ active: { gathering: 'stalled' } }));
+        call.b
+          .pc()
+          .emitIceCandidate({ candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 9 typ host' });
+        await until(call, call.b, (s) => s.matches({ active: { gathering: 'sent' } }));
+        expect(call.b.snapshot().context.counters.candidatesSent).toBe(1);
+      },
+    );
+  });
+
   // Recovery (issue 12): a connection closed underneath the machine, and the polite peer
   // taking over ICE restarts from a silent impolite one.
   it('closed underneath: the remote closes without a bye while we are disconnected; RESTART_ICE waits for the rebuild', async () => {
@@ -1330,21 +1365,6 @@ describe('model-based paths over peerMachine', () => {
         expect(await call.settle()).toBe(true);
         expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
         expect(call.b.snapshot().context.counters.offersSent).toBeGreaterThan(offers);
-  it('a negotiated connection that gathers nothing is stalled until its first candidate', async () => {
-    await path(
-      { fakeB: { autoGather: false } },
-      [
-        'negotiatedNothingSent | after(gatheringStallTimeout)',
-        'stalled | always [hasLocalCandidate] → sent',
-      ],
-      async (call) => {
-        call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
-        await until(call, call.b, (s) => s.matches({ active: { gathering: 'stalled' } }));
-        call.b
-          .pc()
-          .emitIceCandidate({ candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 9 typ host' });
-        await until(call, call.b, (s) => s.matches({ active: { gathering: 'sent' } }));
-        expect(call.b.snapshot().context.counters.candidatesSent).toBe(1);
       },
     );
   });
