@@ -16,8 +16,8 @@ import {
   summary,
   until,
 } from './peers.js';
-import { exportSession, latestSample, qualityLog, startRecording } from './recording.js';
 import { rawPeers } from './raw.js';
+import { exportSession, latestSample, qualityLog, startRecording } from './recording.js';
 import {
   addCamera,
   prepareCamera,

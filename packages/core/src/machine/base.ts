@@ -21,6 +21,7 @@ import {
   rebuildEpochOf,
   rebuildLeft,
 } from './context.js';
+import { GATHERING_STALL_MS } from './ice/gathering.js';
 import {
   iceRestartDelay,
   iceRestartTakeover,
@@ -28,7 +29,6 @@ import {
 } from './ice/restartPolicy.js';
 import { connectionClosedUnderneath, dtlsTransportsOf, transportEvents } from './ice/transports.js';
 import { mediaCapture } from './media/capture.js';
-import { GATHERING_STALL_MS } from './ice/gathering.js';
 import { FIRST_OFFER_HOLD_MS, HOLD_AFTER_ANSWER_MS } from './negotiation/firstOffer.js';
 import { isCandidateOfIgnoredOffer } from './negotiation/ignoredOfferCandidates.js';
 import { refusedOffersExhausted } from './negotiation/refusedOffers.js';
