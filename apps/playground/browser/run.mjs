@@ -263,6 +263,11 @@ async function runMode(browser, mode) {
       const diffs = panel('Alice').getByTestId('offer-diffs');
       await expectText(diffs, 'application (mid 0) added');
       await expectText(diffs, 'video (mid 2) added, sendrecv');
+      // One row per offer the machine sent (by offer id), not per local-description text: the
+      // description grows as candidates are gathered (issue 21 saw 5 rows for 3 offers).
+      const sent = await counter('Alice', 'offersSent');
+      const listed = Number(await panel('Alice').getByTestId('offers-sent').textContent());
+      assert(listed === sent, `SDP tab lists ${listed} sent offers, the machine sent ${sent}`);
       await shot('sdp');
     });
 
@@ -380,6 +385,20 @@ async function runMode(browser, mode) {
       await expectText(phase('Alice'), 'replay');
       // The end: connected, as when exported.
       await isActive('Alice', 'peer.active.connection.connected').waitFor();
+      // Export of the imported session: the same bytes as the file (ICE restarts and rebuilds
+      // included, in both builds).
+      const again = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export session' }).click();
+      const reexported = path.join(resultsDir, `${mode}-session-reexported.json`);
+      await (await again).saveAs(reexported);
+      const [first, second] = await Promise.all([
+        readFile(file, 'utf8'),
+        readFile(reexported, 'utf8'),
+      ]);
+      assert(
+        first === second,
+        `re-export differs from the imported file (${first.length} vs ${second.length} bytes)`,
+      );
       await page.getByRole('button', { name: 'First' }).click();
       assert((await position()) === 1, `position ${await position()}`);
       await isActive('Alice', 'peer.starting').waitFor();

@@ -49,6 +49,55 @@ function LivePhase({ actor }: { actor: PeerActor }) {
   );
 }
 
+/**
+ * The newest error up to the cursor, as history: when it happened, and whether the peer has been
+ * connected since (a banner that outlived its cause looked like a broken call that works).
+ */
+function LastError({
+  record,
+  cursor,
+  fallback,
+}: {
+  record: PeerRecord;
+  cursor: number;
+  fallback: { readonly code: string; readonly message: string } | null;
+}) {
+  const entries = entriesUpTo(record, cursor);
+  const entry = entries.findLast((e) => e.kind === 'error');
+  if (!entry) {
+    // Sessions recorded before errors were entries (format 1) only have the context's copy.
+    if (!fallback || record.entries.some((e) => e.kind === 'sent')) return null;
+    return (
+      <p className="error" data-testid="last-error">
+        <b>{fallback.code}</b> {fallback.message}
+      </p>
+    );
+  }
+  const recovered = entries.some(
+    (e) =>
+      e.seq > entry.seq &&
+      e.kind === 'transition' &&
+      JSON.stringify(e.detail).includes('active.connection.connected'),
+  );
+  const detail = entry.detail;
+  const error =
+    detail && typeof detail === 'object' && !Array.isArray(detail) ? detail.error : undefined;
+  const message =
+    error && typeof error === 'object' && !Array.isArray(error) && typeof error.message === 'string'
+      ? error.message
+      : '';
+  return (
+    <p
+      className={recovered ? 'error error-past' : 'error'}
+      data-testid="last-error"
+      data-recovered={String(recovered)}
+    >
+      <b>{entry.type}</b> at {formatAt(entry.at)} {message}
+      {recovered ? <span className="muted"> (connected again since)</span> : null}
+    </p>
+  );
+}
+
 interface ColumnProps {
   readonly session: Session;
   readonly record: PeerRecord;
@@ -77,11 +126,7 @@ function PeerHeader({ session, record, actor, cursor, graph }: ColumnProps) {
       <p className="state-line" data-testid="state-line">
         {describeValue(snapshot?.value)}
       </p>
-      {context?.lastError ? (
-        <p className="error" data-testid="last-error">
-          <b>{context.lastError.code}</b> {context.lastError.message}
-        </p>
-      ) : null}
+      <LastError record={record} cursor={cursor} fallback={context?.lastError ?? null} />
       {actor ? <PeerControls actor={actor} name={record.name} /> : null}
       <MachineDiagram
         root={graph}

@@ -107,18 +107,23 @@ function OfferHistory({ offers }: { offers: readonly OfferRecord[] }) {
       changes: diffSessionDescriptions(previous?.sdp ?? null, offer.sdp),
     };
   });
+  const sent = offers.filter((offer) => offer.direction === 'sent').length;
   return (
     <section>
-      <h4>Offers and what each changed ({offers.length})</h4>
+      <h4>
+        Offers and what each changed (<span data-testid="offers-sent">{sent}</span> sent,{' '}
+        {offers.length - sent} received)
+      </h4>
       {items.length === 0 ? <p className="muted">No offer yet.</p> : null}
       <ol className="offers" reversed data-testid="offer-diffs">
         {items.reverse().map(({ offer, number, changes }) => (
           <li key={`${number}-${offer.seq}`}>
-            <span className="muted">
-              offer {number} {offer.direction} {formatAt(offer.at)}:
+            <span className="muted" title={offer.id ?? undefined}>
+              offer {number} {offer.direction} {formatAt(offer.at)}
+              {offer.repeats > 0 ? ` (repeated ${offer.repeats}×: unanswered, resent)` : ''}:
             </span>{' '}
             {changes.length === 0 ? (
-              <span className="muted">no change (same session, new version)</span>
+              <span className="muted">no SDP change from the previous offer</span>
             ) : (
               changes.map((change) => (
                 <span key={changeText(change)} className={`change change-${change.type}`}>

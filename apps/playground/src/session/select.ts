@@ -100,10 +100,74 @@ export interface OfferRecord {
   /** `sent` when this peer made it, `received` when the remote did. */
   readonly direction: 'sent' | 'received';
   readonly sdp: string;
+  /** The protocol's description id (`null` in sessions recorded before protocol v2). */
+  readonly id: string | null;
+  /** How many times the same offer (same id) went out again or came in again. */
+  readonly repeats: number;
 }
 
-/** Every distinct offer this peer set (local or remote) up to `cursor`, oldest first. */
+const recordOf = (value: Json | undefined): { readonly [key: string]: Json } | undefined =>
+  value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+
+/** The description message an entry carries: one this peer sent, or one it received. */
+function descriptionMessage(entry: SessionEntry) {
+  const message =
+    entry.kind === 'sent' && entry.type === 'description'
+      ? recordOf(entry.detail)
+      : entry.kind === 'signal' && entry.type === 'signal.message'
+        ? recordOf(recordOf(entry.detail)?.message)
+        : undefined;
+  if (!message || (entry.kind === 'signal' && message.type !== 'description')) return undefined;
+  const description = recordOf(message.description);
+  const sdp = recordOf(description?.sdp)?.$sdp;
+  if (description?.type !== 'offer' || typeof sdp !== 'number') return undefined;
+  return {
+    direction: entry.kind === 'sent' ? ('sent' as const) : ('received' as const),
+    id: typeof message.id === 'string' ? message.id : null,
+    sdp,
+  };
+}
+
+/**
+ * Every offer this peer sent or received up to `cursor`, oldest first, one per offer id: a
+ * resend of the same offer is counted on it, not listed again. (The local description's text
+ * grows as candidates are gathered, so distinct SDP texts are not distinct offers.) Sessions
+ * recorded without the messages sent (format 1) fall back to the descriptions the snapshots held.
+ */
 export function offersUpTo(session: Session, peer: PeerRecord, cursor: number): OfferRecord[] {
+  if (!peer.entries.some((entry) => entry.kind === 'sent')) {
+    return offersFromSnapshots(session, peer, cursor);
+  }
+  const byId = new Map<string, OfferRecord>();
+  const offers: OfferRecord[] = [];
+  for (const entry of peer.entries) {
+    if (entry.seq > cursor) break;
+    const message = descriptionMessage(entry);
+    const sdp = message ? session.sdps[message.sdp] : undefined;
+    if (!message || sdp === undefined) continue;
+    const key = `${message.direction} ${message.id ?? entry.seq}`;
+    const known = byId.get(key);
+    if (known) {
+      const repeated = { ...known, repeats: known.repeats + 1 };
+      byId.set(key, repeated);
+      offers[offers.indexOf(known)] = repeated;
+      continue;
+    }
+    const offer = {
+      seq: entry.seq,
+      at: entry.at,
+      direction: message.direction,
+      sdp,
+      id: message.id,
+      repeats: 0,
+    };
+    byId.set(key, offer);
+    offers.push(offer);
+  }
+  return offers;
+}
+
+function offersFromSnapshots(session: Session, peer: PeerRecord, cursor: number): OfferRecord[] {
   const seen = new Set<number>();
   const offers: OfferRecord[] = [];
   for (const snapshot of peer.snapshots) {
@@ -116,7 +180,9 @@ export function offersUpTo(session: Session, peer: PeerRecord, cursor: number): 
       if (ref?.type !== 'offer' || seen.has(ref.sdp)) continue;
       seen.add(ref.sdp);
       const sdp = session.sdps[ref.sdp];
-      if (sdp !== undefined) offers.push({ seq: snapshot.seq, at: snapshot.at, direction, sdp });
+      if (sdp !== undefined) {
+        offers.push({ seq: snapshot.seq, at: snapshot.at, direction, sdp, id: null, repeats: 0 });
+      }
     }
   }
   return offers;

@@ -4,9 +4,14 @@
  */
 import { READABLE_SESSION_VERSIONS, SESSION_FORMAT, type Session } from './types.js';
 
-/** The session as a file's text, stamped with when it was exported. */
-export function serializeSession(session: Session, exportedAt: Date = new Date()): string {
-  return JSON.stringify({ ...session, exportedAt: exportedAt.toISOString() });
+/**
+ * The session as a file's text, stamped with when it was exported: `exportedAt` if given, else
+ * the stamp an imported session already carries (so exporting an imported file gives the same
+ * bytes back), else now.
+ */
+export function serializeSession(session: Session, exportedAt?: Date): string {
+  const stamp = exportedAt?.toISOString() ?? session.exportedAt ?? new Date().toISOString();
+  return JSON.stringify({ ...session, exportedAt: stamp });
 }
 
 /** What {@link parseSession} throws for a file it cannot read; `reason` says what is wrong. */

@@ -182,4 +182,6 @@ export interface Session {
   readonly peers: PeerRecord[];
   /** Every SDP seen, once; descriptions refer to it by index. */
   readonly sdps: string[];
+  /** When the file was exported (ISO 8601); absent on a live recording. */
+  readonly exportedAt?: string;
 }

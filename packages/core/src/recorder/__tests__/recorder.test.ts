@@ -165,6 +165,8 @@ describe('session recorder with repeated event objects', () => {
     const at = new Date(0);
     const text = serializeSession(session, at);
     expect(serializeSession(parseSession(text), at)).toBe(text);
+    // Exporting an imported file again gives the same bytes: it keeps its stamp.
+    expect(serializeSession(parseSession(text))).toBe(text);
   });
 });
 
