@@ -63,11 +63,12 @@ const ROWS = [
     // The public boundary (final states, createPeer's answers after the end) adds 0.27 kB.
     // The glare pieces of issues 23/12 (first-offer hold, refused-offer bound, polite track rule,
     // gathering region, ignored-offer candidates) add 0.76 kB.
-    limit: 30.6,
-    below: ['simple-peer'],
-    // PeerJS is the goal (issue 20): ~4.2 kB more, which trimming alone does not reach (xstate
+    // 30.43 kB with all of that: 0.17 kB above simple-peer (30.26), so simple-peer moved from
+    // `below` back to `target` (issue 20 stays open); the limit holds the line until a trim.
+    limit: 30.5,
+    // PeerJS is the goal (issue 20): ~6.4 kB more, which trimming alone does not reach (xstate
     // is ~13.1 of it; SIZE-ANALYSIS.md at the root has the breakdown).
-    target: ['peerjs'],
+    target: ['simple-peer', 'peerjs'],
   },
   {
     id: 'peerjs',
@@ -96,7 +97,7 @@ const ROWS = [
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
-    limit: 31.7,
+    limit: 31.6,
   },
   {
     id: 'core-own',
@@ -106,7 +107,7 @@ const ROWS = [
     // 15.55 kB, of which 0.13 is the light setup() that saves 0.25 of xstate's in `app`; +0.42
     // with issue 12's recovery, +0.84
     // with its intent, +0.27 with the public boundary, +0.76 with the glare pieces.
-    limit: 17.9,
+    limit: 17.8,
   },
   {
     id: 'react',
