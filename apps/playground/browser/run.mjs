@@ -97,6 +97,7 @@ async function check(name, body, { knownFailing } = {}) {
       console.log(`! ${name}: KNOWN FAILURE, NOT PASSED (${knownFailing}): ${reason}`);
       return;
     }
+    if (process.env.PLAYGROUND_DEBUG) console.log(error.stack);
     report(name, error);
     failures += 1;
     await failurePage
@@ -399,7 +400,7 @@ async function runMode(browser, mode) {
         first === second,
         `re-export differs from the imported file (${first.length} vs ${second.length} bytes)`,
       );
-      await page.getByRole('button', { name: 'First' }).click();
+      await page.getByRole('button', { name: '⇤ First', exact: true }).click();
       assert((await position()) === 1, `position ${await position()}`);
       await isActive('Alice', 'peer.starting').waitFor();
       const connected = await head('Alice')
