@@ -5,12 +5,8 @@
 // 8 of 10 plain rounds ("A BUNDLE group contains a codec collision for header extension id=6").
 
 import assert from 'node:assert/strict';
-import { assertRemoteVideo, roundTrip } from './startup.mjs';
-
-const WAIT_MS = 15_000;
-const wait = (page, name, until, timeoutMs = WAIT_MS) =>
-  page.call('wait', { name, until, timeoutMs });
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+import { roundTrip, sleep, WAIT_MS, wait } from './lib/steps.mjs';
+import { assertRemoteVideo } from './startup.mjs';
 
 async function receivingVideoBecomes(page, name, count, what) {
   const deadline = Date.now() + WAIT_MS;

@@ -4,9 +4,7 @@
 // fails with the name of the workaround that may go. Issues #12 and #23.
 
 import assert from 'node:assert/strict';
-
-const WAIT_MS = 15_000;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep, WAIT_MS } from './lib/steps.mjs';
 
 /** One bare peer connection in `page`. */
 function rawPeer(page, id) {

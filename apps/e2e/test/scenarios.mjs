@@ -2,16 +2,8 @@
 // (`page.call(...)` runs `window.e2e[...]`) and assert here, in Node.
 
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { freeUdpPort } from './lib/servers.mjs';
-
-/** Budget of one wait inside a page. */
-const WAIT_MS = 15_000;
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const wait = (page, name, until, timeoutMs = WAIT_MS) =>
-  page.call('wait', { name, until, timeoutMs });
-const summary = (page, name) => page.call('summary', { name });
+import { roundTrip, sleep, summary, WAIT_MS, wait } from './lib/steps.mjs';
 
 async function pollSummary(page, name, predicate, what, timeoutMs = WAIT_MS) {
   const deadline = Date.now() + timeoutMs;
@@ -150,16 +142,6 @@ async function call(t, pa, pb, { signaling, a = {}, b = {} }) {
 }
 
 /** a → b and b → a on `chat`; returns the round-trip time seen from the runner. */
-async function roundTrip(pa, pb) {
-  const started = Date.now();
-  const ping = `ping ${randomUUID()} ✓ ünïcödé`;
-  await pa.call('sendData', { name: 'a', label: 'chat', data: ping });
-  await pb.call('waitData', { name: 'b', label: 'chat', data: ping, timeoutMs: WAIT_MS });
-  const pong = `pong ${randomUUID()} 🛰️`;
-  await pb.call('sendData', { name: 'b', label: 'chat', data: pong });
-  await pa.call('waitData', { name: 'a', label: 'chat', data: pong, timeoutMs: WAIT_MS });
-  return Date.now() - started;
-}
 
 /** a hangs up; b must reach `closed` through the bye. */
 async function hangUp(pa, pb, closer = 'a') {

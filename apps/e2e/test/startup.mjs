@@ -4,27 +4,12 @@
 // decode frames of every remote video track on both sides.
 
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { roundTrip, summary, WAIT_MS, wait } from './lib/steps.mjs';
 
 /** The issue's bound: each side connected within this long after its start(). */
 const CONNECT_BOUND_MS = 2_000;
-/** Waits for events, sized for a loaded 2-core machine (the 2 s bound is asserted apart). */
-const WAIT_MS = 15_000;
 /** Frames to see presented (requestVideoFrameCallback) on every remote video track. */
 const FRAMES = 5;
-
-const wait = (page, name, until, timeoutMs = WAIT_MS) =>
-  page.call('wait', { name, until, timeoutMs });
-const summary = (page, name) => page.call('summary', { name });
-
-export async function roundTrip(pa, pb) {
-  const ping = `ping ${randomUUID()}`;
-  await pa.call('sendData', { name: 'a', label: 'chat', data: ping });
-  await pb.call('waitData', { name: 'b', label: 'chat', data: ping, timeoutMs: WAIT_MS });
-  const pong = `pong ${randomUUID()}`;
-  await pb.call('sendData', { name: 'b', label: 'chat', data: pong });
-  await pa.call('waitData', { name: 'a', label: 'chat', data: pong, timeoutMs: WAIT_MS });
-}
 
 /** Both sides decode and present frames of every remote video track they negotiated. */
 export async function assertRemoteVideo(pages, label) {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseSession } from '@peerstatejs/core/recorder';
 import { callQuality, normalizeStats } from '@peerstatejs/core/stats';
 import { freeUdpPort } from './lib/servers.mjs';
+import { sleep, summary, WAIT_MS, wait } from './lib/steps.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixturesDir = path.resolve(here, '../../../packages/core/src/stats/__tests__/fixtures');
@@ -18,10 +19,7 @@ const playgroundSession = path.resolve(
   here,
   '../../playground/browser/fixtures/quality-outage.json',
 );
-const WAIT_MS = 15_000;
 const SAMPLE_GAP_MS = 2_000;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const wait = (page, name, until) => page.call('wait', { name, until, timeoutMs: WAIT_MS });
 
 /** a (impolite) sends camera + mic, b (polite) too; both connected with 2 live remote tracks. */
 async function mediaCall(pa, pb, signaling, a = {}) {
@@ -187,8 +185,8 @@ async function qualityOutage(t) {
   turn = await t.turn(turnPort);
   const upAt = Date.now();
   await Promise.all([
-    wait(p, 'a', { connection: 'connected' }, 30_000),
-    wait(p, 'b', { connection: 'connected' }, 30_000),
+    wait(p, 'a', { connection: 'connected' }),
+    wait(p, 'b', { connection: 'connected' }),
   ]);
   const logs = {};
   for (const name of ['a', 'b']) {
@@ -218,8 +216,8 @@ async function qualityOutage(t) {
   // live peers are.
   const [text, sa, sb] = await Promise.all([
     p.call('exportSession'),
-    summaryOf(p, 'a'),
-    summaryOf(p, 'b'),
+    summary(p, 'a'),
+    summary(p, 'b'),
   ]);
   const session = parseSession(text);
   for (const [index, live] of [
@@ -252,8 +250,6 @@ async function qualityOutage(t) {
     console.log(`    wrote ${path.relative(process.cwd(), playgroundSession)}`);
   }
 }
-
-const summaryOf = (page, name) => page.call('summary', { name });
 
 export const STATS_SCENARIOS = [
   {
