@@ -165,8 +165,14 @@ async function qualityOutage(t) {
   for (const name of ['a', 'b'])
     await untilQuality(p, name, (log) => usable(log.at(-1)), 'usable quality', WAIT_MS);
   // The cap holds: what b sends and a receives of it stays under it (plus RTP overhead).
-  const capped = await p.call('latestSample', { name: 'b' });
-  const sent = capped.outbound.find((s) => s.kind === 'video');
+  // A sender's first sample has no rate yet (its stream may start after the audio's): wait
+  // for one that does.
+  let sent;
+  for (const deadline = Date.now() + WAIT_MS; Date.now() < deadline; await sleep(200)) {
+    const capped = await p.call('latestSample', { name: 'b' });
+    sent = capped?.outbound.find((s) => s.kind === 'video');
+    if (sent?.bitrate != null) break;
+  }
   assert.ok(
     sent?.bitrate > 0 && sent.bitrate < CAP * 1.25,
     `b sends video at ${sent?.bitrate} bit/s under the ${CAP} cap`,
