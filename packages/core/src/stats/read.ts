@@ -36,15 +36,13 @@ export function indexReport(report: unknown): Map<string, StatsRecord> {
     if (typeof record.id === 'string' && typeof record.type === 'string')
       byId.set(record.id, record);
   };
-  if (report instanceof Map || isForEach(report)) {
-    (report as { forEach(cb: (value: unknown) => void): void }).forEach(add);
-  } else if (isIterable(report)) {
-    for (const value of report) add(value);
-  }
+  // An RTCStatsReport (or a Map) is walked by forEach; an array of stats objects too.
+  if (hasForEach(report)) report.forEach(add);
+  else if (isIterable(report)) for (const value of report) add(value);
   return byId;
 }
 
-function isForEach(value: unknown): boolean {
+function hasForEach(value: unknown): value is { forEach(cb: (value: unknown) => void): void } {
   return (
     typeof value === 'object' &&
     value !== null &&
