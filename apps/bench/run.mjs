@@ -485,6 +485,7 @@ if (only.has('overhead')) await overhead();
 if (profileArg || ['connect', 'heap', 'glare', 'ice', 'cycles'].some((b) => only.has(b)))
   await chromiumBenches();
 results.seconds = (performance.now() - started) / 1000;
+if (rows.length === 0) process.exit(0); // a --profile run alone: nothing to record
 printTable();
 const outDir = path.join(here, 'results');
 mkdirSync(outDir, { recursive: true });

@@ -15,6 +15,7 @@ import {
   tick,
   until,
 } from './call.js';
+import { peerTimeline } from '../timeline.js';
 
 function domError(name: string, message: string): Error {
   return new DOMException(message, name);
@@ -65,7 +66,7 @@ describe('negotiation failures leave the machine consistent', () => {
     await bothConnected(call);
     const a = call.a.actor.getSnapshot().context;
     expect(call.a.errors.map((e) => e.code)).toEqual(['NEGOTIATION_FAILED']);
-    expect(a.timeline.some((e) => e.state === 'rollingBack')).toBe(true);
+    expect(peerTimeline(call.a.actor).some((e) => e.state === 'rollingBack')).toBe(true);
     expect(a.counters.offersSent).toBeGreaterThanOrEqual(2);
     await closeAndExpectNoLeaks(call);
   });
@@ -93,7 +94,7 @@ describe('negotiation failures leave the machine consistent', () => {
     // One offer was created; it went out again (the same SDP), and the call never rolled back.
     expect(a.counters.offersSent).toBe(1);
     expect(a.offerResends).toBeGreaterThanOrEqual(1);
-    expect(a.timeline.some((e) => e.state === 'rollingBack')).toBe(false);
+    expect(peerTimeline(call.a.actor).some((e) => e.state === 'rollingBack')).toBe(false);
     expect([...call.a.errors, ...call.b.errors]).toEqual([]);
     await closeAndExpectNoLeaks(call);
   });

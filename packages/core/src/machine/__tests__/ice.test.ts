@@ -9,6 +9,7 @@ import {
   tick,
   until,
 } from './call.js';
+import { peerTimeline } from '../timeline.js';
 
 // ICE restarts alone: rebuilds (a new peer connection once restarts run out) are off here and
 // tested in rebuild.test.ts and the model paths.
@@ -43,12 +44,9 @@ async function connectedCall(options: TestCallOptions = fastIce) {
   return call;
 }
 
-function connectionStates(peer: {
-  actor: { getSnapshot(): { context: { timeline: readonly { region: string; state: string }[] } } };
-}) {
-  return peer.actor
-    .getSnapshot()
-    .context.timeline.filter((entry) => entry.region === 'connection')
+function connectionStates(peer: { actor: object }) {
+  return peerTimeline(peer.actor)
+    .filter((entry) => entry.region === 'connection')
     .map((entry) => entry.state);
 }
 
