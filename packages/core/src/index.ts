@@ -41,7 +41,6 @@ export { DEFAULT_ICE_RESTART, DEFAULT_REBUILD, resolvePeerOptions } from './mach
 export { type CommandTarget, peerCommands } from './machine/peerCommands.js';
 export { onPeerEvents, type PeerEventHandlers } from './machine/peerEvents.js';
 export { peerMachine, TIMELINE_LIMIT } from './machine/peerMachine.js';
-export { peerTimeline } from './machine/timeline.js';
 export {
   type PeerActions,
   type PeerPhase,
@@ -49,6 +48,7 @@ export {
   peerActions,
   peerView,
 } from './machine/peerView.js';
+export { peerTimeline } from './machine/timeline.js';
 export type {
   CommandMeta,
   DataChannelInfo,

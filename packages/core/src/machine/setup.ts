@@ -3,7 +3,7 @@
  * `base.ts`; actions per concern). Region state configs import this file, never `peerMachine.ts`.
  * @module
  */
-import { assign, emit, enqueueActions, raise } from 'xstate';
+import { emit, enqueueActions, raise } from 'xstate';
 import type { PeerStateError } from '../errors.js';
 import { createRebuildMessage } from '../signaling/messages.js';
 import type { SignalingMessage } from '../signaling/types.js';

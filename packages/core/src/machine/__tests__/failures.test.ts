@@ -7,6 +7,7 @@ import {
   createFakeTrack,
   FakePeerConnection,
 } from '../../testing/index.js';
+import { peerTimeline } from '../timeline.js';
 import {
   bothConnected,
   bothSettled,
@@ -15,7 +16,6 @@ import {
   tick,
   until,
 } from './call.js';
-import { peerTimeline } from '../timeline.js';
 
 function domError(name: string, message: string): Error {
   return new DOMException(message, name);

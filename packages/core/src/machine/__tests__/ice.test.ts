@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { peerTimeline } from '../timeline.js';
 import {
   bothConnected,
   bothSettled,
@@ -9,7 +10,6 @@ import {
   tick,
   until,
 } from './call.js';
-import { peerTimeline } from '../timeline.js';
 
 // ICE restarts alone: rebuilds (a new peer connection once restarts run out) are off here and
 // tested in rebuild.test.ts and the model paths.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeStream, createFakeTrack } from '../../testing/index.js';
+import { peerTimeline } from '../timeline.js';
 import {
   bothConnected,
   bothSettled,
@@ -7,7 +8,6 @@ import {
   createTestCall,
   until,
 } from './call.js';
-import { peerTimeline } from '../timeline.js';
 
 function kinds(tracks: readonly { track: MediaStreamTrack }[]): string[] {
   return tracks.map(({ track }) => track.kind).sort();

@@ -31,7 +31,11 @@ describe('peerTimeline', () => {
   it("records a peer's state entries without touching its context", async () => {
     const network = createFakeNetwork();
     const [left] = createInMemorySignalingPair();
-    const peer = createPeer({ signaling: left, polite: false, peerConnection: network.factory('a') });
+    const peer = createPeer({
+      signaling: left,
+      polite: false,
+      peerConnection: network.factory('a'),
+    });
     const contextBefore = peer.getSnapshot().context;
     expect(peerTimeline(peer)).toEqual([]); // entry actions run when the actor starts
     peer.start();
