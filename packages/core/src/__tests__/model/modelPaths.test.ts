@@ -207,6 +207,22 @@ describe('model-based paths over peerMachine', () => {
     });
   });
 
+  it('only the polite peer sends at start: its first offer waits out firstOfferHold, then goes', async () => {
+    await path(
+      {},
+      ['holdingFirstOffer | after(firstOfferHold) #0 [stateIn] → pending'],
+      async (call) => {
+        call.b.actor.send(addTrack('video'));
+        expect(await call.settle()).toBe(true);
+        expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+        expect(sentKinds(call.b)).toEqual(['video']);
+        expect(receivedKinds(call.a)).toEqual(['video']);
+        expect(call.b.actor.getSnapshot().context.counters.offersSent).toBe(1);
+        expect([...codes(call.a), ...codes(call.b)]).toEqual([]);
+      },
+    );
+  });
+
   it('autoStart: false waits in idle for START; CLOSE in idle closes without a connection', async () => {
     await path(
       { a: { autoStart: false }, b: { autoStart: false } },
