@@ -56,6 +56,7 @@ export type {
   LocalTrack,
   MediaIntent,
   PeerCommand,
+  PeerConfiguration,
   PeerConnectionStates,
   PeerCounters,
   PeerEmitted,
