@@ -11,17 +11,6 @@ import { restartIce } from './ice.js';
 import { reporter } from './report.js';
 import type { PeerConfiguration } from './types.js';
 
-/** Calls the function (or takes the value); a promise only when the function returned one. */
-export function resolveConfiguration(
-  configuration: PeerConfiguration,
-): RTCConfiguration | Promise<RTCConfiguration> {
-  return typeof configuration === 'function' ? configuration() : configuration;
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
 /**
  * Runs `use` with the configuration: synchronously when it is a value or the function returned
  * one (so a plain configuration behaves exactly as before), else once the promise settles
@@ -35,47 +24,28 @@ export function withConfiguration(
 ): void {
   let resolved: RTCConfiguration | Promise<RTCConfiguration>;
   try {
-    resolved = resolveConfiguration(configuration);
+    resolved = typeof configuration === 'function' ? configuration() : configuration;
   } catch (cause) {
     fail(new PeerConnectionError(cause), false);
     return;
   }
-  if (!isPromise(resolved)) {
-    use(resolved, false);
+  if (typeof (resolved as { then?: unknown }).then !== 'function') {
+    use(resolved as RTCConfiguration, false);
     return;
   }
-  resolved.then(
-    (configuration) => use(configuration, true),
+  (resolved as Promise<RTCConfiguration>).then(
+    (fresh) => use(fresh, true),
     (cause: unknown) => fail(new PeerConnectionError(cause), true),
   );
 }
 
 /**
- * Gives a running peer connection the ICE servers (and transport policy) of a fresh
- * configuration before an ICE restart gathers again. Only those: webrtc-pc §4.4.1.6
- * `setConfiguration` refuses a change of `bundlePolicy`, `rtcpMuxPolicy` or `certificates`
- * (`InvalidModificationError`), which a function building a whole configuration may well return.
- */
-export function refreshIceServers(pc: PeerConnectionLike, configuration: RTCConfiguration): void {
-  const target = pc as PeerConnectionLike & {
-    getConfiguration?: () => RTCConfiguration;
-    setConfiguration?: (configuration: RTCConfiguration) => void;
-  };
-  if (typeof target.setConfiguration !== 'function') return;
-  const current = typeof target.getConfiguration === 'function' ? target.getConfiguration() : {};
-  target.setConfiguration({
-    ...current,
-    iceServers: configuration.iceServers ?? [],
-    ...(configuration.iceTransportPolicy === undefined
-      ? {}
-      : { iceTransportPolicy: configuration.iceTransportPolicy }),
-  });
-}
-
-/**
  * Restarts ICE, first handing the connection fresh ICE servers when the configuration is a
  * function. When that function is async, the restart waits for it and is skipped if the
- * connection was replaced or closed meanwhile (a rebuild gets its own configuration).
+ * connection was replaced meanwhile (a rebuild gets its own configuration). Only the ICE servers
+ * and transport policy change: webrtc-pc §4.4.1.6 `setConfiguration` refuses a change of
+ * `bundlePolicy`, `rtcpMuxPolicy` or `certificates` (`InvalidModificationError`), which a
+ * function building a whole configuration may well return.
  */
 export function restartIceWithConfiguration(
   pc: PeerConnectionLike,
@@ -90,16 +60,20 @@ export function restartIceWithConfiguration(
     restartIce(pc, report);
     return;
   }
-  const current = (): boolean => {
-    const snapshot = self.getSnapshot();
-    return snapshot.status === 'active' && snapshot.context.pc === pc;
-  };
   withConfiguration(
     configuration,
     (fresh, later) => {
-      if (later && (!current() || pc.signalingState === 'closed')) return;
+      const { status, context } = self.getSnapshot();
+      if (later && (status !== 'active' || context.pc !== pc)) return;
+      const target = pc as Partial<
+        Pick<RTCPeerConnection, 'getConfiguration' | 'setConfiguration'>
+      >;
       try {
-        refreshIceServers(pc, fresh);
+        target.setConfiguration?.({
+          ...target.getConfiguration?.(),
+          iceServers: fresh.iceServers ?? [],
+          ...(fresh.iceTransportPolicy ? { iceTransportPolicy: fresh.iceTransportPolicy } : {}),
+        });
       } catch (cause) {
         report({ type: 'peer.error', error: new PeerConnectionError(cause) });
       }
@@ -107,7 +81,7 @@ export function restartIceWithConfiguration(
     },
     (error) => {
       report({ type: 'peer.error', error });
-      // The restart still runs with the credentials the connection has: better than none.
+      // The restart still runs with the servers the connection has: better than none.
       restartIce(pc, report);
     },
   );
