@@ -35,23 +35,25 @@ for (const strict of [false, true]) {
 
     it('joins after mount with one transport, pairs with the remote, shows remote-left, leaves on unmount', async () => {
       const transports = fakeTransports();
-      let latest: UseCallResult | null = null;
-      const view = render(wrap(<Call create={transports.create} report={(c) => (latest = c)} />));
+      const seen: { latest: UseCallResult | null } = { latest: null };
+      const view = render(
+        wrap(<Call create={transports.create} report={(c) => (seen.latest = c)} />),
+      );
       await settle();
       // StrictMode's simulated remount keeps the one session and its one transport.
       expect(transports.created).toHaveLength(1);
       const transport = transports.created[0];
       if (!transport) throw new Error('no transport');
       act(() => transport.open([]));
-      expect(latest).toMatchObject({ state: 'open', remote: null, peer: null });
+      expect(seen.latest).toMatchObject({ state: 'open', remote: null, peer: null });
 
       act(() => transport.presence({ type: 'joined', peer: 'bob' }));
       // alice < bob: alice is the polite one, decided by the SDK.
-      expect(latest).toMatchObject({ remote: 'bob', polite: true });
+      expect(seen.latest).toMatchObject({ remote: 'bob', polite: true });
       expect(view.getByTestId('phase').textContent).toMatch(/^open bob /);
 
       act(() => transport.presence({ type: 'left', peer: 'bob' }));
-      expect(latest?.view).toMatchObject({ phase: 'closed', closeReason: 'remote-left' });
+      expect(seen.latest?.view).toMatchObject({ phase: 'closed', closeReason: 'remote-left' });
 
       view.unmount();
       await settle();
