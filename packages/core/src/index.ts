@@ -57,6 +57,7 @@ export type {
   LocalTrack,
   MediaIntent,
   PeerCommand,
+  PeerConfiguration,
   PeerConnectionStates,
   PeerCounters,
   PeerEmitted,
