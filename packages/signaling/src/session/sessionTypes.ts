@@ -75,6 +75,7 @@ export interface SignalingSession {
   start(): void;
   /** Hangs up (bye), leaves the room and closes the socket; back to `idle`. Idempotent. */
   stop(): void;
+  /** The current snapshot: the same object until something changes. */
   getSnapshot(): SignalingSessionSnapshot;
   /**
    * Calls `listener` after every change of the snapshot; returns the unsubscribe function. The
