@@ -18,6 +18,7 @@ import {
 } from './peers.js';
 import { rawPeers } from './raw.js';
 import { exportSession, latestSample, qualityLog, startRecording } from './recording.js';
+import { roomApi } from './room.js';
 import {
   addCamera,
   prepareCamera,
@@ -167,6 +168,7 @@ const api = {
   glare,
   flood,
   cycles,
+  ...roomApi,
   pcCount: () => window.__pcCount?.() ?? null,
 };
 

@@ -22,6 +22,7 @@ import { ENGINE_SCENARIOS } from './engine.mjs';
 import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { PRELUDES } from './lib/preludes.mjs';
 import { startPageServer, startRelay, startTurn } from './lib/servers.mjs';
+import { ROOM_SCENARIOS } from './rooms.mjs';
 import { SCENARIOS as BASE_SCENARIOS } from './scenarios.mjs';
 import { STARTUP_SCENARIOS } from './startup.mjs';
 import { STATS_SCENARIOS } from './stats.mjs';
@@ -32,6 +33,7 @@ const SCENARIOS = [
   ...STARTUP_SCENARIOS,
   ...CROSS_BROWSER_SCENARIOS,
   ...STATS_SCENARIOS,
+  ...ROOM_SCENARIOS,
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));

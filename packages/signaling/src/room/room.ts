@@ -118,7 +118,11 @@ export function createRoom(options: RoomOptions): Room {
       {
         send: (message) => transport?.send(message),
         changed: (changed) => {
-          if (members.get(changed.id) === changed) update({ participants: participants() });
+          if (members.get(changed.id) !== changed) return;
+          // A bye: the participant hung up. Its leave may never reach the server (a closing
+          // tab can lose the frame), and waiting for the server's grace period shows a ghost.
+          if (changed.participant.view.closeReason === 'remote') leave(changed);
+          else update({ participants: participants() });
         },
         data: (from, data) => emit({ type: 'data', from, data }),
         error: (error) => emit({ type: 'error', error }),
@@ -147,7 +151,10 @@ export function createRoom(options: RoomOptions): Room {
     }
     refused.delete(event.peer);
     const member = members.get(event.peer);
-    if (!member) return;
+    if (member) leave(member);
+  };
+
+  const leave = (member: Member): void => {
     drop(member, true);
     update({ participants: participants() });
     emit({ type: 'left', participant: member.participant });

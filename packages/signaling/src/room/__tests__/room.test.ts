@@ -191,6 +191,31 @@ describe('room: mesh', () => {
     ]);
     expect(a.getSnapshot().participants.find((p) => p.id === 'bob')?.peer).toBe(abPeer);
   });
+
+  it("a participant's bye drops it at once, though its leave has not arrived (a closing tab)", async () => {
+    const server_ = installMockRoom(server, URL_);
+    const networks = mesh();
+    const a = room('ann', networks);
+    const b = room('bob', networks);
+    const c = room('cat', networks);
+    for (const r of [a, b, c]) r.start();
+    await Promise.all([until(a, connectedTo('bob', 'cat')), until(c, connectedTo('ann', 'bob'))]);
+    const left: string[] = [];
+    a.on((event) => event.type === 'left' && left.push(event.participant.id));
+    // cat hangs up on ann only; its socket, and so its place in the room, stay.
+    c.getSnapshot()
+      .participants.find((p) => p.id === 'ann')
+      ?.peer.send({ type: 'CLOSE', reason: 'local' });
+    await until(a, connectedTo('bob'));
+    expect(left).toEqual(['cat']);
+    expect(server_.members().sort()).toEqual(['ann', 'bob', 'cat']);
+    expect(
+      b
+        .getSnapshot()
+        .participants.map((p) => p.id)
+        .sort(),
+    ).toEqual(['ann', 'cat']);
+  });
 });
 
 describe('room: limits', () => {
