@@ -5,7 +5,7 @@
 //
 //   node run.mjs                 everything
 //   node run.mjs --quick         a smoke run: few iterations, 20 cycles (seconds, not minutes)
-//   node run.mjs --only=connect,glare,ice,overhead,cycles
+//   node run.mjs --only=connect,glare,ice,overhead,cycles,rooms
 //
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), TURNSERVER_PATH (default: turnserver on PATH).
 //
@@ -34,13 +34,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { roomsBench } from './rooms.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const coreSrc = path.resolve(here, '../../packages/core/src');
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = new Set(
-  (onlyArg ? onlyArg.slice(7) : 'connect,glare,ice,overhead,cycles').split(',').filter(Boolean),
+  (onlyArg ? onlyArg.slice(7) : 'connect,glare,ice,overhead,cycles,rooms')
+    .split(',')
+    .filter(Boolean),
 );
 const ITER = quick ? 3 : 20;
 const CYCLES = quick ? 20 : 1000;
@@ -506,6 +509,8 @@ function printTable() {
 const started = performance.now();
 if (only.has('overhead')) await overhead();
 if (['connect', 'glare', 'ice', 'cycles'].some((b) => only.has(b))) await chromiumBenches();
+// A room mesh over the reference signaling server: rooms.mjs.
+if (only.has('rooms')) await roomsBench({ here, alias, row, results, quick });
 results.seconds = (performance.now() - started) / 1000;
 printTable();
 const outDir = path.join(here, 'results');

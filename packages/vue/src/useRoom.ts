@@ -27,9 +27,13 @@ export interface UseRoomReturn extends RoomRefs {
   /** The room itself (`room` is its name, as in the snapshot). */
   readonly instance: Room;
   readonly snapshot: Readonly<ShallowRef<RoomSnapshot>>;
+  /** Sends to every connected participant; returns the ids it went to. */
   readonly broadcast: Room['broadcast'];
+  /** Sends to one participant; `false` when its channel is not open. */
   readonly sendTo: Room['sendTo'];
+  /** Mutes or unmutes the local audio or video for everyone. */
   readonly setMuted: Room['setMuted'];
+  /** Sends another local track (a device switch) to every participant. */
   readonly replaceTrack: Room['replaceTrack'];
 }
 

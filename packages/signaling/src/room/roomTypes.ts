@@ -104,6 +104,7 @@ export interface Room {
   start(): void;
   /** Hangs up every participant, leaves the room, stops media the room captured. Idempotent. */
   stop(): void;
+  /** The current snapshot: the same object until something changes. */
   getSnapshot(): RoomSnapshot;
   /** Calls `listener` after every change of the snapshot; the shape `useSyncExternalStore` takes. */
   subscribe(listener: () => void): () => void;
