@@ -122,6 +122,7 @@ export interface Room {
   /**
    * Swaps the local track of `track.kind` for `track` on every peer (`REPLACE_TRACK`, no
    * renegotiation); later participants get it too. A track the room captured is stopped.
+   * @throws {TypeError} when the room sends no media (`media` unset, or not captured yet).
    */
   replaceTrack(track: MediaStreamTrack): void;
 }
