@@ -5,7 +5,7 @@
 //
 //   node run.mjs                 everything
 //   node run.mjs --quick         a smoke run: few iterations, 20 cycles (seconds, not minutes)
-//   node run.mjs --only=connect,heap,glare,ice,overhead,cycles
+//   node run.mjs --only=connect,heap,glare,ice,overhead,cycles,rooms
 //   node run.mjs --only= --profile=sdk-direct   where one connect arm's time and memory go
 //
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), TURNSERVER_PATH (default: turnserver on PATH).
@@ -38,6 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { connectArms, heapArms, profileArm } from './connect.mjs';
+import { roomsBench } from './rooms.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const coreSrc = path.resolve(here, '../../packages/core/src');
@@ -47,7 +48,7 @@ const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 /** `--profile=sdk-direct` (any connect arm): where its time and allocations go. */
 const profileArg = process.argv.find((a) => a.startsWith('--profile='));
 const only = new Set(
-  (onlyArg ? onlyArg.slice(7) : 'connect,heap,glare,ice,overhead,cycles')
+  (onlyArg ? onlyArg.slice(7) : 'connect,heap,glare,ice,overhead,cycles,rooms')
     .split(',')
     .filter(Boolean),
 );
@@ -484,6 +485,8 @@ const started = performance.now();
 if (only.has('overhead')) await overhead();
 if (profileArg || ['connect', 'heap', 'glare', 'ice', 'cycles'].some((b) => only.has(b)))
   await chromiumBenches();
+// A room mesh over the reference signaling server: rooms.mjs.
+if (only.has('rooms')) await roomsBench({ here, alias, row, results, quick });
 results.seconds = (performance.now() - started) / 1000;
 if (rows.length === 0) process.exit(0); // a --profile run alone: nothing to record
 printTable();

@@ -19,6 +19,7 @@ import {
 import { rawPeers } from './raw.js';
 import { exportSession, latestSample, qualityLog, startRecording } from './recording.js';
 import { sessionApi } from './session.js';
+import { roomApi } from './room.js';
 import {
   addCamera,
   prepareCamera,
@@ -169,6 +170,7 @@ const api = {
   glare,
   flood,
   cycles,
+  ...roomApi,
   pcCount: () => window.__pcCount?.() ?? null,
 };
 

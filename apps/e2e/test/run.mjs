@@ -22,6 +22,7 @@ import { ENGINE_SCENARIOS } from './engine.mjs';
 import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { PRELUDES } from './lib/preludes.mjs';
 import { startPageServer, startRelay, startTurn } from './lib/servers.mjs';
+import { ROOM_SCENARIOS } from './rooms.mjs';
 import { SCENARIOS as BASE_SCENARIOS } from './scenarios.mjs';
 import { SESSION_SCENARIOS } from './session.mjs';
 import { STARTUP_SCENARIOS } from './startup.mjs';
@@ -34,6 +35,7 @@ const SCENARIOS = [
   ...CROSS_BROWSER_SCENARIOS,
   ...STATS_SCENARIOS,
   ...SESSION_SCENARIOS,
+  ...ROOM_SCENARIOS,
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));

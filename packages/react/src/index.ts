@@ -17,3 +17,4 @@ export { type UsePeerOptions, usePeerActorRef } from './usePeerActorRef.js';
 export { usePeerEvents } from './usePeerEvents.js';
 export { usePeerSelector } from './usePeerSelector.js';
 export { type PeerStatsState, useCallQuality, usePeerStats } from './usePeerStats.js';
+export { type UseRoomResult, useParticipants, useRoom } from './useRoom.js';

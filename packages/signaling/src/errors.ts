@@ -17,6 +17,7 @@
  * | `WS_SERVER_ERROR` | {@link WebSocketSignalingError} | the server refused one frame (an `error` frame) without closing |
  * | `WS_MESSAGES_LOST` | {@link WebSocketSignalingError} | on a resume the server reported messages it had to drop for us (`gap`): renegotiate rather than wait |
  * | `WS_CLOSED` | {@link WebSocketSignalingError} | `send` after `close()` or after a rejection |
+ * | `ROOM_FULL` | {@link RoomFullError} | a room joined already holds `maxParticipants` (see `createRoom`) |
  * @module
  */
 
@@ -40,8 +41,11 @@ export type WebSocketErrorCode =
   | 'WS_MESSAGES_LOST'
   | 'WS_CLOSED';
 
+/** The codes of the errors raised by a room. */
+export type RoomErrorCode = 'ROOM_FULL';
+
 /** Every code this package adds to core's `PeerErrorCode`. */
-export type SignalingErrorCode = WhipErrorCode | WebSocketErrorCode;
+export type SignalingErrorCode = WhipErrorCode | WebSocketErrorCode | RoomErrorCode;
 
 /**
  * `PeerStateError` with this package's codes. Core types `code` as its own closed union, so the
@@ -198,4 +202,25 @@ export type AnyPeerErrorCode = PeerErrorCode | SignalingErrorCode;
 function describe(cause: unknown): string {
   if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
   return String(cause);
+}
+
+/**
+ * The room already held `maxParticipants` when this peer joined: a full mesh beyond that costs
+ * every participant more upload than it has (see the rooms guide); this peer left the room.
+ */
+export class RoomFullError extends SignalingError<'ROOM_FULL'> {
+  readonly room: string;
+  readonly maxParticipants: number;
+  /** How many peers the room held, this one included. */
+  readonly participants: number;
+
+  constructor(room: string, maxParticipants: number, participants: number) {
+    super(
+      'ROOM_FULL',
+      `Room "${room}" holds ${participants} peers with this one, over its maxParticipants (${maxParticipants}): use a media server (SFU) for larger calls`,
+    );
+    this.room = room;
+    this.maxParticipants = maxParticipants;
+    this.participants = participants;
+  }
 }

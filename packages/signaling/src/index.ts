@@ -1,7 +1,8 @@
 /**
  * `@peerstatejs/signaling`: signaling transports for `@peerstatejs/core`. A WebSocket room channel
- * that survives drops, a signaling session that runs a 1:1 call over it (roles, presence), and
- * WHIP/WHEP channels that take a peer to a media server.
+ * that survives drops, a signaling session that runs a 1:1 call over it (roles, presence), a room
+ * that runs a full mesh over it (one peer per participant), and WHIP/WHEP channels that take a
+ * peer to a media server.
  * @packageDocumentation
  */
 
@@ -9,6 +10,8 @@ export {
   type AnyPeerErrorCode,
   type HttpSignalingProtocol,
   isSignalingError,
+  type RoomErrorCode,
+  RoomFullError,
   SignalingError,
   type SignalingErrorCode,
   type WebSocketErrorCode,
@@ -19,6 +22,18 @@ export {
   WhipProtocolError,
   type WhipStep,
 } from './errors.js';
+export { createRoom } from './room/room.js';
+export {
+  DEFAULT_MAX_PARTICIPANTS,
+  type Participant,
+  ROOM_DATA_LABEL,
+  type Room,
+  type RoomEvent,
+  type RoomOptions,
+  type RoomPeerOptions,
+  type RoomSnapshot,
+  type RoomState,
+} from './room/roomTypes.js';
 export { isPolite } from './session/roles.js';
 export type {
   SignalingSession,

@@ -15,3 +15,4 @@ export {
   usePeer,
 } from './usePeer.js';
 export { type PeerStatsRefs, useCallQuality, usePeerStats } from './usePeerStats.js';
+export { type RoomRefs, type UseRoomReturn, useParticipants, useRoom } from './useRoom.js';
