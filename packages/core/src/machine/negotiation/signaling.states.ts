@@ -4,7 +4,7 @@
  * polite one yields to it.
  * @module
  */
-import { and, assign, not, raise, stateIn } from 'xstate';
+import { and, assign, enqueueActions, not, raise, stateIn } from 'xstate';
 import { NegotiationTimeoutError } from '../../errors.js';
 import { count, requirePc } from '../context.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
@@ -238,11 +238,16 @@ export const signalingRegion = peerSetup.createStateConfig({
       invoke: {
         src: 'makeAnswer',
         /** Input of the invoked actor, from the context. */
-        input: ({ context }) => ({ pc: requirePc(context) }),
+        input: ({ context }) => ({ pc: requirePc(context), localTracks: context.localTracks }),
         onDone: {
           target: 'stable',
           actions: [
             'sendLocalDescription',
+            // negotiation/answerOnOfferedMlines.ts: a moved track is sent by another sender.
+            enqueueActions(({ event, enqueue }) => {
+              for (const moved of event.output.moved)
+                enqueue.raise({ type: 'peer.trackAdded', ...moved });
+            }),
             raise(({ context }) => ({
               type: 'peer.negotiated' as const,
               connection: readPeerConnectionStates(requirePc(context)).connection,
