@@ -261,6 +261,45 @@ describe('glare mid-call', () => {
   });
 });
 
+describe('a remote offer refused over the header-extension ids of our rolled-back offer', () => {
+  it('rebuilds at once, without an error event, and the call is whole again', async () => {
+    const call = createTestCall();
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await bothConnected(call);
+    await bothSettled(call);
+    // Chromium's refusal (apps/e2e/test/engine.mjs 12-engine-chromium-rollback-keeps-extension-ids):
+    // the colliding offer is refused and the engine stays in have-local-offer.
+    const pc = call.b.pc();
+    const apply = pc.setRemoteDescription.bind(pc);
+    let refused = 0;
+    pc.setRemoteDescription = (description) => {
+      if (description.type === 'offer' && pc.signalingState === 'have-local-offer') {
+        refused += 1;
+        return Promise.reject(
+          new DOMException(
+            "Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': Failed to set remote offer sdp: RTP extension ID reassignment not supported (collision on active MID 1, id=3)",
+            'OperationError',
+          ),
+        );
+      }
+      return apply(description);
+    };
+    const aMic = createFakeTrack('audio');
+    const bMic = createFakeTrack('audio');
+    call.a.actor.send({ type: 'ADD_TRACK', track: aMic, streams: [createFakeStream([aMic])] });
+    call.b.actor.send({ type: 'ADD_TRACK', track: bMic, streams: [createFakeStream([bMic])] });
+    await until(call.b, (s) => s.context.counters.rebuilds === 1);
+    expect(refused).toBe(1);
+    await bothConnected(call);
+    await until(call.a, (s) => s.context.remoteTracks.some((t) => !t.ended));
+    await until(call.b, (s) => s.context.remoteTracks.some((t) => !t.ended));
+    await bothSettled(call);
+    expect(call.b.pc()).not.toBe(pc);
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+});
+
 describe('candidates of an ignored offer', () => {
   const remote = (sdp: string) =>
     ({

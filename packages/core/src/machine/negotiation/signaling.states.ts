@@ -11,6 +11,7 @@ import { readPeerConnectionStates } from '../peerConnectionStates.js';
 import { negotiationError } from '../report.js';
 import { peerSetup } from '../setup.js';
 import type { RemoteDescription } from '../types.js';
+import { isRolledBackExtensionIdRefusal } from './rolledBackExtensionIds.js';
 
 /** Takes the next inbox item, when the machine is idle, in arrival order. */
 function drainInbox(state: 'stable' | 'haveLocalOffer') {
@@ -192,6 +193,18 @@ export const signalingRegion = peerSetup.createStateConfig({
           },
         ],
         onError: [
+          {
+            // negotiation/rolledBackExtensionIds.ts: Chromium keeps the ids of our rolled-back
+            // offer; only a new connection gets past it, and no error event is due for it.
+            guard: and([
+              'canRebuild',
+              ({ event }) => isRolledBackExtensionIdRefusal((event as { error?: unknown }).error),
+            ]),
+            actions: [
+              assign({ pendingRemoteDescription: null }),
+              { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
+            ],
+          },
           {
             // The engine refused a description because the two sides disagree on what was
             // negotiated ("the order of m-lines … doesn't match"): no rollback can agree them
