@@ -4,7 +4,7 @@
  * polite one yields to it.
  * @module
  */
-import { and, assign, enqueueActions, not, raise, stateIn } from 'xstate';
+import { and, assign, enqueueActions, not, or, raise, stateIn } from 'xstate';
 import { NegotiationTimeoutError } from '../../errors.js';
 import { count, requirePc } from '../context.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
@@ -194,24 +194,24 @@ export const signalingRegion = peerSetup.createStateConfig({
         ],
         onError: [
           {
-            // negotiation/rolledBackExtensionIds.ts: Chromium keeps the ids of our rolled-back
-            // offer; only a new connection gets past it, and no error event is due for it.
+            // The engine refused a description because the two sides disagree on what was
+            // negotiated ("the order of m-lines … doesn't match"), or because Chromium keeps the
+            // header-extension ids of our rolled-back offer (negotiation/rolledBackExtensionIds.ts):
+            // no rollback gets past either; a new connection, which both sides rebuild, does.
+            // The second is an engine bug the rebuild hides: no error event for it.
             guard: and([
               'canRebuild',
-              ({ event }) => isRolledBackExtensionIdRefusal((event as { error?: unknown }).error),
+              or([
+                'refusedForDesync',
+                ({ event }) => isRolledBackExtensionIdRefusal((event as { error?: unknown }).error),
+              ]),
             ]),
             actions: [
-              assign({ pendingRemoteDescription: null }),
-              { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
-            ],
-          },
-          {
-            // The engine refused a description because the two sides disagree on what was
-            // negotiated ("the order of m-lines … doesn't match"): no rollback can agree them
-            // again; a new connection, which both sides rebuild, does.
-            guard: and(['canRebuild', 'refusedForDesync']),
-            actions: [
-              { type: 'reportError', params: negotiationError('setRemoteDescription') },
+              enqueueActions(({ event, enqueue }) => {
+                if (isRolledBackExtensionIdRefusal(event.error)) return;
+                const params = negotiationError('setRemoteDescription')({ event });
+                enqueue({ type: 'reportError', params });
+              }),
               assign({ pendingRemoteDescription: null }),
               { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
             ],
