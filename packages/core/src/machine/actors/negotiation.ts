@@ -3,7 +3,7 @@ import { isDomError, NegotiationError } from '../../errors.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import type { DescriptionPayload } from '../../signaling/types.js';
 import { type MovedTrack, sendOnOfferedMlines } from '../negotiation/answerOnOfferedMlines.js';
-import type { LocalTrack, RollbackMode } from '../types.js';
+import type { LocalTrack, MediaIntent, RollbackMode } from '../types.js';
 
 function localDescriptionOf(pc: PeerConnectionLike, step: 'createOffer' | 'createAnswer') {
   const description = pc.localDescription;
@@ -40,9 +40,13 @@ export interface MadeAnswer extends DescriptionPayload {
  */
 export const makeAnswer = fromPromise<
   MadeAnswer,
-  { readonly pc: PeerConnectionLike; readonly localTracks: readonly LocalTrack[] }
->(async ({ input: { pc, localTracks } }) => {
-  const { moved, settled } = sendOnOfferedMlines(pc, localTracks);
+  {
+    readonly pc: PeerConnectionLike;
+    readonly localTracks: readonly LocalTrack[];
+    readonly intent: MediaIntent;
+  }
+>(async ({ input: { pc, localTracks, intent } }) => {
+  const { moved, settled } = sendOnOfferedMlines(pc, localTracks, intent);
   try {
     await pc.setLocalDescription();
   } catch (cause) {

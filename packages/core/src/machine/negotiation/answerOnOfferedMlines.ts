@@ -18,7 +18,7 @@
  */
 import type { PeerConnectionLike } from '../../platform/types.js';
 import { markSpare } from '../media/spareSenders.js';
-import type { LocalTrack } from '../types.js';
+import type { LocalTrack, MediaIntent } from '../types.js';
 
 /** A track now sent on the remote offer's m-line: `sender` replaces the one it had. */
 export interface MovedTrack {
@@ -59,6 +59,7 @@ function offeredToUs(transceiver: RTCRtpTransceiver): boolean {
 export function sendOnOfferedMlines(
   pc: PeerConnectionLike,
   localTracks: readonly LocalTrack[],
+  intent: MediaIntent,
 ): { readonly moved: MovedTrack[]; readonly settled: Promise<unknown> } {
   const transceivers = pc.getTransceivers();
   const free = transceivers.filter(offeredToUs);
@@ -66,6 +67,8 @@ export function sendOnOfferedMlines(
   const replaced: Promise<void>[] = [];
   for (const own of transceivers.filter(unplaced)) {
     const local = localTracks.find((entry) => entry.sender === own.sender);
+    // Only a track the app added with ADD_TRACK: an ADD_TRANSCEIVER's transceiver is the app's.
+    if (!intent.transceivers.some((e) => e.track === local?.track && e.init === null)) continue;
     const index = free.findIndex((t) => kindOf(t) === kindOf(own));
     const target = free[index];
     const track = own.sender.track;

@@ -251,7 +251,11 @@ export const signalingRegion = peerSetup.createStateConfig({
       invoke: {
         src: 'makeAnswer',
         /** Input of the invoked actor, from the context. */
-        input: ({ context }) => ({ pc: requirePc(context), localTracks: context.localTracks }),
+        input: ({ context }) => ({
+          pc: requirePc(context),
+          localTracks: context.localTracks,
+          intent: context.intent,
+        }),
         onDone: {
           target: 'stable',
           actions: [
