@@ -13,9 +13,10 @@
 // - connect / connect+media: ms to connected (peer a) and to the first data-channel round trip,
 //   the machine against two hand-written RTCPeerConnections over the same in-memory signaling,
 //   interleaved (raw, machine, machine, raw, …) in one page so noise hits both alike.
-// - glare: both peers add a track at the same instant, until both have the other's track and are
-//   stable; next to it, one peer adding a track (a plain renegotiation); glare ÷ clean, medians,
-//   for the machine and for a hand-written W3C perfect-negotiation pair, interleaved.
+// - glare: on a settled call, both peers add a track at the same instant, until both are stable
+//   with media flowing on every new remote track; next to it, one peer adding a track (a plain
+//   renegotiation), timed the same way; glare ÷ clean, medians, to media flowing and to
+//   negotiated, for the machine and for a hand-written W3C perfect-negotiation pair, interleaved.
 // - ice: two relay-only calls through one local coturn, the machine's (default options) and a
 //   hand-written W3C pair's (the impolite side calls restartIce() every second while ICE is not
 //   connected); the TURN process is killed, both calls notice, TURN stays down 2, 6 and 20 s

@@ -3,12 +3,15 @@
  * back with other header-extension ids: the rolled-back offer's ids stay "active" on those mids
  * ("RTP extension ID reassignment not supported (collision on active MID 1, id=3 …)"), and the
  * explicit rollback after it fails the same way. Repro: apps/e2e/test/engine.mjs
- * `12-engine-chromium-rollback-keeps-extension-ids`; seen at start-up when a Firefox impolite
- * page starts late and its offers cross the polite Chromium's first offer (#23, apps/e2e
- * `23-startup-glare-late-firefox-chromium-10x`). Nothing on this connection gets past it (the
- * ids are the engine's), and a fresh connection has no such history: the polite peer rebuilds
- * at once, without an error event (a rebuild both sides join; the view shows `rebuilding` and
- * `counters.rebuilds`). With no rebuild left it is reported as any refused description is.
+ * `12-engine-chromium-rollback-keeps-extension-ids`. Seen at start-up (#23, apps/e2e
+ * `23-startup-glare-late-firefox-chromium-10x`, 2 of 10 calls): the polite Chromium's hold runs
+ * out and it offers its camera (mids 0, 1); the late Firefox's data-channel offer rolls that back
+ * and is answered; Chromium offers its camera again at once (mids 2, 3), and Firefox's camera
+ * offer crosses it (mids 1, 2, Firefox's ids): refused, "collision on active MID 3". Nothing on
+ * this connection gets past it (the ids are the engine's), and a fresh connection has no such
+ * history: the polite peer rebuilds at once, without an error event (a rebuild both sides join;
+ * the view shows `rebuilding` and `counters.rebuilds`; the call was whole again within 930 ms of
+ * start). With no rebuild left it is reported as any refused description is.
  * @module
  */
 
