@@ -5,14 +5,17 @@
 //
 //   node run.mjs                 everything
 //   node run.mjs --quick         a smoke run: few iterations, 20 cycles (seconds, not minutes)
-//   node run.mjs --only=connect,glare,ice,overhead,cycles
+//   node run.mjs --only=connect,heap,glare,ice,overhead,cycles
+//   node run.mjs --only= --profile=sdk-direct   where one connect arm's time and memory go
 //
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), TURNSERVER_PATH (default: turnserver on PATH).
 //
 // What is measured:
-// - connect / connect+media: ms to connected (peer a) and to the first data-channel round trip,
-//   the machine against two hand-written RTCPeerConnections over the same in-memory signaling,
-//   interleaved (raw, machine, machine, raw, …) in one page so noise hits both alike.
+// - connect / connect+media: ms to connected (peer a) and to the first data-channel round trip
+//   for a raw RTCPeerConnection pair, simple-peer, and the SDK over direct signaling and over its
+//   in-memory pair, interleaved round by round in one page; ×raw per arm (connect.mjs).
+// - heap: per arm, 200 connect/close calls: peak JS heap, bytes allocated per call, peer
+//   connections and listeners left after GC (connect.mjs).
 // - glare: on a settled call, both peers add a track at the same instant, until both are stable
 //   with media flowing on every new remote track; next to it, one peer adding a track (a plain
 //   renegotiation), timed the same way; glare ÷ clean, medians, to media flowing and to
@@ -35,18 +38,27 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { connectArms, heapArms, profileArm } from './connect.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const coreSrc = path.resolve(here, '../../packages/core/src');
+const nodeModule = (name) => path.join(here, 'node_modules', name);
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+/** `--profile=sdk-direct` (any connect arm): where its time and allocations go. */
+const profileArg = process.argv.find((a) => a.startsWith('--profile='));
 const only = new Set(
-  (onlyArg ? onlyArg.slice(7) : 'connect,glare,ice,overhead,cycles').split(',').filter(Boolean),
+  (onlyArg ? onlyArg.slice(7) : 'connect,heap,glare,ice,overhead,cycles')
+    .split(',')
+    .filter(Boolean),
 );
 const ITER = quick ? 3 : 20;
 /** Glare rounds: each of glare and clean, machine and W3C pair (a few ms each, medians). */
 const GLARE_ITER = quick ? 3 : 30;
 const CYCLES = quick ? 20 : 1000;
+/** Interleaved rounds of the connect arms, and calls per arm of the allocation bench. */
+const CONNECT_ROUNDS = quick ? 4 : 40;
+const HEAP_CYCLES = quick ? 20 : 200;
 const ICE_ROUNDS = quick ? 1 : Number(process.env.ICE_ROUNDS ?? 1);
 /** Seconds the relay stays down after both calls noticed it died (`--outages=2,6,20`). */
 const outagesArg = process.argv.find((a) => a.startsWith('--outages='));
@@ -241,9 +253,11 @@ async function chromiumBenches() {
     platform: 'browser',
     target: 'es2022',
     write: false,
-    alias,
+    // simple-peer (a connect arm) is a Node library: the shims an app's bundler would give it.
+    alias: { ...alias, events: nodeModule('events'), process: nodeModule('process/browser.js') },
+    inject: [path.join(here, 'browser/process-shim.mjs')],
     logLevel: 'silent',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
   });
   const code = bundle.outputFiles[0].text;
   const html = `<!doctype html><meta charset="utf-8"><title>peerstate bench</title><script>${PRELUDE}</script><script type="module" src="/bench.js"></script>`;
@@ -269,6 +283,7 @@ async function chromiumBenches() {
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       '--js-flags=--expose-gc',
+      '--enable-precise-memory-info',
     ],
   });
   results.chromium = browser.version();
@@ -281,8 +296,11 @@ async function chromiumBenches() {
     await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 10_000 });
     const call = (name, ...args) => page.evaluate(([n, a]) => window.bench[n](...a), [name, args]);
 
-    if (only.has('connect')) await connect(call, false);
-    if (only.has('connect')) await connect(call, true);
+    const connectCtx = { rounds: CONNECT_ROUNDS, stats, row, results, r1 };
+    if (only.has('connect')) await connectArms(call, { ...connectCtx, media: false });
+    if (only.has('connect')) await connectArms(call, { ...connectCtx, media: true });
+    if (only.has('heap')) await heapArms(page, call, { cycles: HEAP_CYCLES, row, results });
+    if (profileArg) await profileArm(page, call, { arm: profileArg.slice(10), calls: ITER });
     if (only.has('glare')) await glare(call);
     if (only.has('ice')) await ice(call);
     if (only.has('cycles')) await cycleBench(page, call);
@@ -291,47 +309,6 @@ async function chromiumBenches() {
     await browser.close();
     server.close();
     rmSync(userDataDir, { recursive: true, force: true });
-  }
-}
-
-async function connect(call, media) {
-  const label = media ? 'connect + audio/video' : 'connect (data channel)';
-  // Warm-up: one of each, not counted (JIT, first getUserMedia, network stack).
-  await call('rawConnect', media);
-  await call('machineConnect', media);
-  const raw = { connectedMs: [], roundTripMs: [] };
-  const machine = { connectedMs: [], roundTripMs: [] };
-  for (let i = 0; i < ITER; i++) {
-    // ABBA order: each kind goes first half of the time.
-    const order = i % 2 === 0 ? ['rawConnect', 'machineConnect'] : ['machineConnect', 'rawConnect'];
-    for (const kind of order) {
-      const r = await call(kind, media);
-      const into = kind === 'rawConnect' ? raw : machine;
-      into.connectedMs.push(r.connectedMs);
-      into.roundTripMs.push(r.roundTripMs);
-    }
-  }
-  const key = media ? 'connectMedia' : 'connect';
-  results[key] = {};
-  for (const metric of ['connectedMs', 'roundTripMs']) {
-    const m = stats(machine[metric]);
-    const r = stats(raw[metric]);
-    // Ratio of medians, and the median of the per-pair ratios (pairs ran back to back).
-    const pairRatios = machine[metric].map((v, i) => v / raw[metric][i]);
-    const ratio = stats(pairRatios).median;
-    results[key][metric] = {
-      machine: m,
-      raw: r,
-      ratioOfMedians: m.median / r.median,
-      medianPairRatio: ratio,
-    };
-    const what = metric === 'connectedMs' ? 'to connected' : 'to 1st data round trip';
-    row(
-      label,
-      `${what}: machine / raw`,
-      `${r1(m.median)} / ${r1(r.median)} ms`,
-      `×${ratio.toFixed(2)} (median of ${ITER} interleaved pairs)`,
-    );
   }
 }
 
@@ -532,8 +509,10 @@ function printTable() {
 
 const started = performance.now();
 if (only.has('overhead')) await overhead();
-if (['connect', 'glare', 'ice', 'cycles'].some((b) => only.has(b))) await chromiumBenches();
+if (profileArg || ['connect', 'heap', 'glare', 'ice', 'cycles'].some((b) => only.has(b)))
+  await chromiumBenches();
 results.seconds = (performance.now() - started) / 1000;
+if (rows.length === 0) process.exit(0); // a --profile run alone: nothing to record
 printTable();
 const outDir = path.join(here, 'results');
 mkdirSync(outDir, { recursive: true });

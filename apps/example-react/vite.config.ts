@@ -10,6 +10,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@peerstatejs\/core$/, replacement: source('../../packages/core/src/index.ts') },
+      {
+        find: /^@peerstatejs\/signaling$/,
+        replacement: source('../../packages/signaling/src/index.ts'),
+      },
       { find: /^@peerstatejs\/react$/, replacement: source('../../packages/react/src/index.ts') },
     ],
     dedupe: ['react', 'react-dom', 'xstate'],

@@ -14,6 +14,7 @@ import {
   type SignalingChannel,
 } from '@peerstatejs/core';
 import { waitFor } from 'xstate';
+import { connectArm, heapCycles } from './connect.js';
 
 const now = () => performance.now();
 const TIMEOUT = 20_000;
@@ -32,8 +33,6 @@ async function mediaClones(): Promise<MediaStream> {
 }
 
 const isConnected = (s: PeerSnapshot) => s.matches({ active: { connection: 'connected' } });
-const channelOpen = (label: string) => (s: PeerSnapshot) =>
-  s.context.dataChannels.some((c) => c.label === label && c.readyState === 'open');
 
 function machinePair(configuration?: RTCConfiguration) {
   const [left, right] = createInMemorySignalingPair();
@@ -48,89 +47,6 @@ async function closePair(a: PeerActor, b: PeerActor) {
   await waitFor(a, (s) => s.status === 'done' || s.matches('closed'), { timeout: TIMEOUT });
   if (!b.getSnapshot().matches('closed')) b.send({ type: 'CLOSE', stopTracks: true });
   await waitFor(b, (s) => s.status === 'done' || s.matches('closed'), { timeout: TIMEOUT });
-}
-
-/** One machine call: ms to connected (peer a) and to the first data-channel round trip. */
-async function machineConnect(withMedia: boolean) {
-  const stream = withMedia ? await mediaClones() : null;
-  const t0 = now();
-  const { a, b } = machinePair();
-  let pongAt = 0;
-  const pong = new Promise<void>((resolve) => {
-    a.on('data', () => {
-      pongAt = now();
-      resolve();
-    });
-  });
-  b.on('data', ({ label }) => b.send({ type: 'SEND_DATA', label, data: 'pong' }));
-  a.start();
-  b.start();
-  if (stream)
-    for (const track of stream.getTracks()) a.send({ type: 'ADD_TRACK', track, streams: [stream] });
-  a.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
-  const connected = waitFor(a, isConnected, { timeout: TIMEOUT }).then(() => now());
-  await waitFor(a, channelOpen('chat'), { timeout: TIMEOUT });
-  a.send({ type: 'SEND_DATA', label: 'chat', data: 'ping' });
-  await pong;
-  const connectedAt = await connected;
-  await closePair(a, b);
-  return { connectedMs: connectedAt - t0, roundTripMs: pongAt - t0 };
-}
-
-/** The same call by hand: two RTCPeerConnections over the same in-memory signaling. */
-async function rawConnect(withMedia: boolean) {
-  const stream = withMedia ? await mediaClones() : null;
-  const t0 = now();
-  const [left, right] = createInMemorySignalingPair();
-  const a = new RTCPeerConnection();
-  const b = new RTCPeerConnection();
-  const wire = (pc: RTCPeerConnection, channel: SignalingChannel, answerer: boolean) => {
-    // Protocol v2: the end of candidates names its ICE generation, from the local description.
-    pc.addEventListener('icecandidate', ({ candidate }) => {
-      const ufrag = pc.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1] ?? null;
-      void channel.send(createCandidateMessage(candidate ? candidate.toJSON() : null, { ufrag }));
-    });
-    channel.subscribe(async (raw) => {
-      const parsed = parseSignalingMessage(raw);
-      if (!parsed.ok) return;
-      const message = parsed.message;
-      if (message.type === 'description') {
-        await pc.setRemoteDescription(message.description);
-        if (answerer) {
-          await pc.setLocalDescription();
-          // Protocol v2: the answer names the offer it answers.
-          const ids = { id: 'right:0:0', inReplyTo: message.id };
-          void channel.send(createDescriptionMessage(pc.localDescription!, ids));
-        }
-      } else if (message.type === 'candidate') {
-        await pc.addIceCandidate(message.candidate ?? undefined).catch(() => {});
-      }
-    });
-  };
-  wire(a, left, false);
-  wire(b, right, true);
-  b.addEventListener('datachannel', ({ channel }) => {
-    channel.addEventListener('message', () => channel.send('pong'));
-  });
-  if (stream) for (const track of stream.getTracks()) a.addTrack(track, stream);
-  const chat = a.createDataChannel('chat');
-  const connected = new Promise<number>((resolve) => {
-    const check = () => a.connectionState === 'connected' && resolve(now());
-    a.addEventListener('connectionstatechange', check);
-  });
-  const pong = new Promise<number>((resolve) =>
-    chat.addEventListener('message', () => resolve(now())),
-  );
-  chat.addEventListener('open', () => chat.send('ping'));
-  await a.setLocalDescription();
-  await left.send(createDescriptionMessage(a.localDescription!, { id: 'left:0:0' }));
-  const pongAt = await pong;
-  const connectedAt = await connected;
-  a.close();
-  b.close();
-  left.close();
-  for (const track of stream?.getTracks() ?? []) track.stop();
-  return { connectedMs: connectedAt - t0, roundTripMs: pongAt - t0 };
 }
 
 /**
@@ -478,8 +394,8 @@ function reachable() {
 }
 
 const bench = {
-  machineConnect,
-  rawConnect,
+  connectArm,
+  heapCycles,
   renegotiate,
   w3cRenegotiate,
   iceConnect,

@@ -18,6 +18,7 @@ import {
 } from './peers.js';
 import { rawPeers } from './raw.js';
 import { exportSession, latestSample, qualityLog, startRecording } from './recording.js';
+import { sessionApi } from './session.js';
 import {
   addCamera,
   prepareCamera,
@@ -164,6 +165,7 @@ const api = {
   addCamera,
   removeCamera,
   ...rawPeers,
+  ...sessionApi,
   glare,
   flood,
   cycles,

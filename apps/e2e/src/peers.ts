@@ -9,6 +9,7 @@ import {
   type PeerActor,
   type PeerConnectionLike,
   type PeerSnapshot,
+  peerTimeline,
   type SignalingChannel,
   type SignalingMessage,
 } from '@peerstatejs/core';
@@ -310,7 +311,7 @@ export function summary(peer: Peer) {
     })),
     errors: peer.errors,
     messages: peer.messages.length,
-    timeline: c.timeline.slice(-60),
+    timeline: peerTimeline(peer.actor).slice(-60),
   };
 }
 

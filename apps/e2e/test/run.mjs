@@ -23,6 +23,7 @@ import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { PRELUDES } from './lib/preludes.mjs';
 import { startPageServer, startRelay, startTurn } from './lib/servers.mjs';
 import { SCENARIOS as BASE_SCENARIOS } from './scenarios.mjs';
+import { SESSION_SCENARIOS } from './session.mjs';
 import { STARTUP_SCENARIOS } from './startup.mjs';
 import { STATS_SCENARIOS } from './stats.mjs';
 
@@ -32,6 +33,7 @@ const SCENARIOS = [
   ...STARTUP_SCENARIOS,
   ...CROSS_BROWSER_SCENARIOS,
   ...STATS_SCENARIOS,
+  ...SESSION_SCENARIOS,
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -131,8 +133,8 @@ function scenarioContext(scenario, { browsers, origin }) {
       relay.log = logs.relay;
       return wrapRelay(relay, logs.relay);
     },
-    async turn(port) {
-      const turn = await startTurn({ port, log: logs.turn });
+    async turn(port, auth) {
+      const turn = await startTurn({ port, log: logs.turn, ...(auth ? { auth } : {}) });
       turns.push(turn);
       return turn;
     },

@@ -1,6 +1,7 @@
 import { createInMemorySignalingPair, type SignalingChannel } from '@peerstatejs/core';
 import { PeerVideo, usePeer } from '@peerstatejs/react';
 import { useState } from 'react';
+import { RoomCall } from './RoomCall.js';
 
 /** One side of the call: everything it shows comes from `usePeer`. */
 function PeerPanel({
@@ -72,8 +73,19 @@ function PeerPanel({
   );
 }
 
-/** Two peers over in-memory signaling; leaving unmounts both, which closes the call. */
+/**
+ * `?room=demo` (and `&server=ws://…`, default the reference server's `ws://127.0.0.1:8787`): a
+ * call through the signaling server, one peer per tab. Otherwise both peers in this page.
+ */
 export function App() {
+  const params = new URLSearchParams(window.location.search);
+  const room = params.get('room');
+  if (room) return <RoomCall url={params.get('server') ?? 'ws://127.0.0.1:8787'} room={room} />;
+  return <TwoPeers />;
+}
+
+/** Two peers over in-memory signaling; leaving unmounts both, which closes the call. */
+function TwoPeers() {
   const [call, setCall] = useState(() => createInMemorySignalingPair());
   const [joined, setJoined] = useState(true);
   const rejoin = () => {

@@ -48,6 +48,7 @@ export {
   peerActions,
   peerView,
 } from './machine/peerView.js';
+export { peerTimeline } from './machine/timeline.js';
 export type {
   CommandMeta,
   DataChannelInfo,
@@ -56,6 +57,7 @@ export type {
   LocalTrack,
   MediaIntent,
   PeerCommand,
+  PeerConfiguration,
   PeerConnectionStates,
   PeerCounters,
   PeerEmitted,

@@ -1,6 +1,7 @@
 /**
  * `@peerstatejs/signaling`: signaling transports for `@peerstatejs/core`. A WebSocket room channel
- * that survives drops, and WHIP/WHEP channels that take a peer to a media server.
+ * that survives drops, a signaling session that runs a 1:1 call over it (roles, presence), and
+ * WHIP/WHEP channels that take a peer to a media server.
  * @packageDocumentation
  */
 
@@ -18,6 +19,14 @@ export {
   WhipProtocolError,
   type WhipStep,
 } from './errors.js';
+export { isPolite } from './session/roles.js';
+export type {
+  SignalingSession,
+  SignalingSessionOptions,
+  SignalingSessionSnapshot,
+  SignalingSessionState,
+} from './session/sessionTypes.js';
+export { createSignalingSession } from './session/signalingSession.js';
 export {
   CLOSE_CODES,
   type ClientFrame,
@@ -36,6 +45,7 @@ export {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_RECONNECT,
   type HeartbeatOptions,
+  type IncomingSignalMeta,
   type PresenceEvent,
   type ReconnectOptions,
   type WebSocketCloseInfo,

@@ -193,15 +193,14 @@ async function waitForStun(port, timeoutMs) {
 }
 
 /** coturn for relay-only ICE. `kill()` is a SIGKILL: the process dies with its allocations. */
-export async function startTurn({ port, log }) {
+export async function startTurn({ port, log, auth = ['--user=u:p', '--lt-cred-mech'] }) {
   const args = [
     '-n',
     '--listening-ip=127.0.0.1',
     '--relay-ip=127.0.0.1',
     `--listening-port=${port}`,
-    '--user=u:p',
+    ...auth,
     '--realm=test',
-    '--lt-cred-mech',
     '--no-tls',
     '--no-dtls',
     '--no-tcp',

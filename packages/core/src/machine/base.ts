@@ -84,8 +84,8 @@ export const peerSetupBase = setup({
     answerTimeout: ({ context }) =>
       context.options.answerTimeout * 2 ** Math.min(context.offerResends, MAX_OFFER_RESENDS + 1),
     offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
-    firstOfferHold: ({ context }) => (context.options.polite ? FIRST_OFFER_HOLD_MS : 0),
-    holdAfterAnswer: ({ context }) => (context.options.polite ? HOLD_AFTER_ANSWER_MS : 0),
+    firstOfferHold: FIRST_OFFER_HOLD_MS,
+    holdAfterAnswer: HOLD_AFTER_ANSWER_MS,
     gatheringStallTimeout: GATHERING_STALL_MS,
     iceRestartTimeout: ({ context }) =>
       iceRestartDelay(context.options.iceRestart, context.iceRestartAttempts),

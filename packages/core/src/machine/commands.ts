@@ -17,6 +17,7 @@ const COMMAND_TYPES: ReadonlySet<string> = new Set<PeerCommand['type']>([
   'SEND_DATA',
   'RESTART_ICE',
   'CLOSE',
+  'REMOTE_LEFT',
 ]);
 
 /** Commands whose outcome arrives later, and the reports that mean they did what they asked. */

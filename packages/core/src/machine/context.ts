@@ -9,9 +9,6 @@ import { resolvePeerOptions } from './options.js';
 import { INITIAL_PEER_CONNECTION_STATES } from './peerConnectionStates.js';
 import type { InboxItem, PeerContext, PeerCounters, PeerEvent, PeerOptions } from './types.js';
 
-/** How many state entries `context.timeline` keeps. */
-export const TIMELINE_LIMIT = 200;
-
 const ZERO_COUNTERS: PeerCounters = {
   offersSent: 0,
   answersSent: 0,
@@ -75,7 +72,6 @@ export function initialContext(input: PeerOptions): PeerContext {
     lastError: null,
     counters: ZERO_COUNTERS,
     startedAt: options.now(),
-    timeline: [],
     closeReason: null,
   };
 }

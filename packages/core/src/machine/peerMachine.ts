@@ -18,7 +18,7 @@ import {
 import { rebuildingState } from './rebuild/rebuild.states.js';
 import { peerSetup } from './setup.js';
 
-export { TIMELINE_LIMIT } from './context.js';
+export { TIMELINE_LIMIT } from './timeline.js';
 
 /**
  * The peer machine. Create actors with {@link createPeer} (or `createActor(peerMachine, { input })`).

@@ -32,6 +32,12 @@ export interface PeerView {
   /** Negotiated, yet no local ICE candidate sent for a while (GATHERING_STALL_MS): see ice/gathering.states.ts. */
   readonly gatheringStalled: boolean;
   readonly error: PeerStateError | null;
+  /**
+   * Why the peer ended, once it has: `local` (or the reason given to `close`), `remote` (the
+   * remote's bye), `remote-left` (the remote left the room: `REMOTE_LEFT`), `ice-failed`,
+   * `rebuild-failed`, or an error code in lower case. `null` while it runs.
+   */
+  readonly closeReason: string | null;
 }
 
 /**
@@ -119,6 +125,7 @@ export function peerView(snapshot: PeerSnapshot): PeerView {
     dataChannels: context.dataChannels,
     gatheringStalled: snapshot.matches({ active: { gathering: 'stalled' } }),
     error: context.lastError,
+    closeReason: phase === 'closed' || phase === 'failed' ? (context.closeReason ?? 'local') : null,
   };
 }
 

@@ -3,13 +3,13 @@
  * `base.ts`; actions per concern). Region state configs import this file, never `peerMachine.ts`.
  * @module
  */
-import { assign, emit, enqueueActions, raise } from 'xstate';
+import { emit, enqueueActions, raise } from 'xstate';
 import type { PeerStateError } from '../errors.js';
 import { createRebuildMessage } from '../signaling/messages.js';
 import type { SignalingMessage } from '../signaling/types.js';
 import { peerSetupBase } from './base.js';
 import { commandActions } from './commands.actions.js';
-import { count, TIMELINE_LIMIT } from './context.js';
+import { count } from './context.js';
 import { dataChannelActions } from './data/dataChannel.actions.js';
 import { iceActions } from './ice/ice.actions.js';
 import { lifecycleActions } from './lifecycle/lifecycle.actions.js';
@@ -18,7 +18,8 @@ import { inboxActions } from './negotiation/inbox.actions.js';
 import { refusedOfferActions } from './negotiation/refusedOffers.actions.js';
 import { rebuildActions } from './rebuild/rebuild.actions.js';
 import { reporter, sendSignalMessage } from './report.js';
-import type { RebuildReason, TransitionRecord } from './types.js';
+import { recordTransition } from './timeline.js';
+import type { RebuildReason } from './types.js';
 
 export const peerSetup = peerSetupBase
   .extend({
@@ -31,13 +32,8 @@ export const peerSetup = peerSetupBase
       ...mediaActions,
       ...dataChannelActions,
       ...rebuildActions,
-      record: assign(({ context }, params: { region: string; state: string }) => {
-        const entry: TransitionRecord = { ...params, at: context.options.now() };
-        const timeline = [...context.timeline, entry];
-        return {
-          timeline: timeline.length > TIMELINE_LIMIT ? timeline.slice(-TIMELINE_LIMIT) : timeline,
-        };
-      }),
+      record: ({ context, self }, params: { region: string; state: string }) =>
+        recordTransition(self, { ...params, at: context.options.now() }),
       sendSignal: ({ context, self }, message: SignalingMessage) =>
         sendSignalMessage(context.options.signaling, message, reporter(self)),
       requestRebuild: raise((_, params: { reason: Exclude<RebuildReason, 'remote'> }) => ({

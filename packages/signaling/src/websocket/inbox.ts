@@ -7,15 +7,21 @@
  */
 
 import { reportListenerError } from '../reportListenerError.js';
-import type { Listener } from './listeners.js';
+import type { IncomingSignalMeta } from './websocketOptions.js';
+
+type SignalListener = (data: unknown, meta: IncomingSignalMeta) => void;
+interface Incoming {
+  readonly data: unknown;
+  readonly meta: IncomingSignalMeta;
+}
 
 export class Inbox {
   /** The last server `seq` delivered to subscribers; anything at or below it is a duplicate. */
   #received = 0;
   /** Per sender: its channel instance and the last `mid` delivered from it. */
   readonly #last = new Map<string, { instance: string; mid: number }>();
-  #backlog: unknown[] = [];
-  readonly #subscribers = new Set<{ readonly listener: Listener<unknown> }>();
+  #backlog: Incoming[] = [];
+  readonly #subscribers = new Set<{ readonly listener: SignalListener }>();
 
   /** What `join` and `ping` acknowledge. */
   get received(): number {
@@ -35,6 +41,7 @@ export class Inbox {
   accept(
     seq: number,
     data: unknown,
+    from: string,
     origin?: { readonly from: string; readonly instance: string; readonly mid: number },
   ): void {
     if (seq <= this.#received) return;
@@ -44,11 +51,11 @@ export class Inbox {
       if (last && last.instance === origin.instance && origin.mid <= last.mid) return;
       this.#last.set(origin.from, { instance: origin.instance, mid: origin.mid });
     }
-    this.#backlog.push(data);
+    this.#backlog.push({ data, meta: { from } });
     this.#drain();
   }
 
-  subscribe(listener: Listener<unknown>): () => void {
+  subscribe(listener: SignalListener): () => void {
     const entry = { listener };
     this.#subscribers.add(entry);
     if (this.#backlog.length > 0) setTimeout(() => this.#drain(), 0);
@@ -66,11 +73,11 @@ export class Inbox {
   /** Delivers the backlog, oldest first, to the current subscribers; keeps it if there are none. */
   #drain(): void {
     while (this.#backlog.length > 0 && this.#subscribers.size > 0) {
-      const data = this.#backlog.shift();
+      const { data, meta } = this.#backlog.shift() as Incoming;
       for (const entry of [...this.#subscribers]) {
         if (!this.#subscribers.has(entry)) continue;
         try {
-          entry.listener(data);
+          entry.listener(data, meta);
         } catch (error) {
           reportListenerError(error);
         }

@@ -104,6 +104,12 @@ export interface PresenceEvent {
   readonly peer: string;
 }
 
+/** What the room tells about a message besides its content. */
+export interface IncomingSignalMeta {
+  /** The sender's peer id in the room (the server's `from`, never the sender's own claim). */
+  readonly from: string;
+}
+
 /** A signaling channel over a WebSocket room. */
 export interface WebSocketSignaling extends SignalingChannel {
   readonly peerId: string;
@@ -120,6 +126,11 @@ export interface WebSocketSignaling extends SignalingChannel {
    * other peer, or `to`), and again after a reconnect until acknowledged.
    */
   send(message: SignalingMessage): void;
+  /**
+   * Receives every message of the room's other peers, with its sender: one channel can tell its
+   * remotes apart. Messages that arrive before the first subscriber wait for it.
+   */
+  subscribe(listener: (message: unknown, meta: IncomingSignalMeta) => void): () => void;
   /** Calls `listener` on every change of `state`; returns the unsubscribe function. */
   onStateChange(listener: (state: WebSocketSignalingState) => void): () => void;
   /** Calls `listener` when a peer joins or leaves the room; returns the unsubscribe function. */

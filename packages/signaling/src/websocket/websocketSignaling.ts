@@ -25,7 +25,8 @@ import {
 } from './websocketOptions.js';
 
 /**
- * Creates the channel and starts connecting at once.
+ * Creates the channel and starts connecting at once. For a call, `createSignalingSession` wraps
+ * it: it connects on `start()`, pairs with the remote it sees in the room and picks the roles.
  *
  * @example
  * ```ts
@@ -144,6 +145,7 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
         inbox.accept(
           frame.seq,
           frame.data,
+          frame.from,
           frame.instance !== undefined && frame.mid !== undefined
             ? { from: frame.from, instance: frame.instance, mid: frame.mid }
             : undefined,
@@ -235,7 +237,7 @@ export function createWebSocketSignaling(options: WebSocketSignalingOptions): We
       outbox.push(item);
       if (socket.joined && hasRecipient()) writeSignal(item);
     },
-    subscribe(listener: (message: unknown) => void): () => void {
+    subscribe(listener): () => void {
       if (state === 'closed') return () => {};
       return inbox.subscribe(listener);
     },

@@ -10,7 +10,7 @@ import { vi } from 'vitest';
 import { createActor, type InspectionEvent } from 'xstate';
 import { PeerStateError } from '../../errors.js';
 import { answerAfterTheEnd, type PeerActor, type PeerSnapshot } from '../../machine/createPeer.js';
-import { peerMachine, TIMELINE_LIMIT } from '../../machine/peerMachine.js';
+import { peerMachine } from '../../machine/peerMachine.js';
 import type { PeerOptions } from '../../machine/types.js';
 import type { PeerConnectionFactory } from '../../platform/types.js';
 import type { SignalingChannel, SignalingMessage } from '../../signaling/types.js';
@@ -308,7 +308,6 @@ export function checkInvariants(snapshot: PeerSnapshot): string[] {
   if (snapshot.matches('rebuilding') && pc && pc.signalingState !== 'closed') {
     problems.push('rebuilding while the old peer connection is still open');
   }
-  if (context.timeline.length > TIMELINE_LIMIT) problems.push('timeline over its limit');
   for (const [key, value] of Object.entries(c)) {
     if (!Number.isInteger(value) || value < 0) problems.push(`counter ${key} = ${value}`);
   }

@@ -207,6 +207,22 @@ describe('model-based paths over peerMachine', () => {
     });
   });
 
+  it('only the polite peer sends at start: its first offer waits out firstOfferHold, then goes', async () => {
+    await path(
+      {},
+      ['holdingFirstOffer | after(firstOfferHold) #0 [stateIn] → pending'],
+      async (call) => {
+        call.b.actor.send(addTrack('video'));
+        expect(await call.settle()).toBe(true);
+        expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+        expect(sentKinds(call.b)).toEqual(['video']);
+        expect(receivedKinds(call.a)).toEqual(['video']);
+        expect(call.b.actor.getSnapshot().context.counters.offersSent).toBe(1);
+        expect([...codes(call.a), ...codes(call.b)]).toEqual([]);
+      },
+    );
+  });
+
   it('autoStart: false waits in idle for START; CLOSE in idle closes without a connection', async () => {
     await path(
       { a: { autoStart: false }, b: { autoStart: false } },
@@ -1219,6 +1235,42 @@ describe('model-based paths over peerMachine', () => {
         expect(call.a.snapshot().context.closeReason).toBe('remote');
       },
     );
+  });
+
+  it('REMOTE_LEFT (the session saw the remote leave the room) ends the peer in every state, with no bye', async () => {
+    // b waits in starting for its (async) configuration: a TURN credential fetch.
+    const slowConfiguration = () =>
+      new Promise<RTCConfiguration>((resolve) => setTimeout(() => resolve({}), 50));
+    await path(
+      { a: { autoStart: false }, b: { configuration: slowConfiguration } },
+      ['peer.idle | REMOTE_LEFT → closed', 'peer.starting | REMOTE_LEFT → closed'],
+      async (call) => {
+        call.a.actor.send({ type: 'REMOTE_LEFT' });
+        expect(call.b.snapshot().matches('starting')).toBe(true);
+        call.b.actor.send({ type: 'REMOTE_LEFT' });
+        await call.advance(100);
+        expect(call.b.created).toEqual([]);
+        for (const peer of [call.a, call.b]) {
+          expect(peer.snapshot().context.closeReason).toBe('remote-left');
+        }
+      },
+    );
+    await path({}, ['peer.active | REMOTE_LEFT → closed'], async (call) => {
+      await connected(call);
+      call.a.actor.send({ type: 'REMOTE_LEFT' });
+      expect(call.a.snapshot().context.closeReason).toBe('remote-left');
+      await call.advance(50);
+      // No bye went out: b carries on until its own presence tells it.
+      expect(call.b.snapshot().matches('active')).toBe(true);
+    });
+    const lost: DeliveryPlan = (m) => (m.type === 'rebuild' ? [] : [1]);
+    await path({ planA: lost }, ['peer.rebuilding | REMOTE_LEFT → closed'], async (call) => {
+      await connected(call);
+      call.a.pc().failDtls();
+      await until(call, call.a, (s) => s.matches('rebuilding'));
+      call.a.actor.send({ type: 'REMOTE_LEFT' });
+      expect(call.a.snapshot().context.closeReason).toBe('remote-left');
+    });
   });
 
   it('rebuild: the new connection cannot be created: failed with the constructor error', async () => {

@@ -7,6 +7,7 @@ import {
   createFakeTrack,
   FakePeerConnection,
 } from '../../testing/index.js';
+import { peerTimeline } from '../timeline.js';
 import {
   bothConnected,
   bothSettled,
@@ -65,7 +66,7 @@ describe('negotiation failures leave the machine consistent', () => {
     await bothConnected(call);
     const a = call.a.actor.getSnapshot().context;
     expect(call.a.errors.map((e) => e.code)).toEqual(['NEGOTIATION_FAILED']);
-    expect(a.timeline.some((e) => e.state === 'rollingBack')).toBe(true);
+    expect(peerTimeline(call.a.actor).some((e) => e.state === 'rollingBack')).toBe(true);
     expect(a.counters.offersSent).toBeGreaterThanOrEqual(2);
     await closeAndExpectNoLeaks(call);
   });
@@ -93,7 +94,7 @@ describe('negotiation failures leave the machine consistent', () => {
     // One offer was created; it went out again (the same SDP), and the call never rolled back.
     expect(a.counters.offersSent).toBe(1);
     expect(a.offerResends).toBeGreaterThanOrEqual(1);
-    expect(a.timeline.some((e) => e.state === 'rollingBack')).toBe(false);
+    expect(peerTimeline(call.a.actor).some((e) => e.state === 'rollingBack')).toBe(false);
     expect([...call.a.errors, ...call.b.errors]).toEqual([]);
     await closeAndExpectNoLeaks(call);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { peerTimeline } from '../timeline.js';
 import {
   bothConnected,
   bothSettled,
@@ -43,12 +44,9 @@ async function connectedCall(options: TestCallOptions = fastIce) {
   return call;
 }
 
-function connectionStates(peer: {
-  actor: { getSnapshot(): { context: { timeline: readonly { region: string; state: string }[] } } };
-}) {
-  return peer.actor
-    .getSnapshot()
-    .context.timeline.filter((entry) => entry.region === 'connection')
+function connectionStates(peer: { actor: object }) {
+  return peerTimeline(peer.actor)
+    .filter((entry) => entry.region === 'connection')
     .map((entry) => entry.state);
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeStream, createFakeTrack } from '../../testing/index.js';
+import { peerTimeline } from '../timeline.js';
 import {
   bothConnected,
   bothSettled,
@@ -108,9 +109,8 @@ describe('negotiation', () => {
     await until(call.b, (s) => s.context.remoteTracks.length === 3);
     await bothSettled(call);
     // The machine never left haveLocalOffer for a second makingOffer without an answer between.
-    const signaling = call.a.actor
-      .getSnapshot()
-      .context.timeline.filter((entry) => entry.region === 'signaling')
+    const signaling = peerTimeline(call.a.actor)
+      .filter((entry) => entry.region === 'signaling')
       .map((entry) => entry.state);
     for (let i = 0; i < signaling.length - 1; i++) {
       if (signaling[i] === 'haveLocalOffer')

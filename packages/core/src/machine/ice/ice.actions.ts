@@ -3,9 +3,8 @@
  * @module
  */
 import { peerSetupBase as base } from '../base.js';
+import { restartIceWithConfiguration } from '../configuration.js';
 import { requirePc } from '../context.js';
-import { restartIce } from '../ice.js';
-import { reporter } from '../report.js';
 
 export const iceActions = {
   resetIceRestart: base.assign({ iceRestartAttempts: 0, iceRestartStartedAt: null }),
@@ -22,6 +21,6 @@ export const iceActions = {
       event.type === 'pc.statesChanged' ? event.states : context.pcStates,
   }),
   restartIce: base.createAction(({ context, self }) =>
-    restartIce(requirePc(context), reporter(self)),
+    restartIceWithConfiguration(requirePc(context), context.options.configuration, self),
   ),
 };

@@ -8,7 +8,13 @@ import { createCandidateMessage } from '../../signaling/messages.js';
 import { count, localUfrag, rebuildEpochOf, requirePc } from '../context.js';
 import { connectionRegion } from '../ice/connection.states.js';
 import { gatheringRegion } from '../ice/gathering.states.js';
-import { errorReports, hangUp, listenToSignaling, remoteBye } from '../lifecycle/shared.js';
+import {
+  errorReports,
+  hangUp,
+  listenToSignaling,
+  remoteBye,
+  remoteLeft,
+} from '../lifecycle/shared.js';
 import { mediaHandlers } from '../media/media.handlers.js';
 import { renegotiationRegion, signalingRegion } from '../negotiation/signaling.states.js';
 import { peerSetup } from '../setup.js';
@@ -28,6 +34,7 @@ export const activeState = peerSetup.createStateConfig({
   ],
   on: {
     CLOSE: hangUp,
+    REMOTE_LEFT: remoteLeft,
     // Already started.
     START: { actions: 'settleCommand' },
     'peer.rebuildNeeded': {

@@ -6,33 +6,53 @@ import { PeerConnectionError } from '../../errors.js';
 import { detectPeerConnection } from '../../platform/detectPeerConnection.js';
 import { peerSetupBase as base } from '../base.js';
 import { asCommand, closedAnswers } from '../commands.js';
+import { withConfiguration } from '../configuration.js';
 import { leavesForRebuild, stopOwnedTracks } from '../context.js';
 import { asPeerError } from '../report.js';
 
 export const lifecycleActions = {
   createPeerConnection: base.createAction(({ context, self }) => {
     const { options } = context;
-    try {
-      if (options.peerConnection) {
-        self.send({
-          type: 'peer.created',
-          pc: options.peerConnection(options.configuration),
-          platform: { name: 'custom', api: 'promise', streamApi: false },
-        });
-        return;
-      }
-      const detected = detectPeerConnection(options.scope);
-      self.send({
-        type: 'peer.created',
-        pc: detected.create(options.configuration),
-        platform: { name: detected.name, api: detected.api, streamApi: detected.streamApi },
-      });
-    } catch (cause) {
+    const fail = (cause: unknown): void =>
       self.send({
         type: 'peer.error',
         error: asPeerError(cause, (error) => new PeerConnectionError(error)),
       });
-    }
+    // An async configuration may settle after the peer moved on (closed while it waited).
+    const awaiting = (): boolean => {
+      const snapshot = self.getSnapshot();
+      return (
+        snapshot.status === 'active' &&
+        (snapshot.matches('starting') || snapshot.matches({ rebuilding: 'creating' }))
+      );
+    };
+    withConfiguration(
+      options.configuration,
+      (configuration, later) => {
+        if (later && !awaiting()) return;
+        try {
+          if (options.peerConnection) {
+            self.send({
+              type: 'peer.created',
+              pc: options.peerConnection(configuration),
+              platform: { name: 'custom', api: 'promise', streamApi: false },
+            });
+            return;
+          }
+          const detected = detectPeerConnection(options.scope);
+          self.send({
+            type: 'peer.created',
+            pc: detected.create(configuration),
+            platform: { name: detected.name, api: detected.api, streamApi: detected.streamApi },
+          });
+        } catch (cause) {
+          fail(cause);
+        }
+      },
+      (error, later) => {
+        if (!later || awaiting()) fail(error);
+      },
+    );
   }),
   /**
    * Entering an end: what was kept for a connection that will never come. Commands settle with

@@ -5,7 +5,7 @@
 import { assign } from 'xstate';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
 import { peerSetup } from '../setup.js';
-import { creationFailed } from './shared.js';
+import { creationFailed, remoteLeft } from './shared.js';
 
 /**
  * Commands sent before the peer connection exists (a child component's effect runs before its
@@ -25,6 +25,7 @@ export const idleState = peerSetup.createStateConfig({
       target: 'closed',
       actions: [assign({ closeReason: ({ event }) => event.reason ?? 'local' }), 'settleCommand'],
     },
+    REMOTE_LEFT: remoteLeft,
     ...keptForTheConnection,
   },
 });
@@ -47,6 +48,8 @@ export const startingState = peerSetup.createStateConfig({
         'replayDeferredEvents',
       ],
     },
+    // Before the keeping: an async configuration may still be fetched, and no connection must follow.
+    REMOTE_LEFT: remoteLeft,
     ...creationFailed,
     ...keptForTheConnection,
   },

@@ -30,6 +30,12 @@ export const remoteBye = {
   actions: peerSetup.assign({ closeReason: 'remote' }),
 } as const;
 
+/** The session saw the remote leave the room: `closed`, and no bye (see `REMOTE_LEFT`). */
+export const remoteLeft = {
+  target: '#peer.closed',
+  actions: [peerSetup.assign({ closeReason: 'remote-left' }), 'settleCommand'],
+} as const;
+
 /** Messages from the remote, validated, as `signal.message` / `signal.invalid`. */
 export const listenToSignaling = {
   id: 'signalingListener',

@@ -341,15 +341,20 @@ function holding(
 export const renegotiationRegion = peerSetup.createStateConfig({
   initial: 'holdingFirstOffer',
   states: {
-    // The polite peer's first offer on a new connection waits `firstOfferHold` (0 for the
-    // impolite peer): a polite first offer rolled back by the impolite's can leave Chromium's
+    // The polite peer's first offer on a new connection waits `firstOfferHold` (the impolite
+    // peer does not hold): a polite first offer rolled back by the impolite's can leave Chromium's
     // connection gathering no candidate at all (#23; apps/e2e `23-startup-glare-*`), and one that
     // added m-lines the impolite's offer then fills with other header-extension ids is refused
     // for good (apps/e2e/test/engine.mjs `12-engine-chromium-rollback-keeps-extension-ids`).
     // Meanwhile an offer of the impolite peer is answered, and tracks added with addTrack before
     // it ride on its m-lines (JSEP 5.10), so often no offer of ours is needed at all: the engine
     // fires negotiationneeded again after that answer only if one still is.
-    holdingFirstOffer: holding('holdingFirstOffer', 'firstOfferHold', 'holdingAfterAnswer'),
+    holdingFirstOffer: {
+      ...holding('holdingFirstOffer', 'firstOfferHold', 'holdingAfterAnswer'),
+      // The impolite peer never holds (so never reaches holdingAfterAnswer either): its hold
+      // would be a 0 ms timer between negotiationneeded and its first offer (#22).
+      always: { guard: 'isImpolite', target: 'idle' },
+    },
     // The impolite peer's first offer is often its data channel alone, its camera's a moment
     // later (Firefox's fake camera: 370 ms after, under load): after answering one, the polite
     // peer holds once more, HOLD_AFTER_ANSWER_MS (once: later offers do not extend it).

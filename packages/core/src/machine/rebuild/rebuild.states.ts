@@ -13,6 +13,7 @@ import {
   hangUp,
   listenToSignaling,
   remoteBye,
+  remoteLeft,
 } from '../lifecycle/shared.js';
 import { peerSetup } from '../setup.js';
 
@@ -24,6 +25,7 @@ export const rebuildingState = peerSetup.createStateConfig({
   initial: 'awaitingRemote',
   on: {
     CLOSE: hangUp,
+    REMOTE_LEFT: remoteLeft,
     // Commands (and media captured meanwhile) change the intent the new connection gets.
     'peer.mediaReady': { actions: 'addOwnedTracks' },
     '*': { guard: 'isCommand', actions: 'takeCommandWhileRebuilding' },

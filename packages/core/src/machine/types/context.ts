@@ -236,8 +236,6 @@ export interface PeerContext {
   readonly lastError: PeerStateError | null;
   readonly counters: PeerCounters;
   readonly startedAt: number;
-  /** The most recent state entries, oldest first (bounded). */
-  readonly timeline: readonly TransitionRecord[];
   /** Why the peer closed: `local`, `remote` (a bye), `ice-failed`, or a reason given to `CLOSE`. */
   readonly closeReason: string | null;
 }

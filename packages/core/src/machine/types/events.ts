@@ -65,6 +65,13 @@ export type PeerCommand = CommandMeta &
     | { readonly type: 'RESTART_ICE' }
     /** Hang up: sends bye, closes the connection, stops SDK-owned tracks (all tracks with `stopTracks`). */
     | { readonly type: 'CLOSE'; readonly reason?: string; readonly stopTracks?: boolean }
+    /**
+     * The remote peer is gone from the room (it left, or its socket stayed away past the server's
+     * resume grace period), as a signaling session tells from presence: the peer ends in `closed`
+     * with the reason `remote-left` at once, without a bye (nobody would hear it; a peer that
+     * joins later must not), instead of failing ICE tens of seconds later.
+     */
+    | { readonly type: 'REMOTE_LEFT' }
   );
 
 /** Events the machine sends itself from the peer connection, signaling and async work. */

@@ -92,6 +92,16 @@ export type RebuildReason =
  */
 export type RollbackMode = 'auto' | 'implicit' | 'explicit';
 
+/**
+ * The peer connection's configuration, or a function (sync or async) that returns it: called for
+ * every new peer connection (the first one, each rebuild) and before every ICE restart, so that
+ * short-lived TURN credentials are fresh whenever the peer gathers again. A throw or a rejection
+ * is a `PEER_CONNECTION_FAILED` error (the peer ends in `failed` when it had no connection yet).
+ */
+export type PeerConfiguration =
+  | RTCConfiguration
+  | (() => RTCConfiguration | Promise<RTCConfiguration>);
+
 /** Options of one peer. Only `signaling` and `polite` are required. */
 export interface PeerOptions {
   /** Carries descriptions, candidates and bye to the remote peer. */
@@ -101,8 +111,11 @@ export interface PeerOptions {
    * collision the polite peer rolls back its own offer, the impolite one ignores the remote offer.
    */
   readonly polite: boolean;
-  /** Passed to the peer connection (ICE servers, transport policy, …). */
-  readonly configuration?: RTCConfiguration;
+  /**
+   * Passed to the peer connection (ICE servers, transport policy, …); a function is called again
+   * for each new connection and before each ICE restart (see {@link PeerConfiguration}).
+   */
+  readonly configuration?: PeerConfiguration;
   /**
    * Creates the peer connection. Defaults to the constructor found by `detectPeerConnection`
    * in `scope`. Tests pass a fake from `@peerstatejs/core/testing`.
@@ -136,7 +149,7 @@ export interface PeerOptions {
 export interface ResolvedPeerOptions {
   readonly signaling: SignalingChannel;
   readonly polite: boolean;
-  readonly configuration: RTCConfiguration;
+  readonly configuration: PeerConfiguration;
   readonly peerConnection: PeerConnectionFactory | undefined;
   readonly scope: object;
   readonly mediaDevices: Pick<MediaDevices, 'getUserMedia'> | undefined;
