@@ -16,9 +16,10 @@
 //   in-memory pair, interleaved round by round in one page; ×raw per arm (connect.mjs).
 // - heap: per arm, 200 connect/close calls: peak JS heap, bytes allocated per call, peer
 //   connections and listeners left after GC (connect.mjs).
-// - glare: both peers add a track at the same instant, until both have the other's track and are
-//   stable; next to it, one peer adding a track (a plain renegotiation); glare ÷ clean, medians,
-//   for the machine and for a hand-written W3C perfect-negotiation pair, interleaved.
+// - glare: on a settled call, both peers add a track at the same instant, until both are stable
+//   with media flowing on every new remote track; next to it, one peer adding a track (a plain
+//   renegotiation), timed the same way; glare ÷ clean, medians, to media flowing and to
+//   negotiated, for the machine and for a hand-written W3C perfect-negotiation pair, interleaved.
 // - ice: two relay-only calls through one local coturn, the machine's (default options) and a
 //   hand-written W3C pair's (the impolite side calls restartIce() every second while ICE is not
 //   connected); the TURN process is killed, both calls notice, TURN stays down 2, 6 and 20 s
@@ -53,6 +54,8 @@ const only = new Set(
     .filter(Boolean),
 );
 const ITER = quick ? 3 : 20;
+/** Glare rounds: each of glare and clean, machine and W3C pair (a few ms each, medians). */
+const GLARE_ITER = quick ? 3 : 30;
 const CYCLES = quick ? 20 : 1000;
 /** Interleaved rounds of the connect arms, and calls per arm of the allocation bench. */
 const CONNECT_ROUNDS = quick ? 4 : 40;
@@ -314,35 +317,59 @@ async function glare(call) {
   // Warm-up, not counted.
   await call('renegotiate', false);
   await call('w3cRenegotiate', false);
-  const runs = { machine: { glare: [], single: [] }, w3c: { glare: [], single: [] } };
-  const collisions = {
-    machine: { rollbacks: 0, offersIgnored: 0 },
-    w3c: { rollbacks: 0, offersIgnored: 0 },
-  };
-  for (let i = 0; i < ITER; i++) {
+  const kinds = ['machine', 'w3c'];
+  const empty = () => ({ ms: [], negotiatedMs: [], stuck: 0, rollbacks: 0, offersIgnored: 0 });
+  const runs = Object.fromEntries(kinds.map((k) => [k, { glare: empty(), single: empty() }]));
+  for (let i = 0; i < GLARE_ITER; i++) {
     // Interleaved, and each kind goes first half of the time, so noise hits both alike.
-    const kinds = i % 2 === 0 ? ['machine', 'w3c'] : ['w3c', 'machine'];
-    for (const kind of kinds) {
+    for (const kind of i % 2 === 0 ? kinds : [...kinds].reverse()) {
       const fn = kind === 'machine' ? 'renegotiate' : 'w3cRenegotiate';
-      const g = await call(fn, true);
-      runs[kind].glare.push(g.ms);
-      collisions[kind].rollbacks += g.rollbacks;
-      collisions[kind].offersIgnored += g.offersIgnored;
-      runs[kind].single.push((await call(fn, false)).ms);
+      for (const [round, isGlare] of [
+        ['glare', true],
+        ['single', false],
+      ]) {
+        const r = await call(fn, isGlare);
+        const into = runs[kind][round];
+        if (r.ms === null) into.stuck++;
+        else into.ms.push(r.ms);
+        into.negotiatedMs.push(r.negotiatedMs);
+        into.rollbacks += r.rollbacks;
+        into.offersIgnored += r.offersIgnored;
+      }
     }
   }
   results.glare = {};
-  for (const kind of ['machine', 'w3c']) {
-    const g = stats(runs[kind].glare);
-    const single = stats(runs[kind].single);
-    const ratio = g.median / single.median;
-    results.glare[kind] = { glare: g, single, ratioOfMedians: ratio, ...collisions[kind] };
+  for (const kind of kinds) {
+    const { glare: g, single } = runs[kind];
+    const flowing =
+      g.ms.length && single.ms.length ? stats(g.ms).median / stats(single.ms).median : null;
+    const negotiated = stats(g.negotiatedMs).median / stats(single.negotiatedMs).median;
+    results.glare[kind] = {
+      glare: { ...g, flowing: g.ms.length ? stats(g.ms) : null, negotiated: stats(g.negotiatedMs) },
+      single: {
+        ...single,
+        flowing: single.ms.length ? stats(single.ms) : null,
+        negotiated: stats(single.negotiatedMs),
+      },
+      ratioOfMedians: flowing,
+      negotiatedRatioOfMedians: negotiated,
+    };
     const who = kind === 'machine' ? 'machine' : 'W3C pair';
+    const stuck =
+      g.stuck || single.stuck
+        ? `; media never flowed in ${g.stuck} glare / ${single.stuck} clean rounds`
+        : '';
     row(
       'glare',
-      `${who}: both add a track at once / one side`,
-      `${r1(g.median)} / ${r1(single.median)} ms`,
-      `glare ÷ clean ×${ratio.toFixed(2)} (medians of ${ITER}); ${collisions[kind].rollbacks} rollbacks, ${collisions[kind].offersIgnored} offers ignored`,
+      `${who}: both add a track at once / one side, to media flowing`,
+      g.ms.length ? `${r1(stats(g.ms).median)} / ${r1(stats(single.ms).median)} ms` : 'never',
+      `glare ÷ clean ${flowing === null ? 'n/a' : `×${flowing.toFixed(2)}`} (medians of ${GLARE_ITER}); ${g.rollbacks} rollbacks, ${g.offersIgnored} offers ignored${stuck}`,
+    );
+    row(
+      'glare',
+      `${who}: the same, to negotiated (stable, track announced)`,
+      `${r1(stats(g.negotiatedMs).median)} / ${r1(stats(single.negotiatedMs).median)} ms`,
+      `×${negotiated.toFixed(2)}`,
     );
   }
 }

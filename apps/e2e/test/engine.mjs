@@ -169,6 +169,58 @@ export const ENGINE_SCENARIOS = [
     },
   },
   {
+    // #12, what negotiation/answerOnOfferedMlines.ts is for. Chromium ↔ Chromium connected over
+    // a data channel; both add camera + mic with addTrack at once (the W3C perfect-negotiation
+    // example's glare). b's offer is rolled back by a's, whose m-lines are then matched to b's
+    // addTrack transceivers (JSEP 5.10): b answers sendrecv, a's packets arrive, and b's remote
+    // tracks never unmute (a's, for b's media, do). The machine's polite peer sends mid-call on
+    // transceivers of its own and moves the track onto the offered m-line instead.
+    name: '12-engine-chromium-rolled-back-addtrack-receiver-stays-muted',
+    async run(t) {
+      const { a, b } = await pair(t, ['chromium', 'chromium']);
+      await a.channel('chat');
+      await negotiate(a, b);
+      await connect(a, b);
+      await a.sendMedia('addTrack');
+      await b.sendMedia('addTrack');
+      await b.local();
+      const collision = await a.local();
+      await b.remote(collision);
+      await a.remote(await b.local());
+      await a.trickleTo(b);
+      await b.trickleTo(a);
+      const media = (state) =>
+        state.transceivers
+          .filter((x) => x.currentDirection === 'sendrecv')
+          .map((x) => x.remoteTrack);
+      // Live media unmutes a remote track within a frame or two; give it 3 s.
+      const deadline = Date.now() + 3_000;
+      let [sa, sb] = [await a.state(), await b.state()];
+      while (Date.now() < deadline && media(sa).some((r) => r.muted)) {
+        await sleep(100);
+        [sa, sb] = [await a.state(), await b.state()];
+      }
+      t.figure(
+        'impoliteRemoteMuted',
+        media(sa).map((r) => r.muted),
+      );
+      t.figure(
+        'politeRemoteMuted',
+        media(sb).map((r) => r.muted),
+      );
+      assert.ok(
+        media(sa).length === 2 && media(sa).every((r) => !r.muted),
+        "premise: the impolite side receives the polite side's media",
+      );
+      assert.ok(
+        media(sb).length === 2 && media(sb).every((r) => r.muted),
+        'Chromium never unmutes the remote tracks of addTrack transceivers matched to the remote ' +
+          'offer after their own offer was rolled back (the engine no longer does: the polite ' +
+          `peer may use addTrack mid-call, politeTracks.ts). Got: ${JSON.stringify(media(sb))}`,
+      );
+    },
+  },
+  {
     // #12, the same engine fact seen from the offer side. Chromium (polite) sends its camera on
     // transceivers of its own and offers while Firefox offers its camera: Chromium rolls back and
     // answers, then offers its transceivers again. They keep the header-extension ids the

@@ -4,7 +4,7 @@
 // decode frames of every remote video track on both sides.
 
 import assert from 'node:assert/strict';
-import { roundTrip, summary, WAIT_MS, wait } from './lib/steps.mjs';
+import { roundTrip, sleep, summary, WAIT_MS, wait } from './lib/steps.mjs';
 
 /** The issue's bound: each side connected within this long after its start(). */
 const CONNECT_BOUND_MS = 2_000;
@@ -38,7 +38,7 @@ export async function assertRemoteVideo(pages, label) {
 }
 
 /** One start-up-glare call between `impolite` and `polite` browsers; returns its figures. */
-async function startupCall(t, relay, i, impolite, polite) {
+async function startupCall(t, relay, i, impolite, polite, impoliteDelayMs = 0) {
   const pa = await t.page(impolite, `a${i}`);
   const pb = await t.page(polite, `b${i}`);
   try {
@@ -59,7 +59,15 @@ async function startupCall(t, relay, i, impolite, polite) {
       ...(cross && polite === 'chromium' ? { vp8Only: true } : {}),
     };
     await pb.call('prepareCamera', { name: 'b' });
-    await Promise.all([pa.call('startupPeer', { spec: a }), pb.call('startupPeer', { spec: b })]);
+    if (impoliteDelayMs > 0) {
+      // The impolite page starts late (a loaded machine): its first offer may come as the
+      // polite peer's first-offer hold runs out, the order of the one collision seen in CI.
+      await pb.call('startupPeer', { spec: b });
+      await sleep(impoliteDelayMs);
+      await pa.call('startupPeer', { spec: a });
+    } else {
+      await Promise.all([pa.call('startupPeer', { spec: a }), pb.call('startupPeer', { spec: b })]);
+    }
     await Promise.all([
       wait(pa, 'a', { connection: 'connected' }),
       wait(pb, 'b', { connection: 'connected' }),
@@ -75,22 +83,10 @@ async function startupCall(t, relay, i, impolite, polite) {
     ];
     await assertRemoteVideo(pages, `call ${i}`);
     const [sa, sb] = await Promise.all([summary(pa, 'a'), summary(pb, 'b')]);
-    let recovered = 0;
     for (const s of [sa, sb]) {
-      // Known and still open (issue 23): a Firefox offer arriving after the polite Chromium's
-      // first-offer hold ran out collides with the header-extension ids Chromium keeps from its
-      // rolled-back offer (test/engine.mjs, 12-engine-chromium-rollback-keeps-extension-ids); the
-      // machine rebuilds and the call is whole again within the bound. Counted and printed
-      // (`recoveredCollisions`), never hidden; any other error fails the call.
-      const known = (e) =>
-        e.code === 'NEGOTIATION_FAILED' &&
-        /RTP extension ID reassignment/.test(String(e.cause ?? e.message));
-      const others = s.errors.filter((e) => !known(e));
-      assert.deepEqual(others, [], `call ${i} ${s.name}: error events`);
-      if (others.length < s.errors.length) {
-        assert.ok(s.counters.rebuilds >= 1, `call ${i} ${s.name}: the collision was rebuilt`);
-        recovered += 1;
-      }
+      // Strict: a collision the machine recovers from silently (a rebuild) is counted below; one
+      // that surfaces an error event fails the call.
+      assert.deepEqual(s.errors, [], `call ${i} ${s.name}: error events`);
       assert.ok(
         s.connectedMs !== null && s.connectedMs <= CONNECT_BOUND_MS,
         `call ${i} ${s.name}: connected ${s.connectedMs} ms after start (bound ${CONNECT_BOUND_MS})`,
@@ -102,7 +98,6 @@ async function startupCall(t, relay, i, impolite, polite) {
       connectedMs: Math.max(sa.connectedMs, sb.connectedMs),
       collided: sa.counters.offersIgnored + sb.counters.rollbacks > 0,
       rebuilds: sa.counters.rebuilds + sb.counters.rebuilds,
-      recovered: recovered > 0,
     };
   } catch (error) {
     error.message = `call ${i} (${impolite} impolite, ${polite} polite): ${error.message}`;
@@ -111,14 +106,14 @@ async function startupCall(t, relay, i, impolite, polite) {
 }
 
 /** `count` calls, `parallel` at a time, each in fresh pages; figures of the whole set. */
-async function startupCalls(t, { count, parallel, impolite, polite }) {
+async function startupCalls(t, { count, parallel, impolite, polite, impoliteDelayMs = () => 0 }) {
   const relay = await t.relay();
   const figures = [];
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      figures.push(await startupCall(t, relay, i, impolite, polite));
+      figures.push(await startupCall(t, relay, i, impolite, polite, impoliteDelayMs(i)));
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
@@ -130,14 +125,20 @@ async function startupCalls(t, { count, parallel, impolite, polite }) {
     'rebuilds',
     figures.reduce((n, f) => n + f.rebuilds, 0),
   );
-  const recovered = figures.filter((f) => f.recovered).length;
-  t.figure('recoveredCollisions', recovered);
-  if (recovered > 0) {
-    console.log(
-      `    ${t.name}: ${recovered} call(s) hit the known header-extension collision and were rebuilt (issue 23, open)`,
-    );
-  }
 }
+
+const LATE_IMPOLITE = {
+  name: '23-startup-glare-late-firefox-chromium-10x',
+  timeoutMs: 180_000,
+  run: (t) =>
+    startupCalls(t, {
+      count: 10,
+      parallel: 1,
+      impolite: 'firefox',
+      polite: 'chromium',
+      impoliteDelayMs: (i) => 400 + 40 * i,
+    }),
+};
 
 export const STARTUP_SCENARIOS = [
   {
@@ -158,4 +159,14 @@ export const STARTUP_SCENARIOS = [
     run: (t) =>
       startupCalls(t, { count: 10, parallel: 2, impolite: 'firefox', polite: 'chromium' }),
   },
+  // The impolite page starts 400–760 ms after the polite one: its first offers come around the
+  // end of the polite peer's first-offer hold (FIRST_OFFER_HOLD_MS, 500 ms), where the one CI
+  // collision happened (Firefox impolite, whole again after a rebuild in 938 ms); 2 of 10 calls
+  // rebuild (negotiation/rolledBackExtensionIds.ts), with no error event. Opt-in
+  // (E2E_STARTUP_LATE=1): in about half the runs one rebuilt call's round trip fails, its
+  // SEND_DATA going out while the rebuilt Firefox connection's channel is still connecting
+  // (DATA_CHANNEL_FAILED "not open (connecting)", refused as documented) although this
+  // scenario's channelOpen wait had passed (on the old connection's channel, it seems): a
+  // rebuild/data-channel question outside negotiation, to settle before it joins CI.
+  ...(process.env.E2E_STARTUP_LATE === '1' ? [LATE_IMPOLITE] : []),
 ];

@@ -15,6 +15,7 @@ import {
   bothSettled,
   closeAndExpectNoLeaks,
   createTestCall,
+  type TestCall,
   tick,
   until,
 } from './call.js';
@@ -187,6 +188,114 @@ describe("the polite peer's track rule", () => {
     ).toEqual([null, null]);
     call.a.actor.start();
     await bothConnected(call);
+    await closeAndExpectNoLeaks(call);
+  });
+});
+
+describe('glare mid-call', () => {
+  it("both add a first audio track at once: one exchange, and the polite peer receives on a transceiver no rolled-back offer of its own had (Chromium's receiver of one never unmutes)", async () => {
+    const inOwnOffers = new Set<RTCRtpTransceiver>();
+    let collidingOffer = false;
+    // b's transceivers as its colliding offer (rolled back later) leaves.
+    const call: TestCall = createTestCall({
+      wrapB: (channel) => ({
+        send: (message) => {
+          if (collidingOffer && message.type === 'description') {
+            for (const t of call.b.pc().getTransceivers()) inOwnOffers.add(t);
+            collidingOffer = false;
+          }
+          return channel.send(message);
+        },
+        subscribe: (listener) => channel.subscribe(listener),
+      }),
+    });
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await bothConnected(call);
+    await bothSettled(call);
+    const bSent = call.b.sent.length;
+    collidingOffer = true;
+    const aMic = createFakeTrack('audio');
+    const bMic = createFakeTrack('audio');
+    call.a.actor.send({ type: 'ADD_TRACK', track: aMic, streams: [createFakeStream([aMic])] });
+    call.b.actor.send({ type: 'ADD_TRACK', track: bMic, streams: [createFakeStream([bMic])] });
+    await until(call.b, (s) => s.context.counters.rollbacks === 1);
+    await until(call.a, (s) => s.context.remoteTracks.length === 1);
+    await until(call.b, (s) => s.context.remoteTracks.length === 1);
+    await bothSettled(call);
+    const sa = call.a.actor.getSnapshot().context;
+    const sb = call.b.actor.getSnapshot().context;
+    expect(sa.counters.offersIgnored).toBe(1);
+    expect(sb.counters.rollbacks).toBe(1);
+    expect(inOwnOffers.size).toBeGreaterThan(0);
+    const receiving = call.b
+      .pc()
+      .getTransceivers()
+      .find((t) => t.receiver.track === sb.remoteTracks[0]?.track);
+    expect(receiving).toBeDefined();
+    expect(inOwnOffers.has(receiving as RTCRtpTransceiver)).toBe(false);
+    // b's track rode on a's m-line in the answer: both directions in one exchange, one m-line.
+    expect(receiving?.currentDirection).toBe('sendrecv');
+    expect(receiving?.sender.track).toBe(bMic);
+    expect(sb.localTracks.map((t) => [t.track, t.sender])).toEqual([[bMic, receiving?.sender]]);
+    // Its own transceiver is a trackless recvonly spare, negotiated after the media flowed
+    // (not stopped: Chromium would ask for an offer after every exchange for good).
+    const own = [...inOwnOffers].find((t) => t !== receiving);
+    expect(own?.sender.track).toBeNull();
+    expect(own?.currentDirection).toBe('inactive');
+    expect(call.b.sent.length).toBeGreaterThan(bSent);
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    // b can still take it back: the sender it now has is the one REMOVE_TRACK stops.
+    call.b.actor.send({ type: 'REMOVE_TRACK', track: bMic });
+    await until(call.a, (s) =>
+      s.context.remoteTracks.every((t) => t.ended || t.streams.length === 0),
+    );
+    await bothSettled(call);
+    expect(
+      call.b
+        .pc()
+        .getTransceivers()
+        .find((t) => t === receiving)?.direction,
+    ).toBe('recvonly');
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+});
+
+describe('a remote offer refused over the header-extension ids of our rolled-back offer', () => {
+  it('rebuilds at once, without an error event, and the call is whole again', async () => {
+    const call = createTestCall();
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await bothConnected(call);
+    await bothSettled(call);
+    // Chromium's refusal (apps/e2e/test/engine.mjs 12-engine-chromium-rollback-keeps-extension-ids):
+    // the colliding offer is refused and the engine stays in have-local-offer.
+    const pc = call.b.pc();
+    const apply = pc.setRemoteDescription.bind(pc);
+    let refused = 0;
+    pc.setRemoteDescription = (description) => {
+      if (description.type === 'offer' && pc.signalingState === 'have-local-offer') {
+        refused += 1;
+        return Promise.reject(
+          new DOMException(
+            "Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': Failed to set remote offer sdp: RTP extension ID reassignment not supported (collision on active MID 1, id=3)",
+            'OperationError',
+          ),
+        );
+      }
+      return apply(description);
+    };
+    const aMic = createFakeTrack('audio');
+    const bMic = createFakeTrack('audio');
+    call.a.actor.send({ type: 'ADD_TRACK', track: aMic, streams: [createFakeStream([aMic])] });
+    call.b.actor.send({ type: 'ADD_TRACK', track: bMic, streams: [createFakeStream([bMic])] });
+    await until(call.b, (s) => s.context.counters.rebuilds === 1);
+    expect(refused).toBe(1);
+    await bothConnected(call);
+    await until(call.a, (s) => s.context.remoteTracks.some((t) => !t.ended));
+    await until(call.b, (s) => s.context.remoteTracks.some((t) => !t.ended));
+    await bothSettled(call);
+    expect(call.b.pc()).not.toBe(pc);
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
     await closeAndExpectNoLeaks(call);
   });
 });

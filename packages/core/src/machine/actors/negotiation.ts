@@ -2,7 +2,8 @@ import { fromPromise } from 'xstate';
 import { isDomError, NegotiationError } from '../../errors.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import type { DescriptionPayload } from '../../signaling/types.js';
-import type { RollbackMode } from '../types.js';
+import { type MovedTrack, sendOnOfferedMlines } from '../negotiation/answerOnOfferedMlines.js';
+import type { LocalTrack, MediaIntent, RollbackMode } from '../types.js';
 
 function localDescriptionOf(pc: PeerConnectionLike, step: 'createOffer' | 'createAnswer') {
   const description = pc.localDescription;
@@ -28,17 +29,36 @@ export const makeOffer = fromPromise<DescriptionPayload, { readonly pc: PeerConn
   },
 );
 
-/** Creates and applies the answer to the remote offer just set. */
-export const makeAnswer = fromPromise<DescriptionPayload, { readonly pc: PeerConnectionLike }>(
-  async ({ input: { pc } }) => {
-    try {
-      await pc.setLocalDescription();
-    } catch (cause) {
-      throw new NegotiationError('setLocalDescription', cause);
-    }
-    return localDescriptionOf(pc, 'createAnswer');
-  },
-);
+/** The answer made, and the tracks of ours it sends on the offer's m-lines. */
+export interface MadeAnswer extends DescriptionPayload {
+  readonly moved: readonly MovedTrack[];
+}
+
+/**
+ * Creates and applies the answer to the remote offer just set, our new tracks on its new
+ * m-lines first (negotiation/answerOnOfferedMlines.ts).
+ */
+export const makeAnswer = fromPromise<
+  MadeAnswer,
+  {
+    readonly pc: PeerConnectionLike;
+    readonly localTracks: readonly LocalTrack[];
+    readonly intent: MediaIntent;
+  }
+>(async ({ input: { pc, localTracks, intent } }) => {
+  const { moved, settled } = sendOnOfferedMlines(pc, localTracks, intent);
+  try {
+    await pc.setLocalDescription();
+  } catch (cause) {
+    throw new NegotiationError('setLocalDescription', cause);
+  }
+  try {
+    await settled;
+  } catch (cause) {
+    throw new NegotiationError('createAnswer', cause);
+  }
+  return { ...localDescriptionOf(pc, 'createAnswer'), moved };
+});
 
 /** What applying a remote description took. */
 export interface AppliedRemoteDescription {

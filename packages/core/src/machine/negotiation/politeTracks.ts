@@ -16,6 +16,15 @@
  *   `12-engine-chromium-rolled-back-mline-beside-firefox`; bounded by refusedOffers.ts).
  *   Taking over Firefox's m-line keeps Firefox's ids. Firefox's descriptions say who they are
  *   in their origin line; against Firefox, apps/e2e `12-cross-browser-rounds-*` passes.
+ * - Mid-call (an exchange already completed), also where addTrack would create a transceiver:
+ *   one addTrack created is matched to the remote's new m-line of its kind when a colliding
+ *   offer of the remote is applied after ours was rolled back (JSEP 5.10), and Chromium's
+ *   receiver of that rolled-back transceiver never unmutes: packets arrive, the track stays
+ *   muted (seen in apps/bench's glare arm: the polite side never got the impolite's audio).
+ *   A transceiver of our own is never matched; answerOnOfferedMlines.ts puts its track on the
+ *   remote's new m-line instead, so glare still takes one exchange. Before the first exchange
+ *   addTrack stays: its transceiver rides on the impolite peer's first offer with no offer of
+ *   ours at all (firstOffer.ts), and no offer of ours has been rolled back.
  * @module
  */
 import type { PeerConnectionLike } from '../../platform/types.js';
@@ -30,6 +39,7 @@ export function sendsOnNewTransceiver(
 ): boolean {
   if (!polite || typeof pc.addTransceiver !== 'function') return false;
   if (FIREFOX_ORIGIN.test(pc.remoteDescription?.sdp ?? '')) return false;
+  if (pc.localDescription != null && pc.remoteDescription != null) return true;
   // What addTrack would reuse: same kind, never sent on, negotiated and not stopped
   // (webrtc-pc §5.1 addTrack, step 7).
   return pc

@@ -4,13 +4,14 @@
  * polite one yields to it.
  * @module
  */
-import { and, assign, not, raise, stateIn } from 'xstate';
+import { and, assign, enqueueActions, not, or, raise, stateIn } from 'xstate';
 import { NegotiationTimeoutError } from '../../errors.js';
 import { count, requirePc } from '../context.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
 import { negotiationError } from '../report.js';
 import { peerSetup } from '../setup.js';
 import type { RemoteDescription } from '../types.js';
+import { isRolledBackExtensionIdRefusal } from './rolledBackExtensionIds.js';
 
 /** Takes the next inbox item, when the machine is idle, in arrival order. */
 function drainInbox(state: 'stable' | 'haveLocalOffer') {
@@ -194,11 +195,23 @@ export const signalingRegion = peerSetup.createStateConfig({
         onError: [
           {
             // The engine refused a description because the two sides disagree on what was
-            // negotiated ("the order of m-lines … doesn't match"): no rollback can agree them
-            // again; a new connection, which both sides rebuild, does.
-            guard: and(['canRebuild', 'refusedForDesync']),
+            // negotiated ("the order of m-lines … doesn't match"), or because Chromium keeps the
+            // header-extension ids of our rolled-back offer (negotiation/rolledBackExtensionIds.ts):
+            // no rollback gets past either; a new connection, which both sides rebuild, does.
+            // The second is an engine bug the rebuild hides: no error event for it.
+            guard: and([
+              'canRebuild',
+              or([
+                'refusedForDesync',
+                ({ event }) => isRolledBackExtensionIdRefusal((event as { error?: unknown }).error),
+              ]),
+            ]),
             actions: [
-              { type: 'reportError', params: negotiationError('setRemoteDescription') },
+              enqueueActions(({ event, enqueue }) => {
+                if (isRolledBackExtensionIdRefusal(event.error)) return;
+                const params = negotiationError('setRemoteDescription')({ event });
+                enqueue({ type: 'reportError', params });
+              }),
               assign({ pendingRemoteDescription: null }),
               { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
             ],
@@ -238,11 +251,20 @@ export const signalingRegion = peerSetup.createStateConfig({
       invoke: {
         src: 'makeAnswer',
         /** Input of the invoked actor, from the context. */
-        input: ({ context }) => ({ pc: requirePc(context) }),
+        input: ({ context }) => ({
+          pc: requirePc(context),
+          localTracks: context.localTracks,
+          intent: context.intent,
+        }),
         onDone: {
           target: 'stable',
           actions: [
             'sendLocalDescription',
+            // negotiation/answerOnOfferedMlines.ts: a moved track is sent by another sender.
+            enqueueActions(({ event, enqueue }) => {
+              for (const moved of event.output.moved)
+                enqueue.raise({ type: 'peer.trackAdded', ...moved });
+            }),
             raise(({ context }) => ({
               type: 'peer.negotiated' as const,
               connection: readPeerConnectionStates(requirePc(context)).connection,

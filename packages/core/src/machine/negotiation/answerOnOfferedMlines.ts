@@ -1,0 +1,90 @@
+/**
+ * The answer sends our new tracks on the remote offer's new m-lines (#12, glare in one exchange).
+ *
+ * Mid-call the polite peer sends a new track on a transceiver of its own (politeTracks.ts): one
+ * addTrack made would be matched to the remote offer's new m-line of its kind (JSEP 5.10) after
+ * our colliding offer was rolled back, and Chromium's receiver of such a transceiver never
+ * unmutes (apps/bench glare arm; the same engine fact as apps/e2e/test/engine.mjs
+ * `12-engine-chromium-rollback-cuts-remote-track`). A transceiver of our own is never matched, so
+ * the remote offer creates a fresh receiving one; before answering, the track moves onto it
+ * (`replaceTrack`, its streams, its direction). The answer then carries both directions: no
+ * second exchange before the media flows both ways. The transceiver of our own is left without
+ * a track, `recvonly`, a spare the next track of its kind goes on (media/spareSenders.ts): it
+ * has no m-line yet, so the engine asks for one more offer (webrtc-pc §4.7.3), which comes
+ * after the media flows. It is not stopped: Chromium never drops a stopped transceiver that had
+ * no m-line and fires `negotiationneeded` after every exchange for good (seen in the apps/bench
+ * glare arm, an offer every few ms).
+ * @module
+ */
+import type { PeerConnectionLike } from '../../platform/types.js';
+import { markSpare } from '../media/spareSenders.js';
+import type { LocalTrack, MediaIntent } from '../types.js';
+
+/** A track now sent on the remote offer's m-line: `sender` replaces the one it had. */
+export interface MovedTrack {
+  readonly track: MediaStreamTrack;
+  readonly streams: readonly MediaStream[];
+  readonly sender: RTCRtpSender;
+  readonly owned: boolean;
+}
+
+const kindOf = (transceiver: RTCRtpTransceiver) => transceiver.receiver.track.kind;
+
+/** Ours, never in a description applied: no m-line, sending a track, no simulcast to keep. */
+function unplaced(transceiver: RTCRtpTransceiver): boolean {
+  const { sender, direction } = transceiver;
+  if (transceiver.mid !== null || sender.track === null) return false;
+  if (direction !== 'sendrecv' && direction !== 'sendonly') return false;
+  // Encodings set at addTransceiver (simulcast) cannot be moved onto another sender.
+  return (sender.getParameters?.().encodings?.length ?? 0) <= 1;
+}
+
+/** Created by the remote offer just applied: an m-line, never negotiated, nothing sent on it. */
+function offeredToUs(transceiver: RTCRtpTransceiver): boolean {
+  return (
+    transceiver.mid !== null &&
+    transceiver.currentDirection === null &&
+    transceiver.direction === 'recvonly' &&
+    transceiver.sender.track === null
+  );
+}
+
+/**
+ * Moves each unplaced track of ours onto an offered m-line of its kind (in order), before the
+ * answer is made: the answer's directions and msids are set at once; the `replaceTrack`s are
+ * chained on the engine's operations chain ahead of the answer (webrtc-pc §5.2 replaceTrack),
+ * so the answer does not wait on them here. `moved` is what moved, for `localTracks`; `settled`
+ * rejects only with the connection (replaceTrack refuses a closed one; the kinds match).
+ */
+export function sendOnOfferedMlines(
+  pc: PeerConnectionLike,
+  localTracks: readonly LocalTrack[],
+  intent: MediaIntent,
+): { readonly moved: MovedTrack[]; readonly settled: Promise<unknown> } {
+  const transceivers = pc.getTransceivers();
+  const free = transceivers.filter(offeredToUs);
+  const moved: MovedTrack[] = [];
+  const replaced: Promise<void>[] = [];
+  for (const own of transceivers.filter(unplaced)) {
+    const local = localTracks.find((entry) => entry.sender === own.sender);
+    // Only a track the app added with ADD_TRACK: an ADD_TRANSCEIVER's transceiver is the app's.
+    if (!intent.transceivers.some((e) => e.track === local?.track && e.init === null)) continue;
+    const index = free.findIndex((t) => kindOf(t) === kindOf(own));
+    const target = free[index];
+    const track = own.sender.track;
+    if (!local || !target || !track || typeof target.sender.replaceTrack !== 'function') continue;
+    free.splice(index, 1);
+    target.sender.setStreams?.(...local.streams);
+    target.direction = own.direction;
+    own.direction = 'recvonly';
+    replaced.push(target.sender.replaceTrack(track), own.sender.replaceTrack(null));
+    markSpare(pc, own.sender);
+    moved.push({
+      track: local.track,
+      streams: local.streams,
+      sender: target.sender,
+      owned: local.owned,
+    });
+  }
+  return { moved, settled: Promise.all(replaced) };
+}
