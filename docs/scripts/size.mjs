@@ -66,8 +66,9 @@ const ROWS = [
     // 30.43 kB with all of that: 0.17 kB above simple-peer (30.26), so simple-peer moved from
     // `below` back to `target` (issue 20 stays open); the limit holds the line until a trim.
     // Issue 14's configuration function (called for each connection and ICE restart) and
-    // REMOTE_LEFT (with closeReason in the view) add 0.36 kB: 30.79.
-    limit: 30.85,
+    // REMOTE_LEFT (with closeReason in the view) add 0.36 kB: 30.79. Glare in one exchange
+    // (issue 12: answerOnOfferedMlines, rolledBackExtensionIds) adds 0.46: 31.31.
+    limit: 31.35,
     // PeerJS is the goal (issue 20): ~6.4 kB more, which trimming alone does not reach (xstate
     // is ~13.1 of it; SIZE-ANALYSIS.md at the root has the breakdown).
     target: ['simple-peer', 'peerjs'],
@@ -99,8 +100,8 @@ const ROWS = [
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
-    // +0.36 kB for issue 14 (see app): 31.87.
-    limit: 31.95,
+    // +0.36 kB for issue 14 (see app): 31.87; +0.46 for issue 12's one-exchange glare: 32.40.
+    limit: 32.45,
   },
   {
     id: 'core-own',
@@ -110,8 +111,8 @@ const ROWS = [
     // 15.55 kB, of which 0.13 is the light setup() that saves 0.25 of xstate's in `app`; +0.42
     // with issue 12's recovery, +0.84
     // with its intent, +0.27 with the public boundary, +0.76 with the glare pieces, +0.35 with
-    // issue 14 (see app): 18.09.
-    limit: 18.15,
+    // issue 14 (see app): 18.09, +0.47 with issue 12's one-exchange glare: 18.62.
+    limit: 18.65,
   },
   {
     id: 'react',
