@@ -6,7 +6,7 @@
  */
 
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { CLOSE_CODES } from '@peerstatejs/signaling';
+import { CLOSE_CODES } from '@peerstatejs/signaling/protocol';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 
 /** The algorithms a token may be signed with. */

@@ -6,7 +6,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { CLOSE_CODES, type ClientFrame } from '@peerstatejs/signaling';
+import { CLOSE_CODES, type ClientFrame } from '@peerstatejs/signaling/protocol';
 import { Cluster, type ClusterMessage } from './cluster.js';
 import type { Link, Rooms, Session } from './rooms.js';
 

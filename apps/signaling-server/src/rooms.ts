@@ -10,7 +10,7 @@ import {
   type ClientFrame,
   type ServerFrame,
   type SignalGap,
-} from '@peerstatejs/signaling';
+} from '@peerstatejs/signaling/protocol';
 import type { Metrics } from './metrics.js';
 
 /** A session's connection, as the rooms see it. */

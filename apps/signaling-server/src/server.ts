@@ -8,7 +8,9 @@
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES, type ClientFrame, parseClientFrame } from '@peerstatejs/signaling';
+// The protocol alone: the package's main entry also holds the signaling session, which loads
+// core and xstate (about 13 MB of RSS) that a server never runs.
+import { CLOSE_CODES, type ClientFrame, parseClientFrame } from '@peerstatejs/signaling/protocol';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { createTokenVerifier } from './auth.js';
 import { ClusterNode, type Relayed } from './clusterNode.js';
