@@ -4,6 +4,7 @@
  * and Firefox (puppeteer over WebDriver BiDi) alike. Every function takes and returns JSON.
  */
 import { cycles, flood, glare } from './bulk.js';
+import { typedChannels } from './channels.js';
 import { logEntries, record, uncaught } from './log.js';
 import { canvasCamera, capture, playRemoteVideo, remoteMediaFlows } from './media.js';
 import {
@@ -164,6 +165,7 @@ const api = {
   addCamera,
   removeCamera,
   ...rawPeers,
+  ...typedChannels,
   glare,
   flood,
   cycles,

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 import { CROSS_BROWSER_SCENARIOS } from './crossBrowser.mjs';
+import { DATA_CHANNEL_SCENARIOS } from './dataChannels.mjs';
 import { ENGINE_SCENARIOS } from './engine.mjs';
 import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { PRELUDES } from './lib/preludes.mjs';
@@ -32,6 +33,7 @@ const SCENARIOS = [
   ...STARTUP_SCENARIOS,
   ...CROSS_BROWSER_SCENARIOS,
   ...STATS_SCENARIOS,
+  ...DATA_CHANNEL_SCENARIOS,
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
