@@ -34,13 +34,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { dataBenches } from './data.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const coreSrc = path.resolve(here, '../../packages/core/src');
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = new Set(
-  (onlyArg ? onlyArg.slice(7) : 'connect,glare,ice,overhead,cycles').split(',').filter(Boolean),
+  (onlyArg ? onlyArg.slice(7) : 'connect,glare,ice,overhead,cycles,data')
+    .split(',')
+    .filter(Boolean),
 );
 const ITER = quick ? 3 : 20;
 const CYCLES = quick ? 20 : 1000;
@@ -506,6 +509,7 @@ function printTable() {
 const started = performance.now();
 if (only.has('overhead')) await overhead();
 if (['connect', 'glare', 'ice', 'cycles'].some((b) => only.has(b))) await chromiumBenches();
+if (only.has('data')) results.data = await dataBenches({ quick, row });
 results.seconds = (performance.now() - started) / 1000;
 printTable();
 const outDir = path.join(here, 'results');

@@ -242,12 +242,18 @@ export function dataChannel<T>(
     if (state === 'closed') return;
     state = peer.getSnapshot().status === 'active' ? 'connecting' : 'closed';
     events.emit('close', undefined);
+    seen = null;
     sync(peer.getSnapshot());
   }
+
+  /** The list last looked at: snapshots come once per machine event, messages included. */
+  let seen: PeerSnapshot['context']['dataChannels'] | null = null;
 
   function sync(snapshot: PeerSnapshot) {
     if (state === 'closed') return;
     if (snapshot.status !== 'active') return shut(closedError('the peer ended'));
+    if (snapshot.context.dataChannels === seen) return;
+    seen = snapshot.context.dataChannels;
     const mine = snapshot.context.dataChannels.filter(
       (entry) => entry.label === label && entry.channel.readyState !== 'closed',
     );
