@@ -7,6 +7,7 @@
 export type { PeerEventHandlers } from '@peerstatejs/core';
 export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';
 export { injectPeer, peerKey, providePeer } from './peerContext.js';
+export { type DataChannelRefs, useDataChannel } from './useDataChannel.js';
 export {
   type PeerViewRefs,
   type UsePeerOptions,
