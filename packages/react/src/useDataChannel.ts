@@ -13,8 +13,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 
 /** Options of {@link useDataChannel}: the channel's, plus handlers (the latest ones are called). */
 export interface UseDataChannelOptions<T> extends DataChannelOptions<T> {
+  /** A decoded message arrived. */
   readonly onMessage?: (message: T) => void;
+  /** A message the codec rejected, or a frame the channel cannot read. */
   readonly onError?: (error: ChannelError) => void;
+  /** The other end started a transfer. */
   readonly onTransfer?: (transfer: IncomingTransfer) => void;
 }
 

@@ -14,6 +14,7 @@ export interface DataChannelRefs<T> {
   readonly state: Readonly<ShallowRef<TypedChannelState>>;
   /** The last message received, `null` before the first. */
   readonly last: Readonly<ShallowRef<T | null>>;
+  /** `channel.send`: queued until the channel opens. */
   readonly send: (value: T) => Promise<void>;
 }
 

@@ -11,7 +11,9 @@ export type Encoded = string | Uint8Array;
  * channel then emits a `decode` {@link ChannelError} and goes on.
  */
 export interface Codec<T> {
+  /** The message for a value; throw to refuse it (`send` rejects with `encode`). */
   encode(value: T): Encoded;
+  /** The value of a received message; throw to reject it (an `error` event, `decode`). */
   decode(data: Encoded): T;
 }
 
