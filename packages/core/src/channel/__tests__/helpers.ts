@@ -68,3 +68,16 @@ export function pattern(n: number): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < n; i++) bytes[i] = i % 251;
   return bytes;
 }
+
+/** Runs fake timers one at a time until `check()` holds (a state outside any snapshot). */
+export async function eventually(check: () => boolean, timeout = 5000): Promise<void> {
+  let done = check();
+  const ticker = (async () => {
+    while (!done) {
+      await settlePromises();
+      done = check();
+    }
+  })();
+  const result = await settle(ticker, timeout);
+  if (!result.ok) throw result.error;
+}

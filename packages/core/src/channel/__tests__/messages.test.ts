@@ -8,7 +8,7 @@ import {
 import { dataChannel } from '../channel.js';
 import { binary, json, text } from '../codec.js';
 import type { ChannelError } from '../errors.js';
-import { localChannel, rejection, resolved } from './helpers.js';
+import { eventually, localChannel, rejection, resolved } from './helpers.js';
 
 interface Chat {
   readonly n: number;
@@ -33,8 +33,8 @@ describe('typed channel messages', () => {
     await resolved(Promise.all(sends));
     expect(a.state).toBe('open');
     await resolved(b.send({ n: -1, text: 'pong' }));
-    await until(call.b, () => atB.length === 500);
-    await until(call.a, () => atA.length === 1);
+    await eventually(() => atB.length === 500);
+    await eventually(() => atA.length === 1);
     expect(atB.map((m) => m.n)).toEqual(Array.from({ length: 500 }, (_, n) => n));
     expect(atA).toEqual([{ n: -1, text: 'pong' }]);
     await closeAndExpectNoLeaks(call);
@@ -55,7 +55,7 @@ describe('typed channel messages', () => {
     raw.send('{"text":"no n"}');
     raw.send(new Uint8Array([9, 9]));
     raw.send('{"n":1,"text":"fine"}');
-    await until(call.b, () => messages.length === 1);
+    await eventually(() => messages.length === 1);
     expect(messages).toEqual([{ n: 1, text: 'fine' }]);
     expect(errors.map((e) => [e.code, e.reason])).toEqual([
       ['DATA_CHANNEL_FAILED', 'decode'],
@@ -76,7 +76,7 @@ describe('typed channel messages', () => {
     expect((await rejection(a.send(10n))).reason).toBe('encode');
     expect((await rejection(a.send(undefined))).reason).toBe('encode');
     await resolved(bin.send(new Uint8Array([0, 1, 2, 255])));
-    await until(call.b, () => got.length === 1);
+    await eventually(() => got.length === 1);
     expect([...(got[0] ?? [])]).toEqual([0, 1, 2, 255]);
     await closeAndExpectNoLeaks(call);
   });

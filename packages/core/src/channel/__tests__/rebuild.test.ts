@@ -16,7 +16,7 @@ import type { FakePeerConnection } from '../../testing/index.js';
 import { dataChannel } from '../channel.js';
 import { text } from '../codec.js';
 import type { IncomingTransfer } from '../incoming.js';
-import { pattern, rejection, resolved } from './helpers.js';
+import { eventually, pattern, rejection, resolved } from './helpers.js';
 
 const fast = {
   iceRestart: { disconnectedGracePeriod: 30, initialDelay: 40, factor: 1, maxAttempts: 2 },
@@ -44,7 +44,7 @@ describe('typed channel across a rebuild', () => {
     await resolved(a.send('before'));
 
     const transfer = a.sendTransfer(pattern(500_000));
-    await until(call.b, () => (incoming[0]?.received ?? 0) > 0);
+    await eventually(() => (incoming[0]?.received ?? 0) > 0);
     (call.network.peer('a') as FakePeerConnection).failDtls();
     expect((await rejection(transfer.done)).reason).toBe('interrupted');
     expect((await rejection((incoming[0] as IncomingTransfer).done)).reason).toBe('interrupted');
@@ -54,7 +54,7 @@ describe('typed channel across a rebuild', () => {
     await until(call.a, (s) => s.context.epoch === 1 && s.matches(CONNECTED));
     await resolved(during);
     await resolved(a.send('after'));
-    await until(call.b, () => got.length === 3);
+    await eventually(() => got.length === 3);
     expect(got).toEqual(['before', 'during', 'after']);
     expect(states).toEqual(['open', 'connecting', 'open']);
     await closeAndExpectNoLeaks(call);

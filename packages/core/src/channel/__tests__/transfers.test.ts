@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  closeAndExpectNoLeaks,
-  createTestCall,
-  tick,
-  until,
-} from '../../machine/__tests__/call.js';
+import { closeAndExpectNoLeaks, createTestCall, tick } from '../../machine/__tests__/call.js';
 import { dataChannel } from '../channel.js';
 import { text } from '../codec.js';
 import type { ChannelError } from '../errors.js';
 import { CHUNK, chunkFrame, controlFrame, END, START } from '../frames.js';
 import type { IncomingTransfer } from '../incoming.js';
 import type { TransferProgress } from '../transfer.js';
-import { localChannel, pattern, rejection, resolved } from './helpers.js';
+import { eventually, localChannel, pattern, rejection, resolved } from './helpers.js';
 
 function pair(options: { chunkSize?: number; latencyMs?: number } = {}) {
   const call = createTestCall({ network: { latencyMs: options.latencyMs ?? 0 } });
@@ -24,7 +19,7 @@ function pair(options: { chunkSize?: number; latencyMs?: number } = {}) {
 }
 
 async function firstIncoming(t: ReturnType<typeof pair>): Promise<IncomingTransfer> {
-  await until(t.call.b, () => t.incoming.length > 0);
+  await eventually(() => t.incoming.length > 0);
   return t.incoming[0] as IncomingTransfer;
 }
 
@@ -75,7 +70,7 @@ describe('typed channel transfers', () => {
     });
     const streamed = t.a.sendTransfer(source);
     expect(streamed.size).toBeNull();
-    await until(t.call.b, () => t.incoming.length === 2);
+    await eventually(() => t.incoming.length === 2);
     const second = t.incoming[1] as IncomingTransfer;
     expect(second.header.size).toBeNull();
     const reader = second.stream().getReader();
@@ -100,7 +95,7 @@ describe('typed channel transfers', () => {
     const t = pair({ latencyMs: 5 });
     const transfer = t.a.sendTransfer(pattern(200_000));
     const incoming = await firstIncoming(t);
-    await until(t.call.b, () => incoming.received > 0);
+    await eventually(() => incoming.received > 0);
     transfer.abort('changed my mind');
     const local = await rejection(transfer.done);
     expect([local.reason, local.remote]).toEqual(['aborted', false]);
@@ -120,7 +115,7 @@ describe('typed channel transfers', () => {
     t.b.on('error', (e) => errors.push(e));
     const transfer = t.a.sendTransfer(pattern(200_000));
     const incoming = await firstIncoming(t);
-    await until(t.call.b, () => incoming.received > 0);
+    await eventually(() => incoming.received > 0);
     incoming.abort('no room');
     expect((await rejection(incoming.done)).reason).toBe('aborted');
     const sender = await rejection(transfer.done);
@@ -134,7 +129,7 @@ describe('typed channel transfers', () => {
     const got: string[] = [];
     t.b.on('message', (m) => got.push(m));
     await resolved(t.a.send('still here'));
-    await until(t.call.b, () => got.length === 1);
+    await eventually(() => got.length === 1);
     await closeAndExpectNoLeaks(t.call);
   });
 
@@ -142,7 +137,7 @@ describe('typed channel transfers', () => {
     const t = pair({ latencyMs: 5 });
     const transfer = t.a.sendTransfer(pattern(200_000));
     const incoming = await firstIncoming(t);
-    await until(t.call.b, () => incoming.received > 0);
+    await eventually(() => incoming.received > 0);
     localChannel(t.call.a, 'files').close();
     expect((await rejection(transfer.done)).reason).toBe('interrupted');
     expect((await rejection(incoming.done)).reason).toBe('interrupted');
@@ -161,7 +156,7 @@ describe('typed channel transfers', () => {
     raw.send(controlFrame(START, 8, JSON.stringify({ size: 2 })));
     raw.send(chunkFrame(8, 0, new Uint8Array([1, 2])));
     raw.send(controlFrame(END, 8, JSON.stringify({ size: 2, sha256: '00'.repeat(32) })));
-    await until(t.call.b, () => t.incoming.length === 2);
+    await eventually(() => t.incoming.length === 2);
     const tampered = await rejection((t.incoming[1] as IncomingTransfer).done);
     expect([tampered.reason, tampered.message]).toEqual([
       'integrity',
@@ -171,7 +166,7 @@ describe('typed channel transfers', () => {
     raw.send(controlFrame(START, 9, JSON.stringify({ size: 3 })));
     raw.send(chunkFrame(9, 0, new Uint8Array([1, 2])));
     raw.send(controlFrame(END, 9, JSON.stringify({ size: 2, sha256: null })));
-    await until(t.call.b, () => t.incoming.length === 3);
+    await eventually(() => t.incoming.length === 3);
     expect((await rejection((t.incoming[2] as IncomingTransfer).done)).reason).toBe('integrity');
     await closeAndExpectNoLeaks(t.call);
   });
@@ -185,7 +180,7 @@ describe('typed channel transfers', () => {
     raw.send(chunkFrame(42, 0, new Uint8Array([1])));
     raw.send(new Uint8Array([77, 0, 0, 0, 0]));
     raw.send(new Uint8Array([CHUNK, 0]));
-    await until(t.call.b, () => errors.length === 3);
+    await eventually(() => errors.length === 3);
     expect(errors.map((e) => e.reason)).toEqual(['protocol', 'protocol', 'protocol']);
     await closeAndExpectNoLeaks(t.call);
   });
