@@ -70,7 +70,7 @@ async function sdkPair() {
     x.send({ type: 'CLOSE' });
     await waitFor(x, (s) => s.status === 'done', { timeout: TIMEOUT });
   };
-  return { a, b, ta, tb, close: () => Promise.all([close(a), close(b)]) };
+  return { ta, tb, close: () => Promise.all([close(a), close(b)]) };
 }
 
 function payload(size: number): Uint8Array<ArrayBuffer> {
@@ -161,14 +161,25 @@ async function sdkRtt(n: number) {
 
 /** The machine alone (`SEND_DATA` and `data` events), to show what of the SDK's RTT is its own. */
 async function machineRtt(n: number) {
-  const { a, b, close } = await sdkPair();
-  b.on('data', ({ data }) => b.send({ type: 'SEND_DATA', label: 'sdk', data: data as string }));
+  const [left, right] = createInMemorySignalingPair();
+  const a = createPeer({ signaling: left, polite: false, dev: false }).start();
+  const b = createPeer({ signaling: right, polite: true, dev: false }).start();
+  a.send({ type: 'CREATE_DATA_CHANNEL', label: 'm' });
+  const open = (x: PeerActor) =>
+    waitFor(x, (s) => s.context.dataChannels.some((c) => c.readyState === 'open'), {
+      timeout: TIMEOUT,
+    });
+  await Promise.all([open(a), open(b)]);
+  b.on('data', ({ data }) => b.send({ type: 'SEND_DATA', label: 'm', data: data as string }));
   const r = await roundTrips(
     n,
-    (i) => a.send({ type: 'SEND_DATA', label: 'sdk', data: JSON.stringify({ seq: i }) }),
+    (i) => a.send({ type: 'SEND_DATA', label: 'm', data: JSON.stringify({ seq: i }) }),
     (cb) => a.on('data', cb),
   );
-  await close();
+  for (const x of [a, b]) {
+    x.send({ type: 'CLOSE' });
+    await waitFor(x, (s) => s.status === 'done', { timeout: TIMEOUT });
+  }
   return r;
 }
 
