@@ -7,6 +7,7 @@
  */
 
 import type { PeerActor, PeerSnapshot } from '../machine/createPeer.js';
+import { claimedChannels } from '../machine/data/claimedChannels.js';
 import { type BackpressureOptions, Outbox } from './backpressure.js';
 import type { Codec } from './codec.js';
 import { Emitter } from './emitter.js';
@@ -206,6 +207,7 @@ export function dataChannel<T>(
   function watch(channel: RTCDataChannel) {
     // Firefox defaults to `blob`; frames are read synchronously as ArrayBuffers.
     channel.binaryType = 'arraybuffer';
+    claimedChannels.add(channel);
     const listeners: Array<[string, (event: Event) => void]> = [
       ['message', (event) => onMessage(channel, (event as MessageEvent).data)],
       ['open', () => opened(channel)],
@@ -215,6 +217,7 @@ export function dataChannel<T>(
     for (const [type, listener] of listeners) channel.addEventListener(type, listener);
     watched.set(channel, () => {
       for (const [type, listener] of listeners) channel.removeEventListener(type, listener);
+      claimedChannels.delete(channel);
     });
   }
 

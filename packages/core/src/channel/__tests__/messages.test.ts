@@ -129,3 +129,25 @@ describe('typed channel messages', () => {
     await closeAndExpectNoLeaks(call);
   });
 });
+
+describe('typed channel and the peer', () => {
+  it('reads its own messages: the peer emits no data event for them, but does for other labels', async () => {
+    const call = createTestCall();
+    const a = dataChannel<Chat>(call.a.actor, 'chat', { codec: json(isChat) });
+    const b = dataChannel<Chat>(call.b.actor, 'chat', { codec: json(isChat) });
+    const got: Chat[] = [];
+    b.on('message', (m) => got.push(m));
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'plain' });
+    await resolved(a.send({ n: 1, text: 'typed' }));
+    await eventually(() => got.length === 1);
+    await until(call.a, (s) =>
+      s.context.dataChannels.some((c) => c.label === 'plain' && c.readyState === 'open'),
+    );
+    call.a.actor.send({ type: 'SEND_DATA', label: 'plain', data: 'raw' });
+    await eventually(() => call.b.emitted.some((e) => e.type === 'data'));
+    const data = call.b.emitted.flatMap((e) => (e.type === 'data' ? [[e.label, e.data]] : []));
+    expect(data).toEqual([['plain', 'raw']]);
+    b.close();
+    await closeAndExpectNoLeaks(call);
+  });
+});
