@@ -10,11 +10,6 @@ export class Emitter<Events extends object> {
     return () => set.delete(handler as (value: never) => void);
   }
 
-  /** Whether anything listens to `type`. */
-  has(type: keyof Events): boolean {
-    return (this.#handlers.get(type)?.size ?? 0) > 0;
-  }
-
   emit<K extends keyof Events>(type: K, value: Events[K]): void {
     for (const handler of [...(this.#handlers.get(type) ?? [])]) {
       (handler as (value: Events[K]) => void)(value);

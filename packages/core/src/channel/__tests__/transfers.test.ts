@@ -163,11 +163,21 @@ describe('typed channel transfers', () => {
       expect.stringMatching(/SHA-256 [0-9a-f]{64}, the sender's 0{64}/),
     ]);
 
+    // More than announced fails at the chunk that overflows, before anything more is kept.
+    raw.send(controlFrame(START, 10, JSON.stringify({ size: 1 })));
+    raw.send(chunkFrame(10, 0, new Uint8Array([1, 2])));
+    await eventually(() => t.incoming.length === 3);
+    const overflow = await rejection((t.incoming[2] as IncomingTransfer).done);
+    expect([overflow.reason, overflow.message]).toEqual([
+      'integrity',
+      'data channel "files": integrity: more than 1 bytes arrived',
+    ]);
+
     raw.send(controlFrame(START, 9, JSON.stringify({ size: 3 })));
     raw.send(chunkFrame(9, 0, new Uint8Array([1, 2])));
     raw.send(controlFrame(END, 9, JSON.stringify({ size: 2, sha256: null })));
-    await eventually(() => t.incoming.length === 3);
-    expect((await rejection((t.incoming[2] as IncomingTransfer).done)).reason).toBe('integrity');
+    await eventually(() => t.incoming.length === 4);
+    expect((await rejection((t.incoming[3] as IncomingTransfer).done)).reason).toBe('integrity');
     await closeAndExpectNoLeaks(t.call);
   });
 
