@@ -39,6 +39,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { connectArms, heapArms, profileArm } from './connect.mjs';
+import { dataBenches } from './data.mjs';
 import { roomsBench } from './rooms.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -49,7 +50,7 @@ const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 /** `--profile=sdk-direct` (any connect arm): where its time and allocations go. */
 const profileArg = process.argv.find((a) => a.startsWith('--profile='));
 const only = new Set(
-  (onlyArg ? onlyArg.slice(7) : 'connect,heap,glare,ice,overhead,cycles,rooms')
+  (onlyArg ? onlyArg.slice(7) : 'connect,heap,glare,ice,overhead,cycles,rooms,data')
     .split(',')
     .filter(Boolean),
 );
@@ -514,6 +515,7 @@ if (profileArg || ['connect', 'heap', 'glare', 'ice', 'cycles'].some((b) => only
   await chromiumBenches();
 // A room mesh over the reference signaling server: rooms.mjs.
 if (only.has('rooms')) await roomsBench({ here, alias, row, results, quick });
+if (only.has('data')) results.data = await dataBenches({ quick, row });
 results.seconds = (performance.now() - started) / 1000;
 if (rows.length === 0) process.exit(0); // a --profile run alone: nothing to record
 printTable();

@@ -4,6 +4,7 @@
  * and Firefox (puppeteer over WebDriver BiDi) alike. Every function takes and returns JSON.
  */
 import { cycles, flood, glare } from './bulk.js';
+import { typedChannels } from './channels.js';
 import { logEntries, record, uncaught } from './log.js';
 import { canvasCamera, capture, playRemoteVideo, remoteMediaFlows } from './media.js';
 import {
@@ -18,8 +19,8 @@ import {
 } from './peers.js';
 import { rawPeers } from './raw.js';
 import { exportSession, latestSample, qualityLog, startRecording } from './recording.js';
-import { sessionApi } from './session.js';
 import { roomApi } from './room.js';
+import { sessionApi } from './session.js';
 import {
   addCamera,
   prepareCamera,
@@ -167,6 +168,7 @@ const api = {
   removeCamera,
   ...rawPeers,
   ...sessionApi,
+  ...typedChannels,
   glare,
   flood,
   cycles,

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 import { CROSS_BROWSER_SCENARIOS } from './crossBrowser.mjs';
+import { DATA_CHANNEL_SCENARIOS } from './dataChannels.mjs';
 import { ENGINE_SCENARIOS } from './engine.mjs';
 import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { PRELUDES } from './lib/preludes.mjs';
@@ -36,6 +37,7 @@ const SCENARIOS = [
   ...STATS_SCENARIOS,
   ...SESSION_SCENARIOS,
   ...ROOM_SCENARIOS,
+  ...DATA_CHANNEL_SCENARIOS,
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -12,6 +12,11 @@ export type { PeerEventHandlers } from '@peerstatejs/core';
 export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';
 export { PeerProvider, type PeerProviderProps, usePeerContext } from './peerContext.js';
 export { type UseCallResult, useCall } from './useCall.js';
+export {
+  type UseDataChannelOptions,
+  type UseDataChannelResult,
+  useDataChannel,
+} from './useDataChannel.js';
 export { type UsePeerResult, usePeer } from './usePeer.js';
 export { type UsePeerOptions, usePeerActorRef } from './usePeerActorRef.js';
 export { usePeerEvents } from './usePeerEvents.js';

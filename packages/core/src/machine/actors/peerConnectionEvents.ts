@@ -1,5 +1,6 @@
 import { fromCallback } from 'xstate';
 import type { PeerConnectionLike } from '../../platform/types.js';
+import { claimedChannels } from '../data/claimedChannels.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
 import type { PeerInternalEvent } from '../types.js';
 
@@ -61,8 +62,12 @@ export const peerConnectionEvents = fromCallback<
     listen(channel, 'closing', changed);
     listen(channel, 'close', changed);
     listen(channel, 'error', changed);
-    listen(channel, 'message', (event) =>
-      send({ type: 'pc.dataChannelMessage', channel, data: (event as MessageEvent).data }),
+    listen(
+      channel,
+      'message',
+      (event) =>
+        claimedChannels.has(channel) ||
+        send({ type: 'pc.dataChannelMessage', channel, data: (event as MessageEvent).data }),
     );
   }
 
