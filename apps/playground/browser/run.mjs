@@ -20,6 +20,7 @@ import { startSignalingServer } from '@peerstatejs/signaling-server';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
+import { debuggerChecks, showKinds } from './debugger.mjs';
 
 const appDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const resultsDir = path.join(appDir, 'test-results');
@@ -163,6 +164,23 @@ async function runMode(browser, mode) {
   const tab = (name) => page.getByRole('tab', { name });
   const position = async () =>
     Number(/#(\d+)/.exec((await page.getByTestId('position').textContent()) ?? '')?.[1]);
+  const debug = debuggerChecks({
+    page,
+    context,
+    origin,
+    check,
+    assert,
+    head,
+    panel,
+    phase,
+    expectText,
+    tab,
+    prefix,
+    watch,
+    problems,
+    STEP_TIMEOUT_MS,
+    shotPath: (name) => path.join(resultsDir, `${mode}-${name}.png`),
+  });
 
   try {
     await check(`${prefix} loads: two peers, each machine drawn from its definition`, async () => {
@@ -310,20 +328,21 @@ async function runMode(browser, mode) {
       await expectText(panel('Alice').getByTestId('offer-diffs'), 'ICE restart: ufrag');
       await tab('Timeline').click();
       // Only transitions: the restart is there, events are filtered out.
-      for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
-        await page.locator('.filters').getByLabel(kind).uncheck();
-      }
+      await showKinds(page, ['transition']);
       const rows = panel('Alice').locator('.timeline li');
       await expectText(rows, 'active.connection.connected → active.connection.restartingIce');
       const kinds = await rows.evaluateAll((items) => [
         ...new Set(items.map((i) => i.dataset.kind)),
       ]);
       assert(kinds.length === 1 && kinds[0] === 'transition', `filter leaked: ${kinds}`);
-      for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
-        await page.locator('.filters').getByLabel(kind).check();
-      }
+      await showKinds(page);
       await shot('timeline');
     });
+
+    await debug.diagram();
+    await debug.timeline();
+    await debug.liveReplayBadge();
+    await debug.bitrateCap();
 
     await check(`${prefix} tabs are keyboard accessible`, async () => {
       await tab('Timeline').focus();
@@ -414,9 +433,7 @@ async function runMode(browser, mode) {
       await page.keyboard.press('ArrowRight');
       assert((await position()) === 3, 'ArrowRight on the scrubber did not advance');
       // Clicking a timeline entry shows the snapshot at that moment.
-      for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
-        await page.locator('.filters').getByLabel(kind).uncheck();
-      }
+      await showKinds(page, ['transition']);
       const entry = panel('Alice')
         .locator('.timeline li', { hasText: 'active.connection.restartingIce' })
         .first()
@@ -426,9 +443,7 @@ async function runMode(browser, mode) {
       assert((await position()) === seq, `position ${await position()} after clicking #${seq}`);
       await isActive('Alice', 'peer.active.connection.restartingIce').waitFor();
       await expectText(panel('Alice').getByTestId('snapshot-json'), '"restartingIce"');
-      for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
-        await page.locator('.filters').getByLabel(kind).check();
-      }
+      await showKinds(page);
       await tab('SDP').click();
       await expectText(panel('Bob').getByTestId('sdp-local'), 'video');
       await tab('Timeline').click();
@@ -436,6 +451,8 @@ async function runMode(browser, mode) {
       await page.getByRole('button', { name: 'Back to the live call' }).click();
       await expectText(phase('Alice'), 'connected');
     });
+
+    await debug.compareAndErrorClears(file);
 
     await check(
       `${prefix} import: a call another app recorded with @peerstatejs/core/recorder replays to its states`,
@@ -456,18 +473,14 @@ async function runMode(browser, mode) {
           }
         }
         // Back to the moment TURN was gone: the restart the recording holds is what the chart shows.
-        for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
-          await page.locator('.filters').getByLabel(kind).uncheck();
-        }
+        await showKinds(page, ['transition']);
         await panel('a')
           .locator('.timeline li', { hasText: 'active.connection.restartingIce' })
           .first()
           .getByRole('button')
           .click();
         await isActive('a', 'peer.active.connection.restartingIce').waitFor();
-        for (const kind of ['command', 'signal', 'sent', 'pc', 'internal', 'error']) {
-          await page.locator('.filters').getByLabel(kind).check();
-        }
+        await showKinds(page);
         await page.getByRole('button', { name: 'Back to the live call' }).click();
         await expectText(phase('Alice'), 'connected');
       },
@@ -602,6 +615,9 @@ async function runMode(browser, mode) {
       for (const tabPage of tabs) await tabPage.close();
     });
 
+    await debug.wireFaults();
+    await debug.relayOnly();
+
     await check(
       `${prefix} WebSocket: one peer per tab connects through the reference server`,
       async () => {
@@ -632,6 +648,11 @@ async function runMode(browser, mode) {
           for (const tabPage of tabs) {
             await tabPage.getByTestId('phase').filter({ hasText: 'connected' }).waitFor();
           }
+          // The page shows the room channel's state and who else is in the room.
+          for (const tabPage of tabs) {
+            await tabPage.getByTestId('signaling-state').filter({ hasText: 'open' }).waitFor();
+            await tabPage.locator('[data-testid="room-peers"][data-count="1"]').waitFor();
+          }
           const { peers, rooms } = signaling.stats();
           // Peers that left are kept a while for resume (StrictMode remounts in development).
           assert(peers >= 2 && rooms === 1, `server saw ${peers} peers in ${rooms} rooms`);
@@ -641,6 +662,8 @@ async function runMode(browser, mode) {
         }
       },
     );
+
+    await debug.noServer();
 
     await check(`${prefix} no console errors`, async () => {
       assert(problems.length === 0, problems.join(' | '));
