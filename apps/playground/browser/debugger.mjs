@@ -2,6 +2,7 @@
 // driving the badges, context compare, faults on demand, WebSocket status. Each check asserts on
 // what the page shows. Called from run.mjs at the points of its scenario where the state fits.
 
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 
 /** The kinds of the timeline's filter checkboxes. */
@@ -57,6 +58,44 @@ export function debuggerChecks(t) {
   const { page, check, assert, head, panel, phase, expectText, tab, prefix } = t;
 
   return {
+    /** Live, after ICE restarts and a rebuild: the file comes back byte for byte. */
+    async reexport() {
+      await check(
+        `${prefix} export, import, re-export after ICE restarts and a rebuild: the same bytes`,
+        async () => {
+          const download = page.waitForEvent('download');
+          await page.getByRole('button', { name: 'Export session' }).click();
+          const file = t.resultPath(`session-rebuilt.json`);
+          await (await download).saveAs(file);
+          const session = JSON.parse(await readFile(file, 'utf8'));
+          for (const peer of session.peers) {
+            const { counters } = peer.snapshots.at(-1).context;
+            assert(counters.rebuilds > 0, `${peer.name}: no rebuild in the file`);
+            assert(
+              counters.iceRestarts > 0 || peer.polite,
+              `${peer.name}: no ICE restart in the file`,
+            );
+          }
+          await page.getByTestId('import-file').setInputFiles(file);
+          const refused = page.locator('p.error[role="alert"]').first();
+          await phase('Alice').filter({ hasText: 'replay' }).or(refused).first().waitFor();
+          if (await refused.isVisible()) {
+            throw new Error(
+              `the playground refused its own export: ${await refused.textContent()}`,
+            );
+          }
+          const again = page.waitForEvent('download');
+          await page.getByRole('button', { name: 'Export session' }).click();
+          const second = t.resultPath(`session-rebuilt-reexported.json`);
+          await (await again).saveAs(second);
+          const [a, b] = await Promise.all([readFile(file, 'utf8'), readFile(second, 'utf8')]);
+          assert(a === b, `re-export differs (${a.length} vs ${b.length} bytes)`);
+          await page.getByRole('button', { name: 'Back to the live call' }).click();
+          await expectText(phase('Alice'), 'connected');
+        },
+      );
+    },
+
     /** Live, connected, after an ICE restart on Alice. */
     async diagram() {
       await check(

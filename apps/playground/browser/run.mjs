@@ -6,7 +6,8 @@
 // it, break the connection, start over, and run one peer per tab over BroadcastChannel. Every
 // check asserts on what the page shows. Screenshots of the main views go to test-results/.
 //
-//   node browser/run.mjs            production build, then development (StrictMode mounts twice)
+//   node browser/run.mjs            production build, development build (StrictMode mounts twice),
+//                                   then a short call under Vite's dev server (`npm run dev`)
 //   BUILD_MODES=production node browser/run.mjs
 //
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), STEP_TIMEOUT_MS (default 10000).
@@ -18,13 +19,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSignalingServer } from '@peerstatejs/signaling-server';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
+import { build, createServer } from 'vite';
 import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 import { debuggerChecks, showKinds } from './debugger.mjs';
 
 const appDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const resultsDir = path.join(appDir, 'test-results');
-const MODES = (process.env.BUILD_MODES ?? 'production,development').split(',').filter(Boolean);
+const MODES = (process.env.BUILD_MODES ?? 'production,development,dev-server')
+  .split(',')
+  .filter(Boolean);
 const STEP_TIMEOUT_MS = Number(process.env.STEP_TIMEOUT_MS ?? 10_000);
 const CHROMIUM_FLAGS = [
   '--headless',
@@ -38,6 +41,23 @@ const CHROMIUM_FLAGS = [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',
+];
+
+/**
+ * Under Vite's dev server (`npm run dev`: unbundled modules, the SDK's sources, StrictMode): a
+ * call with an ICE restart and a rebuild, exported, imported and exported again (issue 21: the
+ * page once refused its own export there). The rest runs on the two builds.
+ */
+const DEV_SERVER_CHECKS = [
+  'loads:',
+  'a data channel connects',
+  // Media, so the rebuilt call has something to negotiate (a data-only call broken this way
+  // stayed at connection.new after its rebuild once: not this test's subject).
+  'fake camera plays',
+  'restart ICE:',
+  "break Bob's connection",
+  'export, import, re-export',
+  'no console errors',
 ];
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
@@ -73,9 +93,14 @@ function activeLeaves(value, prefix = 'peer') {
 const results = [];
 /** Checks marked known-failing that failed: reported, not counted as passed nor as failed. */
 const known = [];
-function report(name, error) {
+function report(name, error, ms) {
   results.push(!error);
-  console.log(error ? `✗ ${name}: ${String(error.message ?? error).split('\n')[0]}` : `✓ ${name}`);
+  const took = ms === undefined ? '' : ` (${(ms / 1000).toFixed(1)} s)`;
+  console.log(
+    error
+      ? `✗ ${name}: ${String(error.message ?? error).split('\n')[0]}${took}`
+      : `✓ ${name}${took}`,
+  );
 }
 
 /** The page a failing check photographs, so CI artifacts show what went wrong. */
@@ -87,10 +112,14 @@ let failures = 0;
  * to fail until that work lands: a failure prints `!` and is not counted, a pass prints `?`.
  */
 async function check(name, body, { knownFailing } = {}) {
+  if (name.startsWith('[dev-server]') && !DEV_SERVER_CHECKS.some((part) => name.includes(part))) {
+    return;
+  }
+  const started = Date.now();
   try {
     await body();
     if (knownFailing) console.log(`? ${name}: KNOWN-FAILING check passed; remove the mark`);
-    report(name);
+    report(name, undefined, Date.now() - started);
   } catch (error) {
     if (knownFailing) {
       known.push(name);
@@ -99,7 +128,7 @@ async function check(name, body, { knownFailing } = {}) {
       return;
     }
     if (process.env.PLAYGROUND_DEBUG) console.log(error.stack);
-    report(name, error);
+    report(name, error, Date.now() - started);
     failures += 1;
     await failurePage
       ?.screenshot({ path: path.join(resultsDir, `failure-${failures}.png`) })
@@ -121,10 +150,23 @@ function watch(page, problems, label) {
 
 async function runMode(browser, mode) {
   const outDir = path.join(appDir, 'dist', mode);
-  process.env.NODE_ENV = mode;
-  await build({ root: appDir, mode, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  const server = await serve(outDir);
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  const dev = mode === 'dev-server';
+  process.env.NODE_ENV = dev ? 'development' : mode;
+  let server;
+  let origin;
+  if (dev) {
+    server = await createServer({
+      root: appDir,
+      logLevel: 'error',
+      server: { host: '127.0.0.1', port: 0, strictPort: false },
+    });
+    await server.listen();
+    origin = new URL(server.resolvedUrls.local[0]).origin;
+  } else {
+    await build({ root: appDir, mode, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    server = await serve(outDir);
+    origin = `http://127.0.0.1:${server.address().port}`;
+  }
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
@@ -180,6 +222,7 @@ async function runMode(browser, mode) {
     problems,
     STEP_TIMEOUT_MS,
     shotPath: (name) => path.join(resultsDir, `${mode}-${name}.png`),
+    resultPath: (name) => path.join(resultsDir, `${mode}-${name}`),
   });
 
   try {
@@ -582,6 +625,8 @@ async function runMode(browser, mode) {
       },
     );
 
+    await debug.reexport();
+
     await check(`${prefix} start over: a fresh call and a fresh session`, async () => {
       await page.getByRole('button', { name: 'Start over' }).click();
       await expectText(phase('Alice'), 'negotiating');
@@ -615,8 +660,11 @@ async function runMode(browser, mode) {
       for (const tabPage of tabs) await tabPage.close();
     });
 
-    await debug.wireFaults();
-    await debug.relayOnly();
+    // App logic, not the build's: once, on the production build.
+    if (mode === 'production') {
+      await debug.wireFaults();
+      await debug.relayOnly();
+    }
 
     await check(
       `${prefix} WebSocket: one peer per tab connects through the reference server`,
@@ -651,7 +699,8 @@ async function runMode(browser, mode) {
           // The page shows the room channel's state and who else is in the room.
           for (const tabPage of tabs) {
             await tabPage.getByTestId('signaling-state').filter({ hasText: 'open' }).waitFor();
-            await tabPage.locator('[data-testid="room-peers"][data-count="1"]').waitFor();
+            // At least the other tab (StrictMode's discarded first mount may linger in the room).
+            await tabPage.locator('[data-testid="room-peers"]:not([data-count="0"])').waitFor();
           }
           const { peers, rooms } = signaling.stats();
           // Peers that left are kept a while for resume (StrictMode remounts in development).
@@ -663,15 +712,18 @@ async function runMode(browser, mode) {
       },
     );
 
-    await debug.noServer();
+    if (mode === 'production') await debug.noServer();
 
     await check(`${prefix} no console errors`, async () => {
       assert(problems.length === 0, problems.join(' | '));
     });
   } finally {
     await context.close();
-    await new Promise((resolve) => server.close(resolve));
-    server.closeAllConnections?.();
+    if (dev) await server.close();
+    else {
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections?.();
+    }
   }
 }
 
