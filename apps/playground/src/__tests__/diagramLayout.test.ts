@@ -68,12 +68,6 @@ describe('the peer machine, view by view', () => {
       for (const state of layout.states) {
         expect(state.x + state.width).toBeLessThanOrEqual(layout.width + 0.5);
       }
-      console.log(
-        view.id,
-        Math.round(layout.width),
-        Math.round(layout.height),
-        layout.edges.length,
-      );
     }
   });
 });
