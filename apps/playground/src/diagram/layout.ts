@@ -4,7 +4,7 @@
  * is the machine's, not a peer's: computed once per view and shared; each peer only colours it.
  * @module
  */
-import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { DiagramNode } from './machineGraph.js';
 import type { DiagramView, ViewEdge } from './views.js';
 
@@ -154,14 +154,19 @@ function place(layout: ElkNode, view: DiagramView): Layout {
 }
 
 const cache = new WeakMap<DiagramView, Promise<Layout>>();
-let elk: InstanceType<typeof ELK> | undefined;
+let elk: Promise<ELK> | undefined;
 
-/** The layout of a view, computed once (ELK takes a moment on a busy region). */
+/**
+ * The layout of a view, computed once (ELK takes a moment on a busy region). ELK itself (most of
+ * the page's script) loads on the first layout, so the page shows before it arrives.
+ */
 export function layoutOf(view: DiagramView): Promise<Layout> {
   let promise = cache.get(view);
   if (!promise) {
-    elk ??= new ELK();
-    promise = elk.layout(elkGraph(view)).then((result) => place(result, view));
+    elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: Elk }) => new Elk());
+    promise = elk
+      .then((engine) => engine.layout(elkGraph(view)))
+      .then((result) => place(result, view));
     cache.set(view, promise);
   }
   return promise;
