@@ -14,6 +14,15 @@ export default defineConfig({
         find: /^@peerstatejs\/core\/sdp$/,
         replacement: source('../../packages/core/src/sdp/index.ts'),
       },
+      // The recorder and the stats sampler too: `npm run dev` on a fresh clone has no dist/.
+      {
+        find: /^@peerstatejs\/core\/recorder$/,
+        replacement: source('../../packages/core/src/recorder/index.ts'),
+      },
+      {
+        find: /^@peerstatejs\/core\/stats$/,
+        replacement: source('../../packages/core/src/stats/index.ts'),
+      },
       { find: /^@peerstatejs\/react$/, replacement: source('../../packages/react/src/index.ts') },
       {
         find: /^@peerstatejs\/signaling$/,

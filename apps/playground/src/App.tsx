@@ -16,6 +16,8 @@ import {
   readConfig,
 } from './call/config.js';
 import { type Call, createCall, type PeerSpec } from './call/createCall.js';
+import { WireFaultControls } from './call/FaultControls.js';
+import { SignalingStatus } from './call/SignalingStatus.js';
 import { useStatsSampler } from './call/useStatsSampler.js';
 import { Workspace } from './Workspace.js';
 
@@ -28,7 +30,9 @@ function usePlaygroundPeer(call: Call, index: number, config: PlaygroundConfig):
     polite: spec.polite,
     id: spec.name,
     inspect,
+    ...(call.configuration ? { configuration: call.configuration } : {}),
     ...(config.ice === 'quick' ? { iceRestart: QUICK_ICE_RESTART } : {}),
+    ...(config.answerTimeout ? { answerTimeout: config.answerTimeout } : {}),
   });
   useStatsSampler(actor, call.recorder, index);
   useEffect(() => call.recorder.watch(index, actor), [call, index, actor]);
@@ -124,6 +128,18 @@ function SignalingPicker({ config }: { config: PlaygroundConfig }) {
           <option value="quick">quick</option>
         </select>
       </label>
+      <label title="iceTransportPolicy 'relay': only TURN candidates; with no TURN server (turn= in the URL) the call cannot connect">
+        ICE transport{' '}
+        <select
+          value={draft.transport}
+          onChange={(event) =>
+            setDraft({ ...draft, transport: event.target.value as PlaygroundConfig['transport'] })
+          }
+        >
+          <option value="all">all candidates</option>
+          <option value="relay">relay only</option>
+        </select>
+      </label>
       <button type="submit">Apply</button>
       {config.mode !== 'in-memory' ? (
         <a href={configSearch(other) || '?'} target="_blank" rel="noreferrer">
@@ -142,6 +158,7 @@ export function App() {
   const fileInput = useRef<HTMLInputElement>(null);
 
   const startOver = () => {
+    setProblem(null);
     setCall(createCall(config));
     // The old peers close on unmount (a microtask later) and send bye over the old signaling:
     // release it after that. (Not in an effect cleanup: StrictMode runs those on its simulated
@@ -159,6 +176,12 @@ export function App() {
     } catch (error) {
       setProblem((error as Error).message);
     }
+  };
+
+  const backToLive = () => {
+    setImported(null);
+    // A refused file's message was about the import: it has no place on the live call.
+    setProblem(null);
   };
 
   const render = (recorder: SessionRecorder, actors: readonly PeerActor[]) => {
@@ -202,11 +225,15 @@ export function App() {
             onChange={onFile}
           />
           {imported ? (
-            <button type="button" onClick={() => setImported(null)}>
+            <button type="button" onClick={backToLive}>
               Back to the live call
             </button>
           ) : null}
         </div>
+        {imported ? null : <WireFaultControls faults={call.faults} />}
+        {!imported && call.websocket ? (
+          <SignalingStatus channel={call.websocket} url={config.url} />
+        ) : null}
         {problem ? (
           <p className="error" role="alert">
             {problem}
@@ -214,13 +241,24 @@ export function App() {
         ) : null}
       </>
     );
-    const title = imported ? (
+    // The badge says what the page shows: the live call, a moment of it, or an imported file.
+    const title = (replaying: boolean) => (
       <>
-        peerstate playground <span className="mode-badge replay">replay: {imported.name}</span>
-      </>
-    ) : (
-      <>
-        peerstate playground <span className="mode-badge">live · {config.mode}</span>
+        peerstate playground{' '}
+        {imported ? (
+          <span className="mode-badge replay" data-testid="mode-badge">
+            replay: {imported.name}
+          </span>
+        ) : replaying ? (
+          <span className="mode-badge replay" data-testid="mode-badge">
+            replay of the live call · {config.mode}
+          </span>
+        ) : (
+          <span className="mode-badge" data-testid="mode-badge">
+            live · {config.mode}
+            {config.transport === 'relay' ? ' · relay only' : ''}
+          </span>
+        )}
       </>
     );
     return (
@@ -232,6 +270,7 @@ export function App() {
         }
         store={store}
         actors={imported ? [] : actors}
+        faults={imported ? null : call.faults}
         title={title}
         actions={actions}
       />

@@ -24,6 +24,8 @@ export interface DiagramNode {
   readonly children: readonly DiagramNode[];
   /** Transitions leaving this state that go to another state. */
   readonly edges: readonly DiagramEdge[];
+  /** The state's tags (what the SDK's `peerView` derives the phase from). */
+  readonly tags: readonly string[];
 }
 
 /**
@@ -67,6 +69,7 @@ export function graphOf(node: AnyStateNode): DiagramNode {
     initial: initialTargets.includes(node),
     children: Object.values(node.states).map((child) => graphOf(child)),
     edges: edgesOf(node),
+    tags: [...node.tags],
   };
 }
 
@@ -107,4 +110,35 @@ export function activeStates(root: DiagramNode, value: Json | undefined): Active
 export function shortId(id: string): string {
   const dot = id.indexOf('.');
   return dot === -1 ? id : id.slice(dot + 1);
+}
+
+/** The tags of the active states. */
+export function activeTags(root: DiagramNode, active: ReadonlySet<string>): Set<string> {
+  const tags = new Set<string>();
+  const walk = (node: DiagramNode) => {
+    if (!active.has(node.id)) return;
+    for (const tag of node.tags) tags.add(tag);
+    node.children.forEach(walk);
+  };
+  walk(root);
+  return tags;
+}
+
+/**
+ * The phase `peerView` shows, from a recorded state's tags, in its order (a replayed moment has
+ * no live snapshot to ask). A rebuild shows as `reconnecting` through its states' tags.
+ */
+export function phaseOf(tags: ReadonlySet<string>): string {
+  for (const phase of [
+    'idle',
+    'starting',
+    'failed',
+    'closed',
+    'connected',
+    'reconnecting',
+    'connecting',
+  ]) {
+    if (tags.has(phase)) return phase;
+  }
+  return 'negotiating';
 }

@@ -1,34 +1,43 @@
-import type {
-  EntryKind,
-  PeerRecord,
-  SessionEntry,
-  SnapshotRecord,
-} from '@peerstatejs/core/recorder';
+import type { PeerRecord, SessionEntry, SnapshotRecord } from '@peerstatejs/core/recorder';
 import { useEffect, useRef } from 'react';
 import { eventLabel } from '../diagram/machineGraph.js';
+import { ContextCompare } from './ContextCompare.js';
 import { formatAt, summarize } from './format.js';
 
 const WINDOW = 300;
 
+/** Signaling in both directions on the one clock: what this peer sent, what it received. */
+function direction(entry: SessionEntry): 'sent' | 'received' | null {
+  if (entry.kind === 'sent') return 'sent';
+  if (entry.kind === 'signal') return 'received';
+  return null;
+}
+
 export interface TimelinePanelProps {
   readonly peer: PeerRecord;
+  /** The rows the filters keep, in order. */
+  readonly shown: readonly SessionEntry[];
   readonly cursor: number;
   readonly live: boolean;
-  readonly kinds: ReadonlySet<EntryKind>;
   readonly snapshot: SnapshotRecord | undefined;
+  /** The moment pinned for comparison, if any. */
+  readonly pinned: SnapshotRecord | undefined;
   readonly onSelect: (seq: number) => void;
+  /** Pins the cursor's moment; `null` unpins. */
+  readonly onPin: (pin: boolean) => void;
 }
 
 /** Every event and transition of one peer; clicking one moves the replay cursor there. */
 export function TimelinePanel({
   peer,
+  shown,
   cursor,
   live,
-  kinds,
   snapshot,
+  pinned,
   onSelect,
+  onPin,
 }: TimelinePanelProps) {
-  const shown = peer.entries.filter((entry) => kinds.has(entry.kind));
   let current = -1;
   for (const [index, entry] of shown.entries()) if (entry.seq <= cursor) current = index;
   // A long session renders a window around the cursor, not thousands of rows.
@@ -59,6 +68,8 @@ export function TimelinePanel({
       <ol className="timeline" ref={list} aria-label={`${peer.name} timeline`}>
         {rows.map((entry: SessionEntry) => {
           const isCurrent = entry.seq === currentSeq;
+          const way = direction(entry);
+          const detail = summarize(entry);
           return (
             <li
               key={entry.seq}
@@ -71,13 +82,14 @@ export function TimelinePanel({
                 onClick={() => onSelect(entry.seq)}
                 aria-current={isCurrent ? 'step' : undefined}
                 data-seq={entry.seq}
+                title={`#${entry.seq} ${formatAt(entry.at)} ${entry.kind} ${entry.type} ${summarize(entry, 400)}`}
               >
                 <span className="at">{formatAt(entry.at)}</span>
-                <span className={`kind kind-${entry.kind}`}>{entry.kind}</span>
-                <span className="type" title={entry.type}>
-                  {eventLabel(entry.type)}
+                <span className={`kind kind-${entry.kind}`}>
+                  {way === 'sent' ? 'sent →' : way === 'received' ? '← received' : entry.kind}
                 </span>
-                <span className="detail">{summarize(entry)}</span>
+                <span className="type">{eventLabel(entry.type)}</span>
+                <span className="detail">{detail}</span>
               </button>
             </li>
           );
@@ -87,15 +99,27 @@ export function TimelinePanel({
         <summary>
           Snapshot {snapshot ? `after #${snapshot.seq} (${formatAt(snapshot.at)})` : '(none yet)'}
         </summary>
-        <pre data-testid="snapshot-json">
-          {snapshot
-            ? JSON.stringify(
-                { status: snapshot.status, value: snapshot.value, ...snapshot.context },
-                null,
-                1,
-              )
-            : ''}
-        </pre>
+        <button type="button" className="small" onClick={() => onPin(true)} disabled={!snapshot}>
+          {pinned ? 'Pin this moment instead' : 'Pin this moment to compare'}
+        </button>
+        {pinned ? (
+          <button type="button" className="small" onClick={() => onPin(false)}>
+            Unpin
+          </button>
+        ) : null}
+        {pinned ? (
+          <ContextCompare name={peer.name} pinned={pinned} current={snapshot} />
+        ) : (
+          <pre data-testid="snapshot-json">
+            {snapshot
+              ? JSON.stringify(
+                  { status: snapshot.status, value: snapshot.value, ...snapshot.context },
+                  null,
+                  1,
+                )
+              : ''}
+          </pre>
+        )}
       </details>
     </div>
   );

@@ -31,6 +31,11 @@ export interface SessionRecorder extends SessionStore {
   tapSignaling(index: number, channel: SignalingChannel): SignalingChannel;
   /** Records the `error` events the peer emits. Returns the unsubscribe function. */
   watch(index: number, actor: PeerActor): () => void;
+  /**
+   * Records a fault injected on purpose (a delayed or lost signaling message, a bandwidth cap…)
+   * as a `fault` entry, so the timeline shows it beside what it caused.
+   */
+  addFault(index: number, type: string, detail: Json): void;
   /** Adds a stats sample (from `@peerstatejs/core/stats`), stamped with the current position. */
   addStats(index: number, sample: SdkStatsSample): void;
   /** Milliseconds since the session started. */
@@ -240,6 +245,10 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
       const peer = peerAt(index);
       peer.stats.push({ ...recordedStats(sample), seq, at: elapsed() });
       drop(peer, 'stats');
+      changed();
+    },
+    addFault(index, type, detail) {
+      pushEntry(peerAt(index), { kind: 'fault', type, detail: toPlain(detail, intern) });
       changed();
     },
     tapSignaling(index, channel) {

@@ -21,9 +21,18 @@ export const READABLE_SESSION_VERSIONS: readonly number[] = [1, 2];
 /**
  * How an entry is filtered in the timeline: a public `command`, a `signal` received (the
  * machine's `signal.*` events), a signaling message `sent`, a peer-connection event (`pc`),
- * another `internal` event, a `transition`, or an `error` the peer emitted.
+ * another `internal` event, a `transition`, an `error` the peer emitted, or a `fault` a test
+ * harness injected (signaling latency or loss, a bandwidth cap…: `SessionRecorder.addFault`).
  */
-export type EntryKind = 'command' | 'signal' | 'sent' | 'pc' | 'internal' | 'transition' | 'error';
+export type EntryKind =
+  | 'command'
+  | 'signal'
+  | 'sent'
+  | 'pc'
+  | 'internal'
+  | 'transition'
+  | 'error'
+  | 'fault';
 
 /** Every {@link EntryKind}, in the timeline's filter order. */
 export const ENTRY_KINDS: readonly EntryKind[] = [
@@ -34,6 +43,7 @@ export const ENTRY_KINDS: readonly EntryKind[] = [
   'internal',
   'transition',
   'error',
+  'fault',
 ];
 
 /** One thing that happened to a peer: an event its actor received, or a transition it took. */

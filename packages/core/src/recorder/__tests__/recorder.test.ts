@@ -170,6 +170,31 @@ describe('session recorder with repeated event objects', () => {
   });
 });
 
+describe('faults', () => {
+  it('records an injected fault as a fault entry, in seq order with the machine', () => {
+    let clock = 1000;
+    const recorder = createSessionRecorder({
+      signaling: 'in-memory',
+      peers: [{ name: 'Alice', polite: false }],
+      now: () => clock,
+    });
+    const actor = createActor(machine, { inspect: recorder.inspector(0) }).start();
+    clock += 7;
+    recorder.addFault(0, 'signaling.loss', { lossPct: 100 });
+    actor.send({ type: 'FLIP' });
+    const alice = recorder.session.peers[0];
+    expect(alice?.entries.map((e) => `${e.seq} ${e.kind}:${e.type} @${e.at}`)).toEqual([
+      '1 internal:xstate.init @0',
+      '2 fault:signaling.loss @7',
+      '3 internal:FLIP @7',
+      '4 transition:FLIP @7',
+    ]);
+    expect(alice?.entries[1]?.detail).toEqual({ lossPct: 100 });
+    const text = serializeSession(recorder.session, new Date(0));
+    expect(serializeSession(parseSession(text))).toBe(text);
+  });
+});
+
 describe('timeline kinds', () => {
   it("files every public command as a command (core's list), the rest by the event's prefix", () => {
     for (const type of ['START', 'ADD_TRANSCEIVER', 'REPLACE_TRACK', 'CLOSE']) {
