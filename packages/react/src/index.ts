@@ -11,6 +11,8 @@
 export type { PeerEventHandlers } from '@peerstatejs/core';
 export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';
 export { PeerProvider, type PeerProviderProps, usePeerContext } from './peerContext.js';
+export { type UseLocalMediaResult, useLocalMedia } from './useLocalMedia.js';
+export { type UseMediaDevicesResult, useMediaDevices } from './useMediaDevices.js';
 export { type UsePeerResult, usePeer } from './usePeer.js';
 export { type UsePeerOptions, usePeerActorRef } from './usePeerActorRef.js';
 export { usePeerEvents } from './usePeerEvents.js';

@@ -7,6 +7,8 @@
 export type { PeerEventHandlers } from '@peerstatejs/core';
 export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';
 export { injectPeer, peerKey, providePeer } from './peerContext.js';
+export { type UseLocalMediaReturn, useLocalMedia } from './useLocalMedia.js';
+export { type UseMediaDevicesReturn, useMediaDevices } from './useMediaDevices.js';
 export {
   type PeerViewRefs,
   type UsePeerOptions,

@@ -9,7 +9,9 @@ import { count, localUfrag, rebuildEpochOf, requirePc } from '../context.js';
 import { connectionRegion } from '../ice/connection.states.js';
 import { gatheringRegion } from '../ice/gathering.states.js';
 import { errorReports, hangUp, listenToSignaling, remoteBye } from '../lifecycle/shared.js';
+import { isMutedMessage } from '../media/controls.actions.js';
 import { mediaHandlers } from '../media/media.handlers.js';
+import { muteRegion } from '../media/mute.states.js';
 import { renegotiationRegion, signalingRegion } from '../negotiation/signaling.states.js';
 import { peerSetup } from '../setup.js';
 
@@ -69,6 +71,8 @@ export const activeState = peerSetup.createStateConfig({
           }),
         }),
       },
+      // What the remote muted (guide 14).
+      { guard: ({ event }) => isMutedMessage(event), actions: 'takePeerMuted' },
       {
         actions: assign(({ context, event }) => {
           const { message } = event;
@@ -118,5 +122,6 @@ export const activeState = peerSetup.createStateConfig({
     connection: connectionRegion,
     renegotiation: renegotiationRegion,
     gathering: gatheringRegion,
+    mute: muteRegion,
   },
 });

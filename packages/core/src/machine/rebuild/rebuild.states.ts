@@ -26,6 +26,8 @@ export const rebuildingState = peerSetup.createStateConfig({
     CLOSE: hangUp,
     // Commands (and media captured meanwhile) change the intent the new connection gets.
     'peer.mediaReady': { actions: 'addOwnedTracks' },
+    'peer.trackRecaptured': { actions: 'swapRecaptured' },
+    'peer.screenShareEnded': { actions: 'endScreenShare' },
     '*': { guard: 'isCommand', actions: 'takeCommandWhileRebuilding' },
   },
   states: {
