@@ -6,6 +6,7 @@
 import { cycles, flood, glare } from './bulk.js';
 import { logEntries, record, uncaught } from './log.js';
 import { canvasCamera, capture, playRemoteVideo, remoteMediaFlows } from './media.js';
+import { mediaControls } from './mediaControls.js';
 import {
   type Condition,
   createFixturePeer,
@@ -167,6 +168,7 @@ const api = {
   glare,
   flood,
   cycles,
+  ...mediaControls,
   pcCount: () => window.__pcCount?.() ?? null,
 };
 

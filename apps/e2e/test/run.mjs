@@ -22,6 +22,7 @@ import { ENGINE_SCENARIOS } from './engine.mjs';
 import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { PRELUDES } from './lib/preludes.mjs';
 import { startPageServer, startRelay, startTurn } from './lib/servers.mjs';
+import { MEDIA_CONTROLS_SCENARIOS } from './mediaControls.mjs';
 import { SCENARIOS as BASE_SCENARIOS } from './scenarios.mjs';
 import { STARTUP_SCENARIOS } from './startup.mjs';
 import { STATS_SCENARIOS } from './stats.mjs';
@@ -32,6 +33,7 @@ const SCENARIOS = [
   ...STARTUP_SCENARIOS,
   ...CROSS_BROWSER_SCENARIOS,
   ...STATS_SCENARIOS,
+  ...MEDIA_CONTROLS_SCENARIOS,
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
