@@ -15,9 +15,13 @@ import { useMemo } from 'react';
 export interface UseLocalMediaResult extends LocalMediaView {
   /** Mutes what is unmuted and unmutes what is muted (`mode` applies to muting). */
   readonly toggleMute: (kind: 'audio' | 'video', mode?: MuteMode) => Promise<void>;
+  /** `SET_MUTED`: mute (`soft` by default, or `hard`) or unmute a kind or one track. */
   readonly setMuted: PeerActions<Promise<void>>['setMuted'];
+  /** `SWITCH_DEVICE`: capture another camera or microphone on the same sender. */
   readonly switchDevice: PeerActions<Promise<void>>['switchDevice'];
+  /** `START_SCREEN_SHARE`. */
   readonly startScreenShare: PeerActions<Promise<void>>['startScreenShare'];
+  /** `STOP_SCREEN_SHARE`. */
   readonly stopScreenShare: PeerActions<Promise<void>>['stopScreenShare'];
   /** Starts a screen share, or stops the running one. */
   readonly toggleScreenShare: (options?: { readonly replace?: boolean }) => Promise<void>;

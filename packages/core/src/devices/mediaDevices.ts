@@ -17,6 +17,7 @@ export interface MediaDeviceList {
 export type DeviceSource = Pick<MediaDevices, 'enumerateDevices'> &
   Partial<Pick<MediaDevices, 'addEventListener' | 'removeEventListener'>>;
 
+/** No device of any kind: what a list shows before the first listing (and on the server). */
 export const NO_DEVICES: MediaDeviceList = Object.freeze({
   cameras: [],
   microphones: [],
@@ -91,6 +92,7 @@ export function watchMediaDevices(
 
 /** An element that may route its audio (`HTMLMediaElement` where `setSinkId` exists). */
 export interface AudioOutputElement {
+  /** `HTMLMediaElement.setSinkId`: plays the element's audio on the output `sinkId`. */
   setSinkId?(sinkId: string): Promise<void>;
 }
 

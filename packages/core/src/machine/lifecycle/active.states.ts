@@ -72,7 +72,11 @@ export const activeState = peerSetup.createStateConfig({
         }),
       },
       // What the remote muted (guide 14).
-      { guard: ({ event }) => isMutedMessage(event), actions: 'takePeerMuted' },
+      {
+        /** The remote's `muted` message. */
+        guard: ({ event }) => isMutedMessage(event),
+        actions: 'takePeerMuted',
+      },
       {
         actions: assign(({ context, event }) => {
           const { message } = event;

@@ -8,15 +8,14 @@ import { fromCallback } from 'xstate';
 import { MediaError } from '../../errors.js';
 import type { PeerInternalEvent, PeerMediaDevices } from '../types.js';
 
-type Report = (event: PeerInternalEvent) => void;
-
 /** What the media commands ask the root's capture actor (`mediaCapture`) to do. */
 export type CaptureRequest =
   /** `START_MEDIA`: `peer.mediaReady` or a `MEDIA_FAILED` settles it. */
   | {
       readonly type: 'capture';
       readonly constraints: MediaStreamConstraints;
-      readonly report: Report;
+      /** The command's reporter. */
+      readonly report: (event: PeerInternalEvent) => void;
     }
   /** `START_SCREEN_SHARE`: `peer.mediaReady` with `screen` set. */
   | {
@@ -24,14 +23,17 @@ export type CaptureRequest =
       readonly options: DisplayMediaStreamOptions;
       readonly contentHint: string;
       readonly replace: boolean;
-      readonly report: Report;
+      /** The command's reporter. */
+      readonly report: (event: PeerInternalEvent) => void;
     }
   /** One track again (unmute after a hard mute, `SWITCH_DEVICE`): `peer.trackRecaptured`. */
   | {
       readonly type: 'recapture';
       readonly track: MediaStreamTrack;
       readonly constraints: MediaTrackConstraints;
-      readonly report: Report;
+      /** The command's reporter. */
+      readonly report: (event: PeerInternalEvent) => void;
+      /** Called once the capture arrived, or failed. */
       readonly done: () => void;
     };
 

@@ -17,6 +17,7 @@ export interface LocalSourceView {
   readonly deviceId: string | null;
 }
 
+/** The camera, the microphone and the screen share, as a call's controls show them. */
 export interface LocalMediaView {
   readonly audio: LocalSourceView;
   readonly video: LocalSourceView;

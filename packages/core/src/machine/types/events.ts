@@ -176,7 +176,9 @@ export type PeerInternalEvent =
       readonly track: MediaStreamTrack;
       readonly withTrack: MediaStreamTrack;
       readonly constraints: MediaTrackConstraints;
+      /** The command's reporter: its outcome settles the command that asked for the capture. */
       readonly report: (event: PeerInternalEvent) => void;
+      /** Called once the new track is sent (or could not be). */
       readonly done: () => void;
     }
   /** A screen track ended: by the browser's own UI (`ended`), or `STOP_SCREEN_SHARE`. */
