@@ -65,7 +65,9 @@ const ROWS = [
     // gathering region, ignored-offer candidates) add 0.76 kB.
     // 30.43 kB with all of that: 0.17 kB above simple-peer (30.26), so simple-peer moved from
     // `below` back to `target` (issue 20 stays open); the limit holds the line until a trim.
-    limit: 30.5,
+    // Issue 15's media controls (mute with its signaling message, device switch, screen share,
+    // sender parameters, codec preferences, the mute region) add 3.6 kB: 34.05 kB.
+    limit: 34.2,
     // PeerJS is the goal (issue 20): ~6.4 kB more, which trimming alone does not reach (xstate
     // is ~13.1 of it; SIZE-ANALYSIS.md at the root has the breakdown).
     target: ['simple-peer', 'peerjs'],
@@ -97,7 +99,8 @@ const ROWS = [
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
-    limit: 31.6,
+    // +4.3 kB with issue 15's media controls and devices helpers (35.89 kB).
+    limit: 36,
   },
   {
     id: 'core-own',
@@ -106,22 +109,25 @@ const ROWS = [
     external: ['xstate'],
     // 15.55 kB, of which 0.13 is the light setup() that saves 0.25 of xstate's in `app`; +0.42
     // with issue 12's recovery, +0.84
-    // with its intent, +0.27 with the public boundary, +0.76 with the glare pieces.
-    limit: 17.8,
+    // with its intent, +0.27 with the public boundary, +0.76 with the glare pieces, +3.5 with
+    // issue 15's media controls (21.34 kB).
+    limit: 21.5,
   },
   {
     id: 'react',
     name: '@peerstatejs/react, every export (core, xstate, react external)',
     entry: "export * from '@peerstatejs/react';",
     external: ['@peerstatejs/core', 'xstate', ...REACT],
-    limit: 2.5,
+    // 2.86 kB with issue 15's useLocalMedia and useMediaDevices.
+    limit: 3,
   },
   {
     id: 'vue',
     name: '@peerstatejs/vue, every export (core, xstate, vue external)',
     entry: "export * from '@peerstatejs/vue';",
     external: ['@peerstatejs/core', 'xstate', 'vue'],
-    limit: 1,
+    // 1.44 kB with issue 15's useLocalMedia and useMediaDevices.
+    limit: 1.5,
   },
 ];
 
