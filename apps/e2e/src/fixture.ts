@@ -7,6 +7,7 @@ import { cycles, flood, glare } from './bulk.js';
 import { typedChannels } from './channels.js';
 import { logEntries, record, uncaught } from './log.js';
 import { canvasCamera, capture, playRemoteVideo, remoteMediaFlows } from './media.js';
+import { mediaControls } from './mediaControls.js';
 import {
   type Condition,
   createFixturePeer,
@@ -173,6 +174,7 @@ const api = {
   flood,
   cycles,
   ...roomApi,
+  ...mediaControls,
   pcCount: () => window.__pcCount?.() ?? null,
 };
 

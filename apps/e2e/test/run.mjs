@@ -23,6 +23,7 @@ import { ENGINE_SCENARIOS } from './engine.mjs';
 import { launchChromium, launchFirefox } from './lib/browsers.mjs';
 import { PRELUDES } from './lib/preludes.mjs';
 import { startPageServer, startRelay, startTurn } from './lib/servers.mjs';
+import { MEDIA_CONTROLS_SCENARIOS } from './mediaControls.mjs';
 import { ROOM_SCENARIOS } from './rooms.mjs';
 import { SCENARIOS as BASE_SCENARIOS } from './scenarios.mjs';
 import { SESSION_SCENARIOS } from './session.mjs';
@@ -38,6 +39,7 @@ const SCENARIOS = [
   ...SESSION_SCENARIOS,
   ...ROOM_SCENARIOS,
   ...DATA_CHANNEL_SCENARIOS,
+  ...MEDIA_CONTROLS_SCENARIOS,
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,7 @@
 import { createInMemorySignalingPair, type SignalingChannel } from '@peerstatejs/core';
 import { PeerVideo, usePeer } from '@peerstatejs/react';
 import { useState } from 'react';
+import { MediaControls } from './MediaControls.js';
 import { RoomCall } from './RoomCall.js';
 
 /** One side of the call: everything it shows comes from `usePeer`. */
@@ -57,6 +58,7 @@ function PeerPanel({
           Hang up
         </button>
       </div>
+      <MediaControls actor={peer.actor} />
       <PeerVideo data-testid="local-video" stream={peer.localStreams[0]} muted />{' '}
       <PeerVideo data-testid="remote-video" stream={peer.remoteStreams[0]} muted />
       <h3>Data channels</h3>

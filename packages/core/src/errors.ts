@@ -131,7 +131,7 @@ export class SignalingTransportError extends PeerStateError {
 }
 
 /** The `type` of a signaling message. */
-export type SignalingMessageType = 'description' | 'candidate' | 'bye' | 'rebuild';
+export type SignalingMessageType = 'description' | 'candidate' | 'bye' | 'rebuild' | 'muted';
 
 /** Which step of the offer/answer exchange failed. */
 export type NegotiationStep =
@@ -223,7 +223,15 @@ export type MediaOperation =
   | 'addTransceiver'
   | 'removeTrack'
   | 'replaceTrack'
-  | 'getUserMedia';
+  | 'getUserMedia'
+  // The media controls (guide 14).
+  | 'mute'
+  | 'switchDevice'
+  | 'getDisplayMedia'
+  | 'setParameters'
+  | 'setCodecPreferences'
+  | 'setSinkId'
+  | 'enumerateDevices';
 
 /** A track operation failed, or the track it named is not known to this peer. */
 export class MediaError extends PeerStateError {

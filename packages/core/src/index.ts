@@ -9,6 +9,17 @@
  */
 
 export {
+  type AudioOutputElement,
+  type DeviceSource,
+  listMediaDevices,
+  type MediaDeviceList,
+  NO_DEVICES,
+  setAudioOutput,
+  supportsAudioOutput,
+  type WatchMediaDevicesOptions,
+  watchMediaDevices,
+} from './devices/mediaDevices.js';
+export {
   ClosedError,
   DataChannelError,
   IceCandidateError,
@@ -37,6 +48,11 @@ export {
   type PeerSnapshot,
 } from './machine/createPeer.js';
 export type { CaptureRequest } from './machine/media/capture.js';
+export {
+  type LocalMediaView,
+  type LocalSourceView,
+  localMediaView,
+} from './machine/media/localMedia.js';
 export { DEFAULT_ICE_RESTART, DEFAULT_REBUILD, resolvePeerOptions } from './machine/options.js';
 export { type CommandTarget, peerCommands } from './machine/peerCommands.js';
 export { onPeerEvents, type PeerEventHandlers } from './machine/peerEvents.js';
@@ -47,6 +63,7 @@ export {
   type PeerView,
   peerActions,
   peerView,
+  type ScreenShareOptions,
 } from './machine/peerView.js';
 export { peerTimeline } from './machine/timeline.js';
 export type {
@@ -56,11 +73,13 @@ export type {
   IceRestartOptions,
   LocalTrack,
   MediaIntent,
+  MuteMode,
   PeerCommand,
   PeerConfiguration,
   PeerConnectionStates,
   PeerCounters,
   PeerEmitted,
+  PeerMediaDevices,
   PeerOptions,
   PlatformInfo,
   RebuildOptions,
@@ -68,6 +87,9 @@ export type {
   RemoteTrack,
   ResolvedPeerOptions,
   RollbackMode,
+  ScreenShareIntent,
+  SendControls,
+  SenderParameters,
   TransceiverIntent,
   TransitionRecord,
 } from './machine/types.js';
@@ -107,6 +129,7 @@ export {
   createByeMessage,
   createCandidateMessage,
   createDescriptionMessage,
+  createMutedMessage,
   createRebuildMessage,
   type DescriptionIds,
 } from './signaling/messages.js';
@@ -120,6 +143,7 @@ export {
   type CandidatePayload,
   type DescriptionMessage,
   type DescriptionPayload,
+  type MutedMessage,
   type RebuildMessage,
   SIGNALING_VERSION,
   type SignalingChannel,

@@ -17,6 +17,8 @@ export {
   type UseDataChannelResult,
   useDataChannel,
 } from './useDataChannel.js';
+export { type UseLocalMediaResult, useLocalMedia } from './useLocalMedia.js';
+export { type UseMediaDevicesResult, useMediaDevices } from './useMediaDevices.js';
 export { type UsePeerResult, usePeer } from './usePeer.js';
 export { type UsePeerOptions, usePeerActorRef } from './usePeerActorRef.js';
 export { usePeerEvents } from './usePeerEvents.js';

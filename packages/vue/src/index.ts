@@ -9,6 +9,8 @@ export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';
 export { injectPeer, peerKey, providePeer } from './peerContext.js';
 export { type CallRefs, type UseCallReturn, useCall } from './useCall.js';
 export { type DataChannelRefs, useDataChannel } from './useDataChannel.js';
+export { type UseLocalMediaReturn, useLocalMedia } from './useLocalMedia.js';
+export { type UseMediaDevicesReturn, useMediaDevices } from './useMediaDevices.js';
 export {
   type PeerViewRefs,
   type UsePeerOptions,

@@ -18,6 +18,12 @@ const COMMAND_TYPES: ReadonlySet<string> = new Set<PeerCommand['type']>([
   'RESTART_ICE',
   'CLOSE',
   'REMOTE_LEFT',
+  'SET_MUTED',
+  'SWITCH_DEVICE',
+  'START_SCREEN_SHARE',
+  'STOP_SCREEN_SHARE',
+  'SET_SENDER_PARAMETERS',
+  'SET_CODEC_PREFERENCES',
 ]);
 
 /** Commands whose outcome arrives later, and the reports that mean they did what they asked. */
@@ -25,6 +31,7 @@ const ASYNC_OUTCOMES: Partial<Record<PeerCommand['type'], readonly PeerInternalE
   // The remove + add fallback ends with the new track added.
   REPLACE_TRACK: ['peer.trackReplaced', 'peer.trackAdded'],
   START_MEDIA: ['peer.mediaReady'],
+  START_SCREEN_SHARE: ['peer.mediaReady'],
 };
 
 /** The `peer.settled` event of a command. */

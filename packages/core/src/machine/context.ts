@@ -69,6 +69,7 @@ export function initialContext(input: PeerOptions): PeerContext {
     lastRebuildMs: null,
     deferredEvents: [],
     intent: EMPTY_INTENT,
+    peerMuted: [],
     lastError: null,
     counters: ZERO_COUNTERS,
     startedAt: options.now(),

@@ -1,5 +1,6 @@
 import type {
   IceRestartOptions,
+  PeerMediaDevices,
   PeerOptions,
   RebuildOptions,
   ResolvedPeerOptions,
@@ -36,7 +37,7 @@ function isDevelopment(): boolean {
   }
 }
 
-function mediaDevicesIn(scope: object): Pick<MediaDevices, 'getUserMedia'> | undefined {
+function mediaDevicesIn(scope: object): PeerMediaDevices | undefined {
   const navigator = (scope as { navigator?: { mediaDevices?: MediaDevices } }).navigator;
   return navigator?.mediaDevices;
 }

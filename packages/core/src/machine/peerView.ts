@@ -1,6 +1,20 @@
 import type { PeerStateError } from '../errors.js';
 import type { PeerSnapshot } from './createPeer.js';
-import type { DataChannelInfo, LocalTrack, PeerCommand, RemoteTrack } from './types.js';
+import type {
+  DataChannelInfo,
+  LocalTrack,
+  MuteMode,
+  PeerCommand,
+  RemoteTrack,
+  SenderParameters,
+} from './types.js';
+
+/** `START_SCREEN_SHARE`'s options, as {@link PeerActions.startScreenShare} takes them. */
+export interface ScreenShareOptions {
+  readonly options?: DisplayMediaStreamOptions;
+  readonly contentHint?: string;
+  readonly replace?: boolean;
+}
 
 /** The phase a UI shows, derived from the machine's state. */
 export type PeerPhase =
@@ -66,7 +80,25 @@ export interface PeerActions<R = void> {
   restartIce(): R;
   /** Sends `CLOSE`: hang up (bye, close, release). */
   close(options?: { reason?: string; stopTracks?: boolean }): R;
+  /** Sends `SET_MUTED`: mute (`soft` by default, or `hard`) or unmute a kind or one track. */
+  setMuted(kindOrTrack: 'audio' | 'video' | MediaStreamTrack, muted: boolean, mode?: MuteMode): R;
+  /** Sends `SWITCH_DEVICE`: capture another camera or microphone on the same sender. */
+  switchDevice(kind: 'audio' | 'video', deviceId: string): R;
+  /** Sends `START_SCREEN_SHARE`. */
+  startScreenShare(options?: ScreenShareOptions): R;
+  /** Sends `STOP_SCREEN_SHARE`. */
+  stopScreenShare(): R;
+  /** Sends `SET_SENDER_PARAMETERS`: bitrate, framerate, degradation, kept across rebuilds. */
+  setSenderParameters(
+    kindOrTrack: 'audio' | 'video' | MediaStreamTrack,
+    parameters: SenderParameters,
+  ): R;
+  /** Sends `SET_CODEC_PREFERENCES`: these MIME types first, e.g. `['video/VP9']`. */
+  setCodecPreferences(kind: 'audio' | 'video', mimeTypes: readonly string[]): R;
 }
+
+const target = (kindOrTrack: 'audio' | 'video' | MediaStreamTrack) =>
+  typeof kindOrTrack === 'string' ? { kind: kindOrTrack } : { track: kindOrTrack };
 
 function regionState(snapshot: PeerSnapshot, region: 'signaling' | 'connection'): string | null {
   const { value } = snapshot;
@@ -154,5 +186,14 @@ export function peerActions<R = void>(send: (command: PeerCommand) => R): PeerAc
     sendData: (label, data) => send({ type: 'SEND_DATA', label, data }),
     restartIce: () => send({ type: 'RESTART_ICE' }),
     close: (options) => send({ type: 'CLOSE', ...options }),
+    setMuted: (kindOrTrack, muted, mode) =>
+      send({ type: 'SET_MUTED', muted, ...target(kindOrTrack), ...(mode ? { mode } : {}) }),
+    switchDevice: (kind, deviceId) => send({ type: 'SWITCH_DEVICE', kind, deviceId }),
+    startScreenShare: (options) => send({ type: 'START_SCREEN_SHARE', ...options }),
+    stopScreenShare: () => send({ type: 'STOP_SCREEN_SHARE' }),
+    setSenderParameters: (kindOrTrack, parameters) =>
+      send({ type: 'SET_SENDER_PARAMETERS', parameters, ...target(kindOrTrack) }),
+    setCodecPreferences: (kind, mimeTypes) =>
+      send({ type: 'SET_CODEC_PREFERENCES', kind, mimeTypes }),
   };
 }

@@ -13,6 +13,7 @@ import { count } from './context.js';
 import { dataChannelActions } from './data/dataChannel.actions.js';
 import { iceActions } from './ice/ice.actions.js';
 import { lifecycleActions } from './lifecycle/lifecycle.actions.js';
+import { controlsActions } from './media/controls.actions.js';
 import { mediaActions } from './media/media.actions.js';
 import { inboxActions } from './negotiation/inbox.actions.js';
 import { refusedOfferActions } from './negotiation/refusedOffers.actions.js';
@@ -30,6 +31,7 @@ export const peerSetup = peerSetupBase
       ...refusedOfferActions,
       ...iceActions,
       ...mediaActions,
+      ...controlsActions,
       ...dataChannelActions,
       ...rebuildActions,
       record: ({ context, self }, params: { region: string; state: string }) =>

@@ -7,6 +7,7 @@ import {
   type CandidateMessage,
   type CandidatePayload,
   type DescriptionMessage,
+  type MutedMessage,
   type RebuildMessage,
   SIGNALING_VERSION,
 } from './types.js';
@@ -95,4 +96,9 @@ export function createByeMessage(reason?: string): ByeMessage {
 /** Builds the message that asks the remote peer to rebuild too (or answers that request). */
 export function createRebuildMessage(epoch: number): RebuildMessage {
   return Object.freeze({ v: SIGNALING_VERSION, type: 'rebuild', epoch });
+}
+
+/** Builds the message that tells the remote which of our transceivers (by `mid`) are muted. */
+export function createMutedMessage(mids: readonly string[]): MutedMessage {
+  return Object.freeze({ v: SIGNALING_VERSION, type: 'muted', mids: Object.freeze([...mids]) });
 }

@@ -77,8 +77,26 @@ export interface RebuildMessage {
   readonly epoch: number;
 }
 
+/**
+ * What the sender has muted (`SET_MUTED`, guide 14): the `mid` of every transceiver whose track
+ * it muted, the whole set each time (so a lost or reordered message is corrected by the next).
+ * Sent when it changes and after every negotiation while something is muted; the receiver marks
+ * its remote tracks of those mids `mutedByPeer`. A peer that does not know the type refuses it
+ * as an invalid message and goes on: the call works, the mute is not shown.
+ */
+export interface MutedMessage {
+  readonly v: typeof SIGNALING_VERSION;
+  readonly type: 'muted';
+  readonly mids: readonly string[];
+}
+
 /** Every message peers exchange. Validate incoming ones with `parseSignalingMessage`. */
-export type SignalingMessage = DescriptionMessage | CandidateMessage | ByeMessage | RebuildMessage;
+export type SignalingMessage =
+  | DescriptionMessage
+  | CandidateMessage
+  | ByeMessage
+  | RebuildMessage
+  | MutedMessage;
 
 /**
  * A bidirectional pipe between two peers. The SDK sends validated messages and treats whatever

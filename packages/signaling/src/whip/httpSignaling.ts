@@ -381,6 +381,9 @@ function createHttpSignaling(
           return close();
         case 'rebuild':
           return rebuild(message);
+        case 'muted':
+          // WHIP/WHEP has no channel for it: the server learns nothing of a mute (guide 14).
+          return Promise.resolve();
       }
     },
     subscribe(listener: (message: unknown) => void): () => void {

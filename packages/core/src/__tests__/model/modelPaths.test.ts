@@ -223,6 +223,86 @@ describe('model-based paths over peerMachine', () => {
     );
   });
 
+  it('media controls: mute (soft, hard, recaptured), device switch, screen share, sender settings', async () => {
+    const devices = Object.assign(createFakeMediaDevices(), {
+      getDisplayMedia: async () => createFakeStream([createFakeTrack('video')]),
+    });
+    const scope = {
+      RTCRtpReceiver: {
+        getCapabilities: (kind: string) => ({ codecs: [{ mimeType: `${kind}/x`, clockRate: 1 }] }),
+      },
+    };
+    await path(
+      { a: { mediaDevices: devices, scope } },
+      [
+        'peer.active | SET_MUTED',
+        'peer.active | signal.message #5 [guard]',
+        'peer.active | peer.trackRecaptured',
+        'peer.active | SWITCH_DEVICE',
+        'peer.active | START_SCREEN_SHARE',
+        'peer.active | STOP_SCREEN_SHARE',
+        'peer.active | peer.screenShareEnded',
+        'peer.active | SET_SENDER_PARAMETERS',
+        'peer.active | SET_CODEC_PREFERENCES',
+      ],
+      async (call) => {
+        await connected(call);
+        call.a.actor.send({ type: 'START_MEDIA', constraints: { audio: true, video: true } });
+        expect(await call.settle()).toBe(true);
+        call.a.actor.send({ type: 'SET_MUTED', kind: 'video', muted: true });
+        call.a.actor.send({ type: 'SET_MUTED', kind: 'audio', muted: true, mode: 'hard' });
+        expect(await call.settle()).toBe(true);
+        const mutedByA = call.b.snapshot().context.remoteTracks.filter((t) => t.mutedByPeer);
+        expect(mutedByA).toHaveLength(2);
+        call.a.actor.send({ type: 'SET_MUTED', muted: false });
+        call.a.actor.send({ type: 'SWITCH_DEVICE', kind: 'video', deviceId: 'other' });
+        call.a.actor.send({ type: 'START_SCREEN_SHARE', replace: true });
+        expect(await call.settle()).toBe(true);
+        call.a.actor.send({ type: 'STOP_SCREEN_SHARE' });
+        call.a.actor.send({
+          type: 'SET_SENDER_PARAMETERS',
+          kind: 'video',
+          parameters: { maxBitrate: 300_000 },
+        });
+        call.a.actor.send({ type: 'SET_CODEC_PREFERENCES', kind: 'video', mimeTypes: ['video/x'] });
+        expect(await call.settle()).toBe(true);
+        expect(call.b.snapshot().context.remoteTracks.some((t) => t.mutedByPeer)).toBe(false);
+        expect(sentKinds(call.a).sort()).toEqual(['audio', 'video']);
+        expect([...codes(call.a), ...codes(call.b)]).toEqual([]);
+      },
+    );
+  });
+
+  it('media controls while rebuilding: a capture and a screen share end land in the intent', async () => {
+    const screen = createFakeTrack('video');
+    const devices = Object.assign(delayed(createFakeMediaDevices(), 50), {
+      getDisplayMedia: async () => createFakeStream([screen]),
+    });
+    const lateRebuild: DeliveryPlan = (m) => (m.type === 'rebuild' ? [200] : [1]);
+    await path(
+      { a: { mediaDevices: devices }, planB: lateRebuild },
+      ['peer.rebuilding | peer.trackRecaptured', 'peer.rebuilding | peer.screenShareEnded'],
+      async (call) => {
+        await connected(call);
+        call.a.actor.send({ type: 'START_MEDIA', constraints: { audio: true } });
+        call.a.actor.send({ type: 'START_SCREEN_SHARE' });
+        expect(await call.settle()).toBe(true);
+        call.a.actor.send({ type: 'SET_MUTED', kind: 'audio', muted: true, mode: 'hard' });
+        expect(await call.settle()).toBe(true);
+        call.a.actor.send({ type: 'SET_MUTED', kind: 'audio', muted: false });
+        call.a.pc().failDtls();
+        await until(call, call.a, (s) => s.matches('rebuilding'));
+        screen.dispatchEvent(new Event('ended'));
+        await until(call, call.a, (s) => s.matches('active'));
+        expect(await call.settle(3000)).toBe(true);
+        const a = call.a.snapshot().context;
+        expect(a.intent.transceivers.map((e) => [e.kind, e.muted])).toEqual([['audio', false]]);
+        expect(a.localTracks.map((t) => t.sender.track?.readyState)).toEqual(['live']);
+        expect([...codes(call.a), ...codes(call.b)]).toEqual([]);
+      },
+    );
+  });
+
   it('autoStart: false waits in idle for START; CLOSE in idle closes without a connection', async () => {
     await path(
       { a: { autoStart: false }, b: { autoStart: false } },

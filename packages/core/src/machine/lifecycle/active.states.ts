@@ -15,7 +15,9 @@ import {
   remoteBye,
   remoteLeft,
 } from '../lifecycle/shared.js';
+import { isMutedMessage } from '../media/controls.actions.js';
 import { mediaHandlers } from '../media/media.handlers.js';
+import { muteRegion } from '../media/mute.states.js';
 import { renegotiationRegion, signalingRegion } from '../negotiation/signaling.states.js';
 import { peerSetup } from '../setup.js';
 
@@ -76,6 +78,12 @@ export const activeState = peerSetup.createStateConfig({
           }),
         }),
       },
+      // What the remote muted (guide 14).
+      {
+        /** The remote's `muted` message. */
+        guard: ({ event }) => isMutedMessage(event),
+        actions: 'takePeerMuted',
+      },
       {
         actions: assign(({ context, event }) => {
           const { message } = event;
@@ -125,5 +133,6 @@ export const activeState = peerSetup.createStateConfig({
     connection: connectionRegion,
     renegotiation: renegotiationRegion,
     gathering: gatheringRegion,
+    mute: muteRegion,
   },
 });

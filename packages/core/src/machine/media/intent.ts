@@ -4,6 +4,7 @@
  */
 import { MediaError } from '../../errors.js';
 import type { MediaIntent, PeerEvent, TransceiverIntent } from '../types.js';
+import { withScreen } from './controls.intent.js';
 
 export const EMPTY_INTENT: MediaIntent = { transceivers: [], dataChannels: [] };
 
@@ -37,6 +38,7 @@ export function nextIntent(
       };
     }
     case 'peer.mediaReady':
+      if (event.screen) return withScreen(intent, event.stream, event.screen);
       return withList([
         ...list,
         ...event.stream.getTracks().map((t) => entry(t, [event.stream], null, true)),

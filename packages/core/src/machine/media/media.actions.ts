@@ -37,8 +37,14 @@ export function changeIntent(
     return null;
   }
   // A track the SDK captured has no other owner: its device is released once the app is done.
-  for (const { owned, track } of context.intent.transceivers) {
-    if (owned && !next.transceivers.some((e) => e.track === track)) track?.stop();
+  const kept = (track: MediaStreamTrack | null) =>
+    next.transceivers.some(
+      (e) => e.track === track || e.controls?.screen?.replaced?.track === track,
+    );
+  for (const { owned, track, controls } of context.intent.transceivers) {
+    if (owned && !kept(track)) track?.stop();
+    const replaced = controls?.screen?.replaced;
+    if (replaced?.owned && !kept(replaced.track)) replaced.track.stop();
   }
   enqueue.assign({ intent: next });
   return next;
@@ -66,6 +72,14 @@ function sendTracks(
   );
 }
 
+/** The sender `track` is on, or is being put on by a queued replacement. */
+function senderOf(context: PeerContext, track: MediaStreamTrack, pc = requirePc(context)) {
+  return (
+    context.localTracks.find((entry) => entry.track === track)?.sender ??
+    (senderHeadingFor(pc, track) as RTCRtpSender)
+  );
+}
+
 export const mediaActions = {
   addTrack: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'ADD_TRACK') return;
@@ -85,8 +99,20 @@ export const mediaActions = {
   addOwnedTracks: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'peer.mediaReady') return;
     const report = reporter(self);
-    if (changeIntent(context, event, enqueue, report) && context.pc?.signalingState !== 'closed') {
-      sendTracks(context, event.stream.getTracks(), [event.stream], true, report);
+    const next = changeIntent(context, event, enqueue, report);
+    if (!next || context.pc?.signalingState === 'closed') return;
+    const pc = requirePc(context);
+    for (const track of event.stream.getTracks()) {
+      // A screen sent on the camera's sender (`START_SCREEN_SHARE` with `replace`).
+      const camera = next.transceivers.find((e) => e.track === track)?.controls?.screen?.replaced;
+      if (!camera) sendTracks(context, [track], [event.stream], true, report);
+      else {
+        afterOnSender(pc, senderOf(context, camera.track, pc), track, () =>
+          replaceLocalTrack(pc, self.getSnapshot().context.localTracks, camera.track, track, (e) =>
+            report(e.type === 'peer.trackReplaced' ? { ...e, owned: true } : e),
+          ),
+        );
+      }
     }
   }),
   removeTrack: base.enqueueActions(({ context, event, self, enqueue }) => {

@@ -7,6 +7,7 @@ import { assign, emit, sendTo } from 'xstate';
 import { upsertDataChannel } from '../dataChannels.js';
 import { peerSetup } from '../setup.js';
 import { refreshRemoteTrack, upsertRemoteTrack } from '../tracks.js';
+import { markPeerMuted } from './controls.actions.js';
 
 /** The handlers `active` adds for tracks, transceivers and data channels. */
 export const mediaHandlers = peerSetup.createStateConfig({
@@ -15,7 +16,10 @@ export const mediaHandlers = peerSetup.createStateConfig({
       actions: [
         assign({
           remoteTracks: ({ context, event }) =>
-            upsertRemoteTrack(context.remoteTracks, event.track, event.streams, event.mid),
+            markPeerMuted(
+              upsertRemoteTrack(context.remoteTracks, event.track, event.streams, event.mid),
+              context.peerMuted ?? [],
+            ),
         }),
         emit(({ event }) => ({
           type: 'track' as const,
@@ -91,6 +95,7 @@ export const mediaHandlers = peerSetup.createStateConfig({
           type: 'watchLocalTrack' as const,
           track: event.track,
         })),
+        'preferCodecsOnNewSender',
       ],
     },
     REMOVE_TRACK: { actions: 'removeTrack' },
@@ -114,7 +119,7 @@ export const mediaHandlers = peerSetup.createStateConfig({
                     ...entry,
                     track: event.withTrack,
                     sending: true,
-                    owned: entry.owned && event.withTrack === entry.track,
+                    owned: event.owned ?? (entry.owned && event.withTrack === entry.track),
                     ended: event.withTrack.readyState === 'ended',
                   }
                 : { ...entry, sending: false };
@@ -140,5 +145,14 @@ export const mediaHandlers = peerSetup.createStateConfig({
       ],
     },
     SEND_DATA: { actions: 'sendData' },
+    // The media controls (controls.actions.ts, guide 14).
+    SET_MUTED: { actions: 'setMuted' },
+    SWITCH_DEVICE: { actions: 'switchDevice' },
+    'peer.trackRecaptured': { actions: 'swapRecaptured' },
+    START_SCREEN_SHARE: { actions: 'startScreenShare' },
+    STOP_SCREEN_SHARE: { actions: 'stopScreenShare' },
+    'peer.screenShareEnded': { actions: 'endScreenShare' },
+    SET_SENDER_PARAMETERS: { actions: 'setSenderParameters' },
+    SET_CODEC_PREFERENCES: { actions: 'setCodecPreferences' },
   },
 }).on;

@@ -67,13 +67,20 @@ export const rebuildActions = {
       platform: event.platform,
       pcStates: readPeerConnectionStates(event.pc),
       remoteTracks: [],
+      peerMuted: [],
       localTracks: [],
       dataChannels: [],
     };
   }),
   /** The same intent on the new connection: tracks, muted senders, transceivers, channels. */
   restoreMedia: base.createAction(({ context, self }) => {
-    reconcileConnection(requirePc(context), context.intent, context.options.polite, reporter(self));
+    reconcileConnection(
+      requirePc(context),
+      context.intent,
+      context.options.polite,
+      reporter(self),
+      context.options.scope,
+    );
   }),
   deferEvent: base.assign(({ context, event }) => ({
     deferredEvents: [...context.deferredEvents, event],

@@ -53,6 +53,46 @@ export interface TransceiverIntent {
   readonly owned: boolean;
   /** `ADD_TRANSCEIVER`'s init (direction, `sendEncodings`, streams); `null` for `ADD_TRACK`. */
   readonly init: RTCRtpTransceiverInit | null;
+  /** The media controls' part of the record (`SET_MUTED`, `SWITCH_DEVICE`, …); absent: defaults. */
+  readonly controls?: SendControls;
+}
+
+/** How a sent track is muted: see {@link SendControls.mute}. */
+export type MuteMode = 'soft' | 'hard';
+
+/** Sender settings kept in the intent: applied with `setParameters` on every connection. */
+export interface SenderParameters {
+  /** Bits per second, on every encoding (`RTCRtpEncodingParameters.maxBitrate`). */
+  readonly maxBitrate?: number;
+  /** Frames per second, on every encoding (video). */
+  readonly maxFramerate?: number;
+  /** What the encoder gives up first under constraint (video). */
+  readonly degradationPreference?: RTCDegradationPreference;
+}
+
+/** A screen share sent by `START_SCREEN_SHARE`. */
+export interface ScreenShareIntent {
+  /** `MediaStreamTrack.contentHint` set on the screen track (`detail`, `text`, `motion`). */
+  readonly contentHint: string;
+  /**
+   * The camera the screen took the place of (`replace: true`): put back when the share ends.
+   * `null`: the screen was sent as a track of its own, removed when the share ends.
+   */
+  readonly replaced: { readonly track: MediaStreamTrack; readonly owned: boolean } | null;
+}
+
+/** What the media controls recorded for one sent track. */
+export interface SendControls {
+  /**
+   * `soft`: `track.enabled = false` (instant, the device stays on, black frames / silence are
+   * sent); `hard`: `replaceTrack(null)`, and an SDK-captured track is stopped (the device light
+   * goes off; unmuting captures the same device again). `null`: not muted by `SET_MUTED`.
+   */
+  readonly mute: MuteMode | null;
+  /** The capture constraints of an SDK-owned track, with the device chosen by `SWITCH_DEVICE`. */
+  readonly constraints: MediaTrackConstraints | null;
+  readonly screen: ScreenShareIntent | null;
+  readonly parameters: SenderParameters | null;
 }
 
 /** A data channel the app created, with its init. */
@@ -70,6 +110,14 @@ export interface DataChannelIntent {
 export interface MediaIntent {
   readonly transceivers: readonly TransceiverIntent[];
   readonly dataChannels: readonly DataChannelIntent[];
+  /**
+   * `SET_CODEC_PREFERENCES`: the codecs (MIME types, most preferred first) put first on every
+   * transceiver of the kind, on every connection.
+   */
+  readonly codecPreferences?: {
+    readonly audio?: readonly string[];
+    readonly video?: readonly string[];
+  };
 }
 
 /** A track this peer receives. */
@@ -81,6 +129,11 @@ export interface RemoteTrack {
   readonly ended: boolean;
   /** `mid` of its transceiver, when known. */
   readonly mid: string | null;
+  /**
+   * The remote peer muted it (`SET_MUTED`, told by a `muted` signaling message): not the same as
+   * `muted`, which only says that no packets arrive.
+   */
+  readonly mutedByPeer?: boolean;
 }
 
 /** A data channel of this peer, local or remote. */
@@ -232,6 +285,8 @@ export interface PeerContext {
   readonly deferredEvents: readonly PeerEvent[];
   /** What the app asked for; {@link PeerContext.localTracks} is what the current connection sends. */
   readonly intent: MediaIntent;
+  /** The mids the remote peer says it muted (its last `muted` message), on this connection. */
+  readonly peerMuted?: readonly string[];
 
   readonly lastError: PeerStateError | null;
   readonly counters: PeerCounters;

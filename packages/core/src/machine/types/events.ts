@@ -5,7 +5,7 @@
 import type { PeerStateError } from '../../errors.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import type { SignalingMessage } from '../../signaling/types.js';
-import type { PeerConnectionStates, PlatformInfo } from './context.js';
+import type { MuteMode, PeerConnectionStates, PlatformInfo, SenderParameters } from './context.js';
 import type { RebuildReason } from './options.js';
 
 /**
@@ -63,6 +63,56 @@ export type PeerCommand = CommandMeta &
       }
     /** Restart ICE now. */
     | { readonly type: 'RESTART_ICE' }
+    /**
+     * Mute or unmute the sent tracks of `kind` (or one `track`); the remote is told with a
+     * `muted` message. `mode` (default `soft`): see {@link SendControls.mute}. Unmuting undoes
+     * whichever mode muted. No renegotiation either way. Guide 14.
+     */
+    | {
+        readonly type: 'SET_MUTED';
+        readonly muted: boolean;
+        readonly kind?: 'audio' | 'video';
+        readonly track?: MediaStreamTrack;
+        readonly mode?: MuteMode;
+      }
+    /**
+     * Capture `deviceId` and send it on the sender of the SDK-captured track of `kind`, in place
+     * (same sender, no renegotiation); the old capture is stopped, the choice kept in the intent.
+     */
+    | {
+        readonly type: 'SWITCH_DEVICE';
+        readonly kind: 'audio' | 'video';
+        readonly deviceId: string;
+      }
+    /**
+     * Capture the screen (`getDisplayMedia`) and send it: as a track of its own, or
+     * (`replace: true`) on the camera's sender, the camera put back when the share ends.
+     */
+    | {
+        readonly type: 'START_SCREEN_SHARE';
+        readonly options?: DisplayMediaStreamOptions;
+        /** @defaultValue 'detail' */
+        readonly contentHint?: string;
+        readonly replace?: boolean;
+      }
+    /** Stop the screen share (as the browser's own "stop sharing" button does). */
+    | { readonly type: 'STOP_SCREEN_SHARE' }
+    /** `setParameters` on the senders of `kind` (or `track`), kept for every connection. */
+    | {
+        readonly type: 'SET_SENDER_PARAMETERS';
+        readonly parameters: SenderParameters;
+        readonly kind?: 'audio' | 'video';
+        readonly track?: MediaStreamTrack;
+      }
+    /**
+     * Put these codecs (MIME types such as `video/VP9`) first on every transceiver of `kind`,
+     * on every connection; renegotiates. An empty list goes back to the engine's order.
+     */
+    | {
+        readonly type: 'SET_CODEC_PREFERENCES';
+        readonly kind: 'audio' | 'video';
+        readonly mimeTypes: readonly string[];
+      }
     /** Hang up: sends bye, closes the connection, stops SDK-owned tracks (all tracks with `stopTracks`). */
     | { readonly type: 'CLOSE'; readonly reason?: string; readonly stopTracks?: boolean }
     /**
@@ -109,6 +159,8 @@ export type PeerInternalEvent =
       readonly type: 'peer.trackReplaced';
       readonly track: MediaStreamTrack;
       readonly withTrack: MediaStreamTrack | null;
+      /** The new track is SDK-captured too (a device captured again): it stays owned. */
+      readonly owned?: boolean;
     }
   | {
       readonly type: 'peer.trackAdded';
@@ -119,7 +171,29 @@ export type PeerInternalEvent =
     }
   | { readonly type: 'peer.trackRemoved'; readonly track: MediaStreamTrack }
   | { readonly type: 'peer.dataChannelCreated'; readonly channel: RTCDataChannel }
-  | { readonly type: 'peer.mediaReady'; readonly stream: MediaStream }
+  | {
+      readonly type: 'peer.mediaReady';
+      readonly stream: MediaStream;
+      /** Set by `START_SCREEN_SHARE`'s capture: the stream is a screen. */
+      readonly screen?: { readonly contentHint: string; readonly replace: boolean };
+    }
+  /** A track captured again (unmute after a hard mute, `SWITCH_DEVICE`), to take `track`'s place. */
+  | {
+      readonly type: 'peer.trackRecaptured';
+      readonly track: MediaStreamTrack;
+      readonly withTrack: MediaStreamTrack;
+      readonly constraints: MediaTrackConstraints;
+      /** The command's reporter: its outcome settles the command that asked for the capture. */
+      readonly report: (event: PeerInternalEvent) => void;
+      /** Called once the new track is sent (or could not be). */
+      readonly done: () => void;
+    }
+  /** A screen track ended: by the browser's own UI (`ended`), or `STOP_SCREEN_SHARE`. */
+  | {
+      readonly type: 'peer.screenShareEnded';
+      readonly track: MediaStreamTrack;
+      readonly reason: 'ended' | 'stopped';
+    }
   | {
       readonly type: 'peer.created';
       readonly pc: PeerConnectionLike;
@@ -178,4 +252,15 @@ export type PeerEmitted =
       readonly error?: PeerStateError;
     }
   /** The peer closed (for any reason). */
-  | { readonly type: 'closed'; readonly reason: string };
+  | { readonly type: 'closed'; readonly reason: string }
+  /**
+   * A screen share ended: `ended` when the user stopped it from the browser's own UI,
+   * `stopped` for `STOP_SCREEN_SHARE`; the track was removed, or the camera put back.
+   */
+  | {
+      readonly type: 'screenShareEnded';
+      readonly track: MediaStreamTrack;
+      readonly reason: 'ended' | 'stopped';
+    }
+  /** The remote peer muted or unmuted what it sends (its `muted` message); `mids` are muted. */
+  | { readonly type: 'peerMuted'; readonly mids: readonly string[] };

@@ -101,6 +101,9 @@ export type RollbackMode = 'auto' | 'implicit' | 'explicit';
 export type PeerConfiguration =
   | RTCConfiguration
   | (() => RTCConfiguration | Promise<RTCConfiguration>);
+/** What a peer uses of `navigator.mediaDevices`: `getDisplayMedia` only for screen share. */
+export type PeerMediaDevices = Pick<MediaDevices, 'getUserMedia'> &
+  Partial<Pick<MediaDevices, 'getDisplayMedia'>>;
 
 /** Options of one peer. Only `signaling` and `polite` are required. */
 export interface PeerOptions {
@@ -123,8 +126,11 @@ export interface PeerOptions {
   readonly peerConnection?: PeerConnectionFactory;
   /** Where to look for `RTCPeerConnection` and `navigator.mediaDevices`. @defaultValue globalThis */
   readonly scope?: object;
-  /** Used by `START_MEDIA`. @defaultValue scope.navigator.mediaDevices */
-  readonly mediaDevices?: Pick<MediaDevices, 'getUserMedia'>;
+  /**
+   * Used by `START_MEDIA` (and by `SWITCH_DEVICE`, `START_SCREEN_SHARE`, unmuting a hard mute).
+   * @defaultValue scope.navigator.mediaDevices
+   */
+  readonly mediaDevices?: PeerMediaDevices;
   readonly iceRestart?: Partial<IceRestartOptions>;
   /** When and how to replace a peer connection that ICE restarts cannot save. */
   readonly rebuild?: Partial<RebuildOptions>;
@@ -152,7 +158,7 @@ export interface ResolvedPeerOptions {
   readonly configuration: PeerConfiguration;
   readonly peerConnection: PeerConnectionFactory | undefined;
   readonly scope: object;
-  readonly mediaDevices: Pick<MediaDevices, 'getUserMedia'> | undefined;
+  readonly mediaDevices: PeerMediaDevices | undefined;
   readonly iceRestart: IceRestartOptions;
   readonly rebuild: RebuildOptions;
   readonly rollback: RollbackMode;

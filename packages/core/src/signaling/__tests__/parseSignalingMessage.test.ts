@@ -226,7 +226,7 @@ describe('parseSignalingMessage: version and type', () => {
       {
         path: 'type',
         message:
-          'unknown message type "hello"; expected "description", "candidate", "bye" or "rebuild"',
+          'unknown message type "hello"; expected "description", "candidate", "bye", "rebuild" or "muted"',
       },
     ]);
   });
@@ -240,7 +240,7 @@ describe('parseSignalingMessage: version and type', () => {
     expect(issuesOf({ v: 2 })).toEqual([
       {
         path: 'type',
-        message: 'expected "description", "candidate", "bye" or "rebuild", got nothing',
+        message: 'expected "description", "candidate", "bye", "rebuild" or "muted", got nothing',
       },
     ]);
   });
@@ -260,7 +260,7 @@ describe('parseSignalingMessage: version and type', () => {
 
   it('a type of the wrong kind', () => {
     expect(issuesOf({ v: 2, type: { description: true } })[0]?.message).toBe(
-      'expected "description", "candidate", "bye" or "rebuild", got an object',
+      'expected "description", "candidate", "bye", "rebuild" or "muted", got an object',
     );
   });
 });
@@ -668,7 +668,7 @@ describe('parseSignalingMessage: hostile input never throws', () => {
       { path: 'v', message: 'expected the schema version 2, got a bigint' },
       {
         path: 'type',
-        message: 'expected "description", "candidate", "bye" or "rebuild", got a symbol',
+        message: 'expected "description", "candidate", "bye", "rebuild" or "muted", got a symbol',
       },
     ]);
   });

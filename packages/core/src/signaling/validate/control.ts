@@ -1,11 +1,11 @@
 /**
- * Validation of the control messages: `bye` and `rebuild`.
+ * Validation of the control messages: `bye`, `rebuild` and `muted`.
  * @module
  */
 import type { SignalingIssue } from '../../errors.js';
 import type { SignalingLimits } from '../limits.js';
-import { createByeMessage, createRebuildMessage } from '../messages.js';
-import type { ByeMessage, RebuildMessage } from '../types.js';
+import { createByeMessage, createMutedMessage, createRebuildMessage } from '../messages.js';
+import type { ByeMessage, MutedMessage, RebuildMessage } from '../types.js';
 import { readChecked, UNREADABLE, withinLimit } from './read.js';
 
 export function validateBye(
@@ -42,4 +42,30 @@ export function validateRebuild(
     'a positive integer',
   );
   return epoch === UNREADABLE ? undefined : createRebuildMessage(epoch as number);
+}
+
+/** More transceivers than any call has; a longer list is refused, not held. */
+export const MAX_MUTED_MIDS = 256;
+/** RFC 8843 puts no bound on a mid; engines write a few characters (`0`, `1`, …). */
+export const MAX_MID_LENGTH = 64;
+
+export function validateMuted(
+  value: object,
+  _limits: SignalingLimits,
+  issues: SignalingIssue[],
+): MutedMessage | undefined {
+  const mids = readChecked(
+    value,
+    'mids',
+    '',
+    issues,
+    (list) =>
+      Array.isArray(list) &&
+      list.length <= MAX_MUTED_MIDS &&
+      list.every(
+        (mid) => typeof mid === 'string' && mid.length > 0 && mid.length <= MAX_MID_LENGTH,
+      ),
+    `an array of at most ${MAX_MUTED_MIDS} mids (strings of 1 to ${MAX_MID_LENGTH} characters)`,
+  );
+  return mids === UNREADABLE ? undefined : createMutedMessage(mids as string[]);
 }

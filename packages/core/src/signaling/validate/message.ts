@@ -6,12 +6,12 @@ import type { SignalingIssue } from '../../errors.js';
 import type { SignalingLimits } from '../limits.js';
 import { SIGNALING_VERSION, type SignalingMessage } from '../types.js';
 import { validateCandidate } from './candidate.js';
-import { validateBye, validateRebuild } from './control.js';
+import { validateBye, validateMuted, validateRebuild } from './control.js';
 import { describeError, describeValue, quote } from './describe.js';
 import { validateDescription } from './description.js';
 import { isRecord, readOwn, UNREADABLE, withinLimit } from './read.js';
 
-const MESSAGE_TYPES = '"description", "candidate", "bye" or "rebuild"';
+const MESSAGE_TYPES = '"description", "candidate", "bye", "rebuild" or "muted"';
 
 /** The parsed JSON value, or {@link UNREADABLE} with the issue recorded. */
 export function parseJson(
@@ -65,6 +65,8 @@ export function validateMessage(
       return validateBye(value, limits, issues);
     case 'rebuild':
       return validateRebuild(value, limits, issues);
+    case 'muted':
+      return validateMuted(value, limits, issues);
     case UNREADABLE:
       return undefined;
     default:
