@@ -98,7 +98,7 @@ export interface AudioOutputElement {
 
 /**
  * Whether remote audio can be sent to a chosen speaker here: `setSinkId` exists on media
- * elements (Chromium; Firefox 116+; not Safari, per MDN).
+ * elements (Chromium 49+, Firefox 116+, Safari 18.4+, per MDN).
  */
 export function supportsAudioOutput(
   element: AudioOutputElement | undefined = (
