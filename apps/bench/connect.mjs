@@ -43,7 +43,8 @@ export async function connectArms(call, { rounds, media, stats, row, results, r1
   }
 }
 
-async function withCdp(page, run) {
+/** Runs `run` with a CDP session of `page`, detached afterwards. */
+export async function withCdp(page, run) {
   const cdp = await page.context().newCDPSession(page);
   try {
     return await run(cdp);
@@ -52,7 +53,8 @@ async function withCdp(page, run) {
   }
 }
 
-async function gc(cdp) {
+/** Two full garbage collections (the second collects what the first's finalizers freed). */
+export async function gc(cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
 }

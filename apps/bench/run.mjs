@@ -38,7 +38,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { connectArms, heapArms, profileArm } from './connect.mjs';
+import { connectArms, gc, heapArms, profileArm, withCdp } from './connect.mjs';
 import { dataBenches } from './data.mjs';
 import { roomsBench } from './rooms.mjs';
 
@@ -428,13 +428,11 @@ async function ice(call) {
   }
 }
 
-async function heapAfterGc(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  await cdp.detach();
-  return usedSize;
+function heapAfterGc(page) {
+  return withCdp(page, async (cdp) => {
+    await gc(cdp);
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  });
 }
 
 async function cycleBench(page, call) {

@@ -14,7 +14,7 @@ import {
   type SignalingChannel,
 } from '@peerstatejs/core';
 import { waitFor } from 'xstate';
-import { connectArm, heapCycles } from './connect.js';
+import { connectArm, heapCycles, mediaClones } from './connect.js';
 
 const now = () => performance.now();
 const TIMEOUT = 20_000;
@@ -24,12 +24,6 @@ declare global {
     __pcs: { open(): number; created(): number; reachable(): number };
     bench: typeof bench;
   }
-}
-
-let media: MediaStream | null = null;
-async function mediaClones(): Promise<MediaStream> {
-  media ??= await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-  return new MediaStream(media.getTracks().map((t) => t.clone()));
 }
 
 const isConnected = (s: PeerSnapshot) => s.matches({ active: { connection: 'connected' } });

@@ -24,7 +24,8 @@ export interface ConnectResult {
 }
 
 let media: MediaStream | null = null;
-async function mediaClones(): Promise<MediaStream | null> {
+/** Clones of one fake camera and microphone capture (captured once per page). */
+export async function mediaClones(): Promise<MediaStream> {
   media ??= await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
   return new MediaStream(media.getTracks().map((t) => t.clone()));
 }
