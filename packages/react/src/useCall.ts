@@ -7,7 +7,8 @@ import {
   type SignalingSessionOptions,
   type SignalingSessionSnapshot,
 } from '@peerstatejs/signaling';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useMemo } from 'react';
+import { useStartedStore } from './startedStore.js';
 
 /** What {@link useCall} returns: the session's snapshot, the session, and the peer's actions. */
 export interface UseCallResult extends SignalingSessionSnapshot, PeerActions {
@@ -31,27 +32,9 @@ export interface UseCallResult extends SignalingSessionSnapshot, PeerActions {
  * ```
  */
 export function useCall(options: SignalingSessionOptions): UseCallResult {
-  const [session] = useState(() => createSignalingSession(options));
-  const snapshot = useSyncExternalStore(
-    session.subscribe,
-    session.getSnapshot,
-    session.getSnapshot,
+  const [session, snapshot] = useStartedStore<SignalingSession, SignalingSessionSnapshot>(() =>
+    createSignalingSession(options),
   );
-  const cancelStop = useRef<(() => void) | null>(null);
-  useEffect(() => {
-    cancelStop.current?.();
-    cancelStop.current = null;
-    session.start();
-    return () => {
-      let cancelled = false;
-      cancelStop.current = () => {
-        cancelled = true;
-      };
-      queueMicrotask(() => {
-        if (!cancelled) session.stop();
-      });
-    };
-  }, [session]);
   const bound = useMemo(() => {
     const send = (command: PeerCommand): void => session.getSnapshot().peer?.send(command);
     return { send, ...peerActions(send) };

@@ -8,7 +8,8 @@ import {
   type RoomOptions,
   type RoomSnapshot,
 } from '@peerstatejs/signaling';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useMemo, useRef, useSyncExternalStore } from 'react';
+import { useStartedStore } from './startedStore.js';
 
 /** What {@link useRoom} returns: the room's snapshot, the room, and its actions. */
 export interface UseRoomResult extends RoomSnapshot {
@@ -38,26 +39,12 @@ export interface UseRoomResult extends RoomSnapshot {
  * ```
  */
 export function useRoom(options: RoomOptions, onEvent?: (event: RoomEvent) => void): UseRoomResult {
-  const [room] = useState(() => createRoom(options));
-  const snapshot = useSyncExternalStore(room.subscribe, room.getSnapshot, room.getSnapshot);
   const handler = useRef(onEvent);
   handler.current = onEvent;
-  useEffect(() => room.on((event) => handler.current?.(event)), [room]);
-  const cancelStop = useRef<(() => void) | null>(null);
-  useEffect(() => {
-    cancelStop.current?.();
-    cancelStop.current = null;
-    room.start();
-    return () => {
-      let cancelled = false;
-      cancelStop.current = () => {
-        cancelled = true;
-      };
-      queueMicrotask(() => {
-        if (!cancelled) room.stop();
-      });
-    };
-  }, [room]);
+  const [room, snapshot] = useStartedStore<Room, RoomSnapshot>(
+    () => createRoom(options),
+    (created) => created.on((event) => handler.current?.(event)),
+  );
   return useMemo(
     () => ({
       ...snapshot,

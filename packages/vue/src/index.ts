@@ -7,6 +7,7 @@
 export type { PeerEventHandlers } from '@peerstatejs/core';
 export { PeerVideo, type PeerVideoProps } from './PeerVideo.js';
 export { injectPeer, peerKey, providePeer } from './peerContext.js';
+export type { FieldRefs } from './startedStore.js';
 export { type CallRefs, type UseCallReturn, useCall } from './useCall.js';
 export { type DataChannelRefs, useDataChannel } from './useDataChannel.js';
 export { type UseLocalMediaReturn, useLocalMedia } from './useLocalMedia.js';

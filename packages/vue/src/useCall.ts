@@ -5,21 +5,11 @@ import {
   type SignalingSessionOptions,
   type SignalingSessionSnapshot,
 } from '@peerstatejs/signaling';
-import {
-  type ComputedRef,
-  computed,
-  getCurrentInstance,
-  getCurrentScope,
-  onMounted,
-  onScopeDispose,
-  type ShallowRef,
-  shallowRef,
-} from 'vue';
+import type { ShallowRef } from 'vue';
+import { type FieldRefs, useStartedStore } from './startedStore.js';
 
 /** Each field of the session's snapshot as a computed ref. */
-export type CallRefs = {
-  readonly [K in keyof SignalingSessionSnapshot]: ComputedRef<SignalingSessionSnapshot[K]>;
-};
+export type CallRefs = FieldRefs<SignalingSessionSnapshot>;
 
 /** What {@link useCall} returns: the snapshot (whole and per field), the session, the actions. */
 export interface UseCallReturn extends CallRefs, PeerActions {
@@ -43,30 +33,7 @@ export interface UseCallReturn extends CallRefs, PeerActions {
  */
 export function useCall(options: SignalingSessionOptions): UseCallReturn {
   const session = createSignalingSession(options);
-  const snapshot = shallowRef(session.getSnapshot());
-  let unsubscribe: (() => void) | null = null;
-  const connect = (): void => {
-    unsubscribe = session.subscribe(() => {
-      snapshot.value = session.getSnapshot();
-    });
-    session.start();
-  };
-  if (getCurrentInstance()) onMounted(connect);
-  else connect();
-  if (getCurrentScope()) {
-    onScopeDispose(() => {
-      if (!unsubscribe) return;
-      session.stop();
-      unsubscribe();
-      unsubscribe = null;
-    });
-  }
-  const fields = Object.fromEntries(
-    Object.keys(snapshot.value).map((key) => [
-      key,
-      computed(() => snapshot.value[key as keyof SignalingSessionSnapshot]),
-    ]),
-  ) as unknown as CallRefs;
+  const { snapshot, fields } = useStartedStore(session);
   const send = (command: PeerCommand): void => session.getSnapshot().peer?.send(command);
   return { ...fields, ...peerActions(send), session, snapshot, send };
 }

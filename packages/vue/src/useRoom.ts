@@ -6,21 +6,11 @@ import {
   type RoomOptions,
   type RoomSnapshot,
 } from '@peerstatejs/signaling';
-import {
-  type ComputedRef,
-  computed,
-  getCurrentInstance,
-  getCurrentScope,
-  onMounted,
-  onScopeDispose,
-  type ShallowRef,
-  shallowRef,
-} from 'vue';
+import { getCurrentScope, onScopeDispose, type ShallowRef, shallowRef } from 'vue';
+import { type FieldRefs, useStartedStore } from './startedStore.js';
 
 /** Each field of the room's snapshot as a computed ref. */
-export type RoomRefs = {
-  readonly [K in keyof RoomSnapshot]: ComputedRef<RoomSnapshot[K]>;
-};
+export type RoomRefs = FieldRefs<RoomSnapshot>;
 
 /** What {@link useRoom} returns: the snapshot (whole and per field), the room and its actions. */
 export interface UseRoomReturn extends RoomRefs {
@@ -50,35 +40,7 @@ export interface UseRoomReturn extends RoomRefs {
  */
 export function useRoom(options: RoomOptions, onEvent?: (event: RoomEvent) => void): UseRoomReturn {
   const room = createRoom(options);
-  const snapshot = shallowRef(room.getSnapshot());
-  let unsubscribe: (() => void) | null = null;
-  const connect = (): void => {
-    const offSnapshot = room.subscribe(() => {
-      snapshot.value = room.getSnapshot();
-    });
-    const offEvents = onEvent ? room.on(onEvent) : () => {};
-    unsubscribe = () => {
-      offSnapshot();
-      offEvents();
-    };
-    room.start();
-  };
-  if (getCurrentInstance()) onMounted(connect);
-  else connect();
-  if (getCurrentScope()) {
-    onScopeDispose(() => {
-      if (!unsubscribe) return;
-      room.stop();
-      unsubscribe();
-      unsubscribe = null;
-    });
-  }
-  const fields = Object.fromEntries(
-    Object.keys(snapshot.value).map((key) => [
-      key,
-      computed(() => snapshot.value[key as keyof RoomSnapshot]),
-    ]),
-  ) as unknown as RoomRefs;
+  const { snapshot, fields } = useStartedStore(room, onEvent && (() => room.on(onEvent)));
   return {
     ...fields,
     instance: room,
