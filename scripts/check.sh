@@ -11,8 +11,9 @@ step() {
   "$@" || status=$?
 }
 step biome check .
-step turbo run build typecheck test
+# Before the unit tests: the signaling server's cluster tests start a real redis-server.
 step bash scripts/ensure-test-tools.sh
+step turbo run build typecheck test
 step turbo run test:browser --concurrency=1
 node scripts/suite-results.mjs summary || true
 exit "$status"
