@@ -16,6 +16,7 @@ import { lifecycleActions } from './lifecycle/lifecycle.actions.js';
 import { controlsActions } from './media/controls.actions.js';
 import { mediaActions } from './media/media.actions.js';
 import { inboxActions } from './negotiation/inbox.actions.js';
+import { missedNegotiationActions } from './negotiation/missedNegotiationNeeded.js';
 import { refusedOfferActions } from './negotiation/refusedOffers.actions.js';
 import { rebuildActions } from './rebuild/rebuild.actions.js';
 import { reporter, sendSignalMessage } from './report.js';
@@ -29,6 +30,7 @@ export const peerSetup = peerSetupBase
       ...commandActions,
       ...inboxActions,
       ...refusedOfferActions,
+      ...missedNegotiationActions,
       ...iceActions,
       ...mediaActions,
       ...controlsActions,

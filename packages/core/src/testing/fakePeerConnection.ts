@@ -117,6 +117,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
     super();
     this.options = {
       implicitRollback: options.implicitRollback ?? true,
+      negotiatesChannelsCreatedDuringOffer: options.negotiatesChannelsCreatedDuringOffer ?? true,
       parameterlessSetLocalDescription: options.parameterlessSetLocalDescription ?? true,
       restartIce: options.restartIce ?? true,
       connectionState: options.connectionState ?? true,

@@ -189,6 +189,8 @@ export const signalingRegion = peerSetup.createStateConfig({
                 type: 'peer.negotiated' as const,
                 connection: readPeerConnectionStates(requirePc(context)).connection,
               })),
+              // Firefox forgets a data channel created while our offer was being made.
+              'offerDataChannelLeftOut',
             ],
           },
         ],

@@ -30,6 +30,9 @@ export function createDataChannel(
   pc.dataChannels.push(channel);
   const first = !pc.dataChannelCreated;
   pc.dataChannelCreated = true;
+  if (first && pc.offerInFlight && !pc.options.negotiatesChannelsCreatedDuringOffer) {
+    pc.channelNeedForgotten = true;
+  }
   // webrtc-pc §6.1: only the first channel can require an application m-section.
   if (first) updateNegotiationNeeded(pc);
   if (pc.link !== null) pc.link.changed();

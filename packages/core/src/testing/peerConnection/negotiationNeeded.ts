@@ -51,7 +51,8 @@ function checkNegotiationNeeded(pc: PeerSlots): boolean {
   if (pc.iceCredentialsToReplace.size > 0) return true;
   const local = pc.currentLocal;
   const remote = pc.currentRemote;
-  if (pc.dataChannelCreated && !hasNegotiatedApplication(local)) return true;
+  const channelNeeded = pc.dataChannelCreated && !pc.channelNeedForgotten;
+  if (channelNeeded && !hasNegotiatedApplication(local)) return true;
   for (const transceiver of pc.transceivers) {
     const state = transceiver[rtpState];
     if (state.stopping && !state.stopped) return true;

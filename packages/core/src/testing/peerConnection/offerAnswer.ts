@@ -62,7 +62,17 @@ export function setLocalDescription(
     );
   }
   return chain(pc, async () => {
+    // Firefox makes the offer of a parameterless call when the operation starts; what changes
+    // before it is applied is not in it (`negotiatesChannelsCreatedDuringOffer: false`).
+    const early =
+      !pc.options.negotiatesChannelsCreatedDuringOffer &&
+      description === undefined &&
+      pc.signalingState === 'stable'
+        ? buildOffer(pc, false)
+        : null;
+    pc.offerInFlight = early !== null;
     await nextTask();
+    pc.offerInFlight = false;
     const state = pc.signalingState;
     // webrtc-pc §4.4.1.5: without a type, the signaling state picks offer or answer.
     const type =
@@ -81,7 +91,7 @@ export function setLocalDescription(
       }
       if (sdp === '') {
         requireImplicitDescription(pc);
-        pc.lastOffer = buildOffer(pc, false);
+        pc.lastOffer = early ?? buildOffer(pc, false);
       } else if (sdp !== pc.lastOffer?.sdp) {
         // JSEP §5.4: the offer must be the last one createOffer returned, unmodified.
         throw domError(

@@ -27,4 +27,11 @@ export interface FakePeerConnectionOptions {
    * `false`: nothing is gathered until `emitIceCandidate` is called.
    */
   readonly autoGather?: boolean;
+  /**
+   * A data channel created while `setLocalDescription()` makes an offer is negotiated later
+   * (default `true`, the spec: `negotiationneeded` fires once the exchange is back in stable).
+   * `false`: as Firefox 153 does, the offer is made when the call starts, the channel is left out
+   * of it, and `negotiationneeded` never fires for the channel (only a later change fires it).
+   */
+  readonly negotiatesChannelsCreatedDuringOffer?: boolean;
 }
