@@ -62,12 +62,23 @@ export interface RecorderOptions {
   readonly limits?: RecorderLimits;
 }
 
-/** Keeps a list at `limit` by dropping its oldest tenth; returns how many went. */
-function bound(list: unknown[], limit: number): number {
-  if (list.length <= limit) return 0;
-  const drop = Math.max(list.length - limit, Math.ceil(limit / 10));
-  list.splice(0, drop);
-  return drop;
+/** Keeps a list at `limit` by dropping its oldest tenth; returns what went. */
+function bound<T>(list: T[], limit: number): T[] {
+  if (list.length <= limit) return [];
+  return list.splice(0, Math.max(list.length - limit, Math.ceil(limit / 10)));
+}
+
+/** Calls `use` with every SDP index a recorded value refers to (`{ $sdp }`, a description ref). */
+function forEachSdpRef(value: unknown, use: (index: number) => void): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) forEachSdpRef(item, use);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.$sdp === 'number') use(record.$sdp);
+  else if (typeof record.sdp === 'number' && typeof record.type === 'string') use(record.sdp);
+  for (const item of Object.values(record)) forEachSdpRef(item, use);
 }
 
 /** A store over a session that no longer changes (an imported one). */
@@ -83,10 +94,11 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
     stats: options.limits?.stats ?? 3_600,
   };
   const drop = (peer: PeerRecord, list: 'entries' | 'snapshots' | 'stats') => {
-    const dropped = bound(peer[list], limits[list]);
-    if (dropped === 0) return;
+    const dropped = bound<unknown>(peer[list], limits[list]);
+    if (dropped.length === 0) return;
     const counts = peer.dropped ?? { entries: 0, snapshots: 0, stats: 0 };
-    peer.dropped = { ...counts, [list]: counts[list] + dropped };
+    peer.dropped = { ...counts, [list]: counts[list] + dropped.length };
+    forEachSdpRef(dropped, release);
   };
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const startedAt = now();
@@ -102,13 +114,27 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
     ),
     sdps: [],
   };
+  // References per SDP: once the records that refer to one are all dropped, its text goes too
+  // (the slot stays, empty, so the indices of the others hold). Without this the bounds on
+  // entries and snapshots did not bound memory: every trickled candidate makes a new SDP.
+  const sdpRefs: number[] = [];
   const intern = (sdp: string): number => {
     let index = sdpIndex.get(sdp);
     if (index === undefined) {
       index = session.sdps.push(sdp) - 1;
       sdpIndex.set(sdp, index);
+      sdpRefs[index] = 0;
     }
+    sdpRefs[index] = (sdpRefs[index] ?? 0) + 1;
     return index;
+  };
+  const release = (index: number): void => {
+    const left = (sdpRefs[index] ?? 0) - 1;
+    sdpRefs[index] = left;
+    if (left > 0) return;
+    const text = session.sdps[index];
+    if (text !== undefined && sdpIndex.get(text) === index) sdpIndex.delete(text);
+    session.sdps[index] = '';
   };
 
   let seq = 0;

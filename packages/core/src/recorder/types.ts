@@ -190,7 +190,10 @@ export interface Session {
   /** `in-memory`, `broadcast-channel` or `websocket`. */
   readonly signaling: string;
   readonly peers: PeerRecord[];
-  /** Every SDP seen, once; descriptions refer to it by index. */
+  /**
+   * Every SDP seen, once; descriptions refer to it by index. An SDP that no kept entry or
+   * snapshot refers to any more (the rest were dropped at the recorder's limits) is `''`.
+   */
   readonly sdps: string[];
   /** When the file was exported (ISO 8601); absent on a live recording. */
   readonly exportedAt?: string;

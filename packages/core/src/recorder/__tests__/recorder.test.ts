@@ -205,3 +205,32 @@ describe('timeline kinds', () => {
     expect(kindOf('peer.settled')).toBe('internal');
   });
 });
+
+describe('session recorder limits', () => {
+  it('lets go of the SDP text that only dropped entries and snapshots referred to', () => {
+    const recorder = createSessionRecorder({
+      signaling: 'in-memory',
+      peers: [{ name: 'Alice', polite: false }],
+      limits: { entries: 20, snapshots: 20 },
+    });
+    const actor = createActor(machine, { inspect: recorder.inspector(0) }).start();
+    // Every trickled candidate makes a new local description: 1,000 distinct SDPs.
+    for (let i = 0; i < 1_000; i++)
+      actor.send({ type: 'NOOP', sdp: `v=0\r\na=candidate:${i}\r\n` });
+    const { sdps, peers } = recorder.session;
+    const kept = sdps.filter((sdp) => sdp !== '');
+    expect(kept.length).toBeLessThanOrEqual(20);
+    expect(kept.length).toBeGreaterThan(0);
+    // What the kept entries refer to is all still there, and is the SDP that event carried.
+    for (const entry of peers[0]?.entries ?? []) {
+      const ref = (entry.detail as { sdp?: { $sdp: number } } | null)?.sdp;
+      if (ref) expect(sdps[ref.$sdp]).toMatch(/^v=0\r\na=candidate:\d+\r\n$/);
+    }
+    const last = peers[0]?.entries.at(-1)?.detail as { sdp: { $sdp: number } };
+    expect(sdps[last.sdp.$sdp]).toBe('v=0\r\na=candidate:999\r\n');
+    // An SDP seen again after its text went is interned anew.
+    actor.send({ type: 'NOOP', sdp: 'v=0\r\na=candidate:0\r\n' });
+    const again = recorder.session.peers[0]?.entries.at(-1)?.detail as { sdp: { $sdp: number } };
+    expect(recorder.session.sdps[again.sdp.$sdp]).toBe('v=0\r\na=candidate:0\r\n');
+  });
+});
