@@ -70,7 +70,9 @@ const ROWS = [
     // (issue 12: answerOnOfferedMlines, rolledBackExtensionIds) adds 0.46: 31.31.
     // Issue 15's media controls (mute with its signaling message, device switch, screen share,
     // sender parameters, codec preferences, the mute region) add 3.6 kB: 34.87 kB.
-    limit: 34.9,
+    // Issue 20: they move to the opt-in `@peerstatejs/core/media-controls` (the machine keeps a
+    // router that refuses them with UNSUPPORTED, and the remote's `muted` message): 32.44 kB.
+    limit: 32.5,
     // PeerJS is the goal (issue 20): ~6.4 kB more, which trimming alone does not reach (xstate
     // is ~13.1 of it; SIZE-ANALYSIS.md at the root has the breakdown).
     target: ['simple-peer', 'peerjs'],
@@ -99,12 +101,24 @@ const ROWS = [
     limit: 3,
   },
   {
+    id: 'app-media-controls',
+    name: 'peerstate app as above, plus mediaControls (@peerstatejs/core/media-controls)',
+    entry:
+      "export { createPeer, createInMemorySignalingPair, peerView } from '@peerstatejs/core';\n" +
+      "export { mediaControls } from '@peerstatejs/core/media-controls';",
+    // What opting in to mute, device switch, screen share and the sender settings costs on top
+    // of `app` (issue 20 moved them out of the main entry): 2.86 kB.
+    over: 'app',
+    limit: 2.95,
+  },
+  {
     id: 'core',
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
     // +0.36 kB for issue 14 (see app): 31.87; +0.46 for issue 12's one-exchange glare: 32.40.
     // +4.3 kB with issue 15's media controls and devices helpers: 36.71 kB.
-    limit: 36.75,
+    // The media controls to their opt-in entry (issue 20): 34.34 kB.
+    limit: 34.4,
   },
   {
     id: 'core-own',
@@ -115,8 +129,8 @@ const ROWS = [
     // with issue 12's recovery, +0.84
     // with its intent, +0.27 with the public boundary, +0.76 with the glare pieces, +0.35 with
     // issue 14 (see app): 18.09, +0.47 with issue 12's one-exchange glare: 18.62; +3.5 with issue 15's media
-    // controls: 22.19.
-    limit: 22.25,
+    // controls: 22.19; 19.75 once they moved to their opt-in entry (issue 20).
+    limit: 19.8,
   },
   {
     id: 'channel',

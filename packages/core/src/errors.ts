@@ -4,7 +4,7 @@
  *
  * | code | class | raised when |
  * | --- | --- | --- |
- * | `UNSUPPORTED` | {@link UnsupportedError} | no peer connection constructor exists in the scope, or only one that needs `@peerstatejs/core/legacy` |
+ * | `UNSUPPORTED` | {@link UnsupportedError} | no peer connection constructor exists in the scope, or only one that needs `@peerstatejs/core/legacy`; or a media control (`SET_MUTED`, …) was sent to a peer without `mediaControls` from `@peerstatejs/core/media-controls` |
  * | `PEER_CONNECTION_FAILED` | {@link PeerConnectionError} | the constructor threw (e.g. an invalid ICE server URL) |
  * | `INVALID_SIGNALING_MESSAGE` | {@link SignalingMessageError} | an incoming message failed validation |
  * | `SIGNALING_TRANSPORT_FAILED` | {@link SignalingTransportError} | the signaling channel threw on `send` or `subscribe` |
@@ -51,11 +51,14 @@ export class PeerStateError extends Error {
 
 /**
  * No `RTCPeerConnection` (nor a vendor-prefixed one) exists where the SDK looked, or the one found
- * predates the promise or track API and no adapter from `@peerstatejs/core/legacy` was passed.
+ * predates the promise or track API and no adapter from `@peerstatejs/core/legacy` was passed. Also
+ * the answer to a media control (`SET_MUTED`, `SWITCH_DEVICE`, screen share, sender settings)
+ * sent to a peer created without `mediaControls` (from `@peerstatejs/core/media-controls`):
+ * `lookedFor` is then `['mediaControls']`.
  */
 export class UnsupportedError extends PeerStateError {
   override readonly name = 'UnsupportedError';
-  /** The global names that were looked for, in order. */
+  /** The global names that were looked for, in order (or the option, `mediaControls`). */
   declare readonly lookedFor: readonly string[];
 
   /** `message` replaces the default one when a constructor exists but cannot be used as is. */

@@ -13,8 +13,9 @@ import { count } from './context.js';
 import { dataChannelActions } from './data/dataChannel.actions.js';
 import { iceActions } from './ice/ice.actions.js';
 import { lifecycleActions } from './lifecycle/lifecycle.actions.js';
-import { controlsActions } from './media/controls.actions.js';
+import { controlsRouting } from './media/controls.js';
 import { mediaActions } from './media/media.actions.js';
+import { peerMutedActions } from './media/peerMuted.js';
 import { inboxActions } from './negotiation/inbox.actions.js';
 import { refusedOfferActions } from './negotiation/refusedOffers.actions.js';
 import { rebuildActions } from './rebuild/rebuild.actions.js';
@@ -31,7 +32,8 @@ export const peerSetup = peerSetupBase
       ...refusedOfferActions,
       ...iceActions,
       ...mediaActions,
-      ...controlsActions,
+      ...controlsRouting,
+      ...peerMutedActions,
       ...dataChannelActions,
       ...rebuildActions,
       record: ({ context, self }, params: { region: string; state: string }) =>
