@@ -11,7 +11,6 @@ import { UnsupportedError } from '../../errors.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import { peerSetupBase as base } from '../base.js';
 import { asCommand, commandReporter } from '../commands.js';
-import type { Report } from '../report.js';
 import type {
   MediaIntent,
   PeerContext,
@@ -24,9 +23,13 @@ import type { CaptureRequest } from './capture.js';
 
 /** The part of XState's `enqueue` the controls use (a structural subset of it). */
 export interface ControlsEnqueue {
+  /** Records the new intent. */
   assign(patch: { readonly intent: MediaIntent }): void;
+  /** Asks the root's capture actor for media. */
   sendTo(actor: 'mediaCapture', request: CaptureRequest): void;
+  /** Raises one of the machine's own events. */
   raise(event: PeerInternalEvent): void;
+  /** Emits an event to the app's listeners. */
   emit(event: PeerEmitted): void;
 }
 
@@ -35,7 +38,9 @@ export interface ControlsArgs {
   readonly context: PeerContext;
   readonly event: PeerEvent;
   readonly self: {
+    /** Sends an event to the peer. */
     send(event: PeerEvent): void;
+    /** The peer's current snapshot. */
     getSnapshot(): { readonly status: string; readonly context: PeerContext };
   };
   readonly enqueue: ControlsEnqueue;
@@ -53,9 +58,17 @@ export interface MediaControls {
   /** A negotiation finished: the remote learns again what this peer muted (the mids may be new). */
   readonly negotiated: (args: ControlsArgs) => void;
   /** A fresh connection got the intent (a rebuild): the codec preferences go on it first. */
-  readonly restore: (pc: PeerConnectionLike, intent: MediaIntent, scope: object, r: Report) => void;
+  readonly restore: (
+    pc: PeerConnectionLike,
+    intent: MediaIntent,
+    scope: object,
+    report: (event: PeerInternalEvent) => void,
+  ) => void;
   /** The report for one entry's new sender on a fresh connection: it applies its parameters. */
-  readonly senderReport: (entry: TransceiverIntent, report: Report) => Report;
+  readonly senderReport: (
+    entry: TransceiverIntent,
+    report: (event: PeerInternalEvent) => void,
+  ) => (event: PeerInternalEvent) => void;
 }
 
 /** The entry every control lives in; named by the refusal. */
