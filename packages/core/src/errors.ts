@@ -77,9 +77,13 @@ export class UnsupportedError extends PeerStateError {
 export class PeerConnectionError extends PeerStateError {
   override readonly name = 'PeerConnectionError';
   constructor(cause: unknown) {
-    super('PEER_CONNECTION_FAILED', `Creating the peer connection failed: ${describe(cause)}`, {
-      cause,
-    });
+    super(
+      'PEER_CONNECTION_FAILED',
+      `Creating the peer connection failed: ${describeError(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -124,8 +128,8 @@ export class SignalingTransportError extends PeerStateError {
     super(
       'SIGNALING_TRANSPORT_FAILED',
       operation === 'send'
-        ? `Sending a "${messageType}" signaling message failed: ${describe(cause)}`
-        : `Subscribing to the signaling channel failed: ${describe(cause)}`,
+        ? `Sending a "${messageType}" signaling message failed: ${describeError(cause)}`
+        : `Subscribing to the signaling channel failed: ${describeError(cause)}`,
       { cause },
     );
     this.operation = operation;
@@ -150,7 +154,7 @@ export class NegotiationError extends PeerStateError {
   declare readonly step: NegotiationStep;
 
   constructor(step: NegotiationStep, cause: unknown) {
-    super('NEGOTIATION_FAILED', `${step} failed: ${describe(cause)}`, { cause });
+    super('NEGOTIATION_FAILED', `${step} failed: ${describeError(cause)}`, { cause });
     this.step = step;
   }
 }
@@ -179,7 +183,7 @@ export class IceCandidateError extends PeerStateError {
   declare readonly candidate: RTCIceCandidateInit | null;
 
   constructor(candidate: RTCIceCandidateInit | null, cause: unknown) {
-    super('ICE_CANDIDATE_FAILED', `addIceCandidate failed: ${describe(cause)}`, { cause });
+    super('ICE_CANDIDATE_FAILED', `addIceCandidate failed: ${describeError(cause)}`, { cause });
     this.candidate = candidate;
   }
 }
@@ -279,10 +283,32 @@ export function isDomError(error: unknown, name: string): boolean {
   );
 }
 
-function describe(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
-  if (typeof cause === 'object' && cause !== null && 'message' in cause) {
-    return String((cause as { message: unknown }).message);
+/**
+ * A cause (or anything thrown) in a few words, never throwing: for error messages and the
+ * validators' issues. Long texts are cut, so a huge SDP in an engine's message stays out.
+ */
+export function describeError(cause: unknown): string {
+  try {
+    return truncate(
+      cause instanceof Error
+        ? `${cause.name}: ${cause.message}`
+        : String(
+            typeof cause === 'object' && cause !== null && 'message' in cause
+              ? (cause as { message: unknown }).message
+              : cause,
+          ),
+      200,
+    );
+  } catch {
+    return 'an unprintable error';
   }
-  return String(cause);
+}
+
+/** `text`, cut to `length` characters with the full length named. */
+export function truncate(text: string, length: number): string {
+  if (text.length <= length) return text;
+  // V8 may represent a slice as a view into the original string, which would keep a huge SDP
+  // alive for as long as the error is. A JSON round trip yields an independent copy.
+  const head = JSON.parse(JSON.stringify(text.slice(0, length))) as string;
+  return `${head}… [${text.length} characters]`;
 }
