@@ -4,6 +4,14 @@
  * none of them, so the main entry does not carry them: an app that wants them passes them in,
  * `createPeer({ signaling, polite, mediaControls })`. Without them, each of these commands
  * settles with `UNSUPPORTED` naming this entry.
+ *
+ * Where each control lives (`src/machine/media/`): `SET_MUTED` (`track.enabled`, or
+ * `replaceTrack(null)` and a new `getUserMedia` on unmute; the `muted` message) and
+ * `SWITCH_DEVICE` in `controls.actions.ts`, with `START_SCREEN_SHARE` / `STOP_SCREEN_SHARE`
+ * (`getDisplayMedia`, `contentHint`, the track's `ended`); `setParameters` and
+ * `setCodecPreferences` in `senderSettings.ts`; the intent they keep in `controls.intent.ts`;
+ * the machine's side (routing, the refusal) in `controls.ts`, the remote's `muted` message in
+ * `peerMuted.ts`.
  * @module media-controls
  */
 import { controlsActions as on } from '../machine/media/controls.actions.js';
