@@ -9,6 +9,7 @@ import {
   type PeerEmitted,
   type SignalingChannel,
 } from '@peerstatejs/core';
+import { mediaControls as controls } from '@peerstatejs/core/media-controls';
 import { serializeError } from './log.js';
 import { capture } from './media.js';
 import { getPeer, type Peer, peers } from './peers.js';
@@ -155,7 +156,7 @@ function simulcastAnswering(channel: SignalingChannel): SignalingChannel {
 }
 
 function register(name: string, polite: boolean, channel: SignalingChannel & { close(): void }) {
-  const actor = createPeer({ signaling: channel, polite, id: name });
+  const actor = createPeer({ signaling: channel, polite, id: name, mediaControls: controls });
   const peer: Peer = {
     name,
     actor,

@@ -14,6 +14,7 @@ import {
   type SignalingMessage,
 } from '@peerstatejs/core';
 import { legacyPeerConnection } from '@peerstatejs/core/legacy';
+import { mediaControls } from '@peerstatejs/core/media-controls';
 import { describe, record, type SerializedError, serializeError } from './log.js';
 import { recordingOf } from './recording.js';
 import { createWebSocketSignaling, messageKind, type WebSocketSignaling } from './wsSignaling.js';
@@ -147,6 +148,8 @@ export function createFixturePeer(spec: PeerSpec): void {
     signaling: channel,
     polite: spec.polite,
     id: spec.name,
+    // The opt-in media controls: the scenarios drive SET_MUTED, screen share and sender settings.
+    mediaControls,
     ...(spec.configuration ? { configuration: spec.configuration } : {}),
     ...(spec.iceRestart ? { iceRestart: spec.iceRestart } : {}),
     ...(spec.vp8Only ? { peerConnection: vp8OnlyFactory } : {}),

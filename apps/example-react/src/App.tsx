@@ -1,4 +1,5 @@
 import { createInMemorySignalingPair, type SignalingChannel } from '@peerstatejs/core';
+import { mediaControls } from '@peerstatejs/core/media-controls';
 import { PeerVideo, usePeer } from '@peerstatejs/react';
 import { useState } from 'react';
 import { MediaControls } from './MediaControls.js';
@@ -17,7 +18,8 @@ function PeerPanel({
   const [log, setLog] = useState<string[]>([]);
   const write = (line: string) => setLog((lines) => [...lines, line]);
   const peer = usePeer(
-    { signaling, polite, id: name },
+    // The media controls (mute, device switch, screen share) are an opt-in entry of core.
+    { signaling, polite, id: name, mediaControls },
     {
       on: {
         data: ({ label, data }) => write(`← [${label}] ${String(data)}`),

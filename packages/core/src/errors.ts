@@ -4,7 +4,7 @@
  *
  * | code | class | raised when |
  * | --- | --- | --- |
- * | `UNSUPPORTED` | {@link UnsupportedError} | no peer connection constructor exists in the scope, or only one that needs `@peerstatejs/core/legacy` |
+ * | `UNSUPPORTED` | {@link UnsupportedError} | no peer connection constructor exists in the scope, or only one that needs `@peerstatejs/core/legacy`; or a media control (`SET_MUTED`, …) was sent to a peer without `mediaControls` from `@peerstatejs/core/media-controls` |
  * | `PEER_CONNECTION_FAILED` | {@link PeerConnectionError} | the constructor threw (e.g. an invalid ICE server URL) |
  * | `INVALID_SIGNALING_MESSAGE` | {@link SignalingMessageError} | an incoming message failed validation |
  * | `SIGNALING_TRANSPORT_FAILED` | {@link SignalingTransportError} | the signaling channel threw on `send` or `subscribe` |
@@ -51,11 +51,14 @@ export class PeerStateError extends Error {
 
 /**
  * No `RTCPeerConnection` (nor a vendor-prefixed one) exists where the SDK looked, or the one found
- * predates the promise or track API and no adapter from `@peerstatejs/core/legacy` was passed.
+ * predates the promise or track API and no adapter from `@peerstatejs/core/legacy` was passed. Also
+ * the answer to a media control (`SET_MUTED`, `SWITCH_DEVICE`, screen share, sender settings)
+ * sent to a peer created without `mediaControls` (from `@peerstatejs/core/media-controls`):
+ * `lookedFor` is then `['mediaControls']`.
  */
 export class UnsupportedError extends PeerStateError {
   override readonly name = 'UnsupportedError';
-  /** The global names that were looked for, in order. */
+  /** The global names that were looked for, in order (or the option, `mediaControls`). */
   declare readonly lookedFor: readonly string[];
 
   /** `message` replaces the default one when a constructor exists but cannot be used as is. */
@@ -74,9 +77,13 @@ export class UnsupportedError extends PeerStateError {
 export class PeerConnectionError extends PeerStateError {
   override readonly name = 'PeerConnectionError';
   constructor(cause: unknown) {
-    super('PEER_CONNECTION_FAILED', `Creating the peer connection failed: ${describe(cause)}`, {
-      cause,
-    });
+    super(
+      'PEER_CONNECTION_FAILED',
+      `Creating the peer connection failed: ${describeError(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -121,8 +128,8 @@ export class SignalingTransportError extends PeerStateError {
     super(
       'SIGNALING_TRANSPORT_FAILED',
       operation === 'send'
-        ? `Sending a "${messageType}" signaling message failed: ${describe(cause)}`
-        : `Subscribing to the signaling channel failed: ${describe(cause)}`,
+        ? `Sending a "${messageType}" signaling message failed: ${describeError(cause)}`
+        : `Subscribing to the signaling channel failed: ${describeError(cause)}`,
       { cause },
     );
     this.operation = operation;
@@ -147,7 +154,7 @@ export class NegotiationError extends PeerStateError {
   declare readonly step: NegotiationStep;
 
   constructor(step: NegotiationStep, cause: unknown) {
-    super('NEGOTIATION_FAILED', `${step} failed: ${describe(cause)}`, { cause });
+    super('NEGOTIATION_FAILED', `${step} failed: ${describeError(cause)}`, { cause });
     this.step = step;
   }
 }
@@ -176,7 +183,7 @@ export class IceCandidateError extends PeerStateError {
   declare readonly candidate: RTCIceCandidateInit | null;
 
   constructor(candidate: RTCIceCandidateInit | null, cause: unknown) {
-    super('ICE_CANDIDATE_FAILED', `addIceCandidate failed: ${describe(cause)}`, { cause });
+    super('ICE_CANDIDATE_FAILED', `addIceCandidate failed: ${describeError(cause)}`, { cause });
     this.candidate = candidate;
   }
 }
@@ -276,10 +283,32 @@ export function isDomError(error: unknown, name: string): boolean {
   );
 }
 
-function describe(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
-  if (typeof cause === 'object' && cause !== null && 'message' in cause) {
-    return String((cause as { message: unknown }).message);
+/**
+ * A cause (or anything thrown) in a few words, never throwing: for error messages and the
+ * validators' issues. Long texts are cut, so a huge SDP in an engine's message stays out.
+ */
+export function describeError(cause: unknown): string {
+  try {
+    return truncate(
+      cause instanceof Error
+        ? `${cause.name}: ${cause.message}`
+        : String(
+            typeof cause === 'object' && cause !== null && 'message' in cause
+              ? (cause as { message: unknown }).message
+              : cause,
+          ),
+      200,
+    );
+  } catch {
+    return 'an unprintable error';
   }
-  return String(cause);
+}
+
+/** `text`, cut to `length` characters with the full length named. */
+export function truncate(text: string, length: number): string {
+  if (text.length <= length) return text;
+  // V8 may represent a slice as a view into the original string, which would keep a huge SDP
+  // alive for as long as the error is. A JSON round trip yields an independent copy.
+  const head = JSON.parse(JSON.stringify(text.slice(0, length))) as string;
+  return `${head}… [${text.length} characters]`;
 }

@@ -37,7 +37,9 @@ const sameView = (a: LocalMediaView, b: LocalMediaView) =>
 /**
  * The local media controls of a peer: re-renders when what it sends, its mutes, devices or
  * screen share change. Each control returns the command's promise (it rejects with the typed
- * error, e.g. `MEDIA_FAILED` from `getDisplayMedia` when the user refused).
+ * error, e.g. `MEDIA_FAILED` from `getDisplayMedia` when the user refused). The peer must have
+ * the media controls (`createPeer({ …, mediaControls })`, from `@peerstatejs/core/media-controls`);
+ * without them each control rejects with `UNSUPPORTED`.
  *
  * @example
  * ```tsx

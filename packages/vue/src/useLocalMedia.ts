@@ -27,7 +27,9 @@ export interface UseLocalMediaReturn {
 
 /**
  * The local media controls of a peer, following its snapshots while the scope lives. Each
- * control returns the command's promise (rejected with the typed error).
+ * control returns the command's promise (rejected with the typed error). The peer must have the
+ * media controls (`createPeer({ …, mediaControls })`, from `@peerstatejs/core/media-controls`);
+ * without them each control rejects with `UNSUPPORTED`.
  *
  * @example
  * ```ts

@@ -60,5 +60,6 @@ export function resolvePeerOptions(options: PeerOptions): ResolvedPeerOptions {
     autoStart: options.autoStart ?? true,
     now: options.now ?? Date.now,
     dev: options.dev ?? isDevelopment(),
+    mediaControls: options.mediaControls,
   };
 }

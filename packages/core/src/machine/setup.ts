@@ -13,8 +13,9 @@ import { count } from './context.js';
 import { dataChannelActions } from './data/dataChannel.actions.js';
 import { iceActions } from './ice/ice.actions.js';
 import { lifecycleActions } from './lifecycle/lifecycle.actions.js';
-import { controlsActions } from './media/controls.actions.js';
+import { controlsRouting } from './media/controls.js';
 import { mediaActions } from './media/media.actions.js';
+import { peerMutedActions } from './media/peerMuted.js';
 import { inboxActions } from './negotiation/inbox.actions.js';
 import { missedNegotiationActions } from './negotiation/missedNegotiationNeeded.js';
 import { refusedOfferActions } from './negotiation/refusedOffers.actions.js';
@@ -33,7 +34,8 @@ export const peerSetup = peerSetupBase
       ...missedNegotiationActions,
       ...iceActions,
       ...mediaActions,
-      ...controlsActions,
+      ...controlsRouting,
+      ...peerMutedActions,
       ...dataChannelActions,
       ...rebuildActions,
       record: ({ context, self }, params: { region: string; state: string }) =>

@@ -1,4 +1,5 @@
 import { createPeer, type PeerActor } from '@peerstatejs/core';
+import { mediaControls } from '@peerstatejs/core/media-controls';
 import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -19,8 +20,8 @@ function Controls(props: { actor: PeerActor; report: (media: UseLocalMediaResult
 describe('useLocalMedia', () => {
   it('shows what START_MEDIA sends and toggles soft and hard mute', async () => {
     const call = fakeCall();
-    const a = createPeer(call.caller);
-    const b = createPeer(call.callee);
+    const a = createPeer({ ...call.caller, mediaControls });
+    const b = createPeer({ ...call.callee, mediaControls });
     a.start();
     b.start();
     a.send({ type: 'START_MEDIA', constraints: { audio: true, video: true } });

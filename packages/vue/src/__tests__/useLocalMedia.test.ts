@@ -1,4 +1,5 @@
 import { createPeer } from '@peerstatejs/core';
+import { mediaControls } from '@peerstatejs/core/media-controls';
 import { describe, expect, it, vi } from 'vitest';
 import { effectScope } from 'vue';
 import { useLocalMedia, useMediaDevices } from '../index.js';
@@ -7,8 +8,8 @@ import { fakeCall } from './fakeCall.js';
 describe('useLocalMedia', () => {
   it('follows what START_MEDIA sends and toggles the mutes', async () => {
     const call = fakeCall();
-    const a = createPeer(call.caller);
-    const b = createPeer(call.callee);
+    const a = createPeer({ ...call.caller, mediaControls });
+    const b = createPeer({ ...call.callee, mediaControls });
     a.start();
     b.start();
     const scope = effectScope();

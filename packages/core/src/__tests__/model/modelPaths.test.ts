@@ -8,6 +8,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PeerSnapshot } from '../../machine/createPeer.js';
 import { peerMachine } from '../../machine/peerMachine.js';
+import { mediaControls } from '../../media-controls/index.js';
 import type { SignalingMessage } from '../../signaling/types.js';
 import {
   createFakeMediaDevices,
@@ -233,7 +234,7 @@ describe('model-based paths over peerMachine', () => {
       },
     };
     await path(
-      { a: { mediaDevices: devices, scope } },
+      { a: { mediaDevices: devices, scope, mediaControls } },
       [
         'peer.active | SET_MUTED',
         'peer.active | signal.message #5 [guard]',
@@ -280,7 +281,7 @@ describe('model-based paths over peerMachine', () => {
     });
     const lateRebuild: DeliveryPlan = (m) => (m.type === 'rebuild' ? [200] : [1]);
     await path(
-      { a: { mediaDevices: devices }, planB: lateRebuild },
+      { a: { mediaDevices: devices, mediaControls }, planB: lateRebuild },
       ['peer.rebuilding | peer.trackRecaptured', 'peer.rebuilding | peer.screenShareEnded'],
       async (call) => {
         await connected(call);

@@ -15,9 +15,9 @@ import {
   remoteBye,
   remoteLeft,
 } from '../lifecycle/shared.js';
-import { isMutedMessage } from '../media/controls.actions.js';
 import { mediaHandlers } from '../media/media.handlers.js';
 import { muteRegion } from '../media/mute.states.js';
+import { isMutedMessage } from '../media/peerMuted.js';
 import { renegotiationRegion, signalingRegion } from '../negotiation/signaling.states.js';
 import { peerSetup } from '../setup.js';
 

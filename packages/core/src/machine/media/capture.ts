@@ -8,34 +8,30 @@ import { fromCallback } from 'xstate';
 import { MediaError } from '../../errors.js';
 import type { PeerInternalEvent, PeerMediaDevices } from '../types.js';
 
-/** What the media commands ask the root's capture actor (`mediaCapture`) to do. */
-export type CaptureRequest =
-  /** `START_MEDIA`: `peer.mediaReady` or a `MEDIA_FAILED` settles it. */
-  | {
-      readonly type: 'capture';
-      readonly constraints: MediaStreamConstraints;
-      /** The command's reporter. */
-      readonly report: (event: PeerInternalEvent) => void;
-    }
-  /** `START_SCREEN_SHARE`: `peer.mediaReady` with `screen` set. */
-  | {
-      readonly type: 'display';
-      readonly options: DisplayMediaStreamOptions;
-      readonly contentHint: string;
-      readonly replace: boolean;
-      /** The command's reporter. */
-      readonly report: (event: PeerInternalEvent) => void;
-    }
-  /** One track again (unmute after a hard mute, `SWITCH_DEVICE`): `peer.trackRecaptured`. */
-  | {
-      readonly type: 'recapture';
-      readonly track: MediaStreamTrack;
-      readonly constraints: MediaTrackConstraints;
-      /** The command's reporter. */
-      readonly report: (event: PeerInternalEvent) => void;
-      /** Called once the capture arrived, or failed. */
-      readonly done: () => void;
-    };
+/**
+ * What a media command asks the root's capture actor (`mediaCapture`) for: `START_MEDIA` a
+ * `getUserMedia` stream that becomes `peer.mediaReady`; the media controls
+ * (`@peerstatejs/core/media-controls`) a screen (`getDisplayMedia`) or one track again (unmute
+ * after a hard mute, `SWITCH_DEVICE`), which they place themselves (`arrived`).
+ */
+export interface CaptureRequest {
+  readonly type: 'capture';
+  /** @defaultValue 'getUserMedia' */
+  readonly operation?: 'getUserMedia' | 'getDisplayMedia';
+  readonly constraints: MediaStreamConstraints | DisplayMediaStreamOptions;
+  /** The command's reporter. */
+  readonly report: (event: PeerInternalEvent) => void;
+  /**
+   * What becomes of the stream (by default, `peer.mediaReady`). `watchEnded` calls `onEnded`
+   * when the user agent ends a track, until the peer ends.
+   */
+  readonly arrived?: (
+    stream: MediaStream,
+    watchEnded: (track: MediaStreamTrack, onEnded: () => void) => void,
+  ) => void;
+  /** Called when nothing arrives: the capture failed, or the peer ended meanwhile. */
+  readonly abandoned?: () => void;
+}
 
 /**
  * XState runs no exit actions when an actor is stopped (`actor.stop()`, an unmounting
@@ -58,13 +54,21 @@ export const mediaCapture = fromCallback<
     }
     return !stopped;
   };
+  const watchEnded = (track: MediaStreamTrack, onEnded: () => void) => {
+    const listener = () => {
+      if (!stopped) onEnded();
+    };
+    track.addEventListener('ended', listener, { once: true });
+    unwatch.add(() => track.removeEventListener('ended', listener));
+  };
   receive((request) => {
-    const { report } = request;
-    const operation = request.type === 'display' ? 'getDisplayMedia' : 'getUserMedia';
-    const capture = mediaDevices?.[operation]?.bind(mediaDevices);
+    const { report, operation = 'getUserMedia', arrived, abandoned } = request;
+    const capture = mediaDevices?.[operation]?.bind(mediaDevices) as
+      | ((constraints: CaptureRequest['constraints']) => Promise<MediaStream>)
+      | undefined;
     const fail = (detail: string, cause?: unknown) => {
       report({ type: 'peer.error', error: new MediaError(operation, detail, cause) });
-      if (request.type === 'recapture') request.done();
+      abandoned?.();
     };
     if (!capture) {
       return fail(
@@ -73,43 +77,11 @@ export const mediaCapture = fromCallback<
           : 'navigator.mediaDevices is not available here',
       );
     }
-    const constraints =
-      request.type === 'capture'
-        ? request.constraints
-        : request.type === 'display'
-          ? request.options
-          : { [request.track.kind]: request.constraints };
-    capture(constraints).then(
+    capture(request.constraints).then(
       (stream) => {
-        if (!adopt(stream)) return request.type === 'recapture' ? request.done() : undefined;
-        if (request.type === 'capture') return report({ type: 'peer.mediaReady', stream });
-        if (request.type === 'recapture') {
-          const [withTrack] = stream.getTracks();
-          if (!withTrack) return fail(`no ${request.track.kind} track was captured`);
-          return report({
-            type: 'peer.trackRecaptured',
-            track: request.track,
-            withTrack,
-            constraints: request.constraints,
-            report,
-            done: request.done,
-          });
-        }
-        for (const track of stream.getTracks()) {
-          if (track.kind === 'video') track.contentHint = request.contentHint;
-          // Fired only when the user agent ends the capture (its "stop sharing" UI), never for
-          // `track.stop()`: the one way to learn the user stopped sharing.
-          const onEnded = () => {
-            if (!stopped) report({ type: 'peer.screenShareEnded', track, reason: 'ended' });
-          };
-          track.addEventListener('ended', onEnded, { once: true });
-          unwatch.add(() => track.removeEventListener('ended', onEnded));
-        }
-        report({
-          type: 'peer.mediaReady',
-          stream,
-          screen: { contentHint: request.contentHint, replace: request.replace },
-        });
+        if (!adopt(stream)) return abandoned?.();
+        if (arrived) return arrived(stream, watchEnded);
+        report({ type: 'peer.mediaReady', stream });
       },
       // The DOMException's name says why: NotAllowedError (refused), NotFoundError,
       // OverconstrainedError (the device is gone), NotReadableError (in use elsewhere).

@@ -1,13 +1,14 @@
 /**
- * Actions of the media controls (guide 14): mute, device switch, screen share, sender settings.
- * Each changes the {@link MediaIntent} first (a refusal changes nothing), then makes the
- * current connection match; a rebuild's reconcile applies the same intent to the next one.
+ * The media controls' handlers (guide 14): mute, device switch, screen share, sender settings,
+ * one per command or follow-up event, run by the machine's `mediaControl` action once the app
+ * installed them (`@peerstatejs/core/media-controls`). Each changes the {@link MediaIntent}
+ * first (a refusal changes nothing), then makes the current connection match; a rebuild's
+ * reconcile applies the same intent to the next one.
  * @module
  */
 import { MediaError } from '../../errors.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import { createMutedMessage } from '../../signaling/messages.js';
-import { peerSetupBase as base } from '../base.js';
 import { commandReporter } from '../commands.js';
 import { type Report, reporter, sendSignalMessage } from '../report.js';
 import { removeLocalTrack, replaceLocalTrack } from '../tracks.js';
@@ -21,7 +22,9 @@ import {
   screenEntries,
   targetsOf,
   withControls,
+  withScreen,
 } from './controls.intent.js';
+import type { ControlsArgs } from './controls.js';
 import { afterOnSender, senderHeadingFor } from './senderQueue.js';
 import {
   applyCodecPreferences,
@@ -90,13 +93,43 @@ const refuse = (report: Report, done: () => void, error: MediaError) => {
   done();
 };
 
+/** One track captured again (unmute after a hard mute, `SWITCH_DEVICE`): `peer.trackRecaptured`. */
+function recapture(
+  enqueue: ControlsArgs['enqueue'],
+  track: MediaStreamTrack,
+  constraints: MediaTrackConstraints,
+  report: Report,
+  done: () => void,
+): void {
+  enqueue.sendTo('mediaCapture', {
+    type: 'capture',
+    constraints: { [track.kind]: constraints },
+    report,
+    abandoned: done,
+    arrived: (stream) => {
+      const [withTrack] = stream.getTracks();
+      if (withTrack) {
+        return report({
+          type: 'peer.trackRecaptured',
+          track,
+          withTrack,
+          constraints,
+          report,
+          done,
+        });
+      }
+      refuse(report, done, new MediaError('getUserMedia', `no ${track.kind} track was captured`));
+    },
+  });
+}
+
 function describeTarget(event: { kind?: string; track?: MediaStreamTrack }): string {
   if (event.track) return `track ${event.track.id} is not sent by this peer`;
   return `no ${event.kind ? `${event.kind} ` : ''}track is sent by this peer`;
 }
 
 export const controlsActions = {
-  setMuted: base.enqueueActions(({ context, event, self, enqueue }) => {
+  setMuted: ({ context, event, self, enqueue }: ControlsArgs) => {
     if (event.type !== 'SET_MUTED') return;
     const { report, done } = commandReporter(self, event);
     const targets = targetsOf(context.intent, event);
@@ -128,15 +161,7 @@ export const controlsActions = {
         // The device was released: capture it again; the intent changes when it arrives.
         const constraints = constraintsOf(entry);
         work.push(
-          new Promise<void>((resolve) =>
-            enqueue.sendTo('mediaCapture', {
-              type: 'recapture' as const,
-              track,
-              constraints,
-              report,
-              done: resolve,
-            }),
-          ),
+          new Promise<void>((resolve) => recapture(enqueue, track, constraints, report, resolve)),
         );
       }
       intent = replaceEntry(intent, entry, next);
@@ -144,10 +169,10 @@ export const controlsActions = {
     enqueue.assign({ intent });
     if (pc) announce(context, self, intent);
     Promise.all(work).then(done);
-  }),
+  },
 
   /** A capture for an unmute or a device switch arrived: it takes the old track's place. */
-  swapRecaptured: base.enqueueActions(({ context, event, self, enqueue }) => {
+  swapRecaptured: ({ context, event, self, enqueue }: ControlsArgs) => {
     if (event.type !== 'peer.trackRecaptured') return;
     const { track, withTrack, constraints, report, done } = event;
     const entry = context.intent.transceivers.find((e) => e.track === track);
@@ -172,9 +197,9 @@ export const controlsActions = {
       announce(self.getSnapshot().context, self);
       done();
     });
-  }),
+  },
 
-  switchDevice: base.enqueueActions(({ context, event, self, enqueue }) => {
+  switchDevice: ({ context, event, self, enqueue }: ControlsArgs) => {
     if (event.type !== 'SWITCH_DEVICE') return;
     const { report, done } = commandReporter(self, event);
     const entry = capturedOf(context.intent, event.kind);
@@ -197,16 +222,10 @@ export const controlsActions = {
       });
       return done();
     }
-    enqueue.sendTo('mediaCapture', {
-      type: 'recapture' as const,
-      track: entry.track,
-      constraints,
-      report,
-      done,
-    });
-  }),
+    recapture(enqueue, entry.track, constraints, report, done);
+  },
 
-  startScreenShare: base.enqueueActions(({ context, event, self, enqueue }) => {
+  startScreenShare: ({ context, event, self, enqueue }: ControlsArgs) => {
     if (event.type !== 'START_SCREEN_SHARE') return;
     const { report, done } = commandReporter(self, event);
     if (screenEntries(context.intent).length) {
@@ -216,16 +235,32 @@ export const controlsActions = {
         new MediaError('getDisplayMedia', 'a screen share is already running'),
       );
     }
+    const contentHint = event.contentHint ?? 'detail';
+    const replace = event.replace ?? false;
     enqueue.sendTo('mediaCapture', {
-      type: 'display' as const,
-      options: event.options ?? { video: true },
-      contentHint: event.contentHint ?? 'detail',
-      replace: event.replace ?? false,
+      type: 'capture',
+      operation: 'getDisplayMedia',
+      constraints: event.options ?? { video: true },
       report,
+      arrived: (stream, watchEnded) => {
+        for (const track of stream.getTracks()) {
+          if (track.kind === 'video') track.contentHint = contentHint;
+          // Fired only when the user agent ends the capture (its "stop sharing" UI), never for
+          // `track.stop()`: the one way to learn the user stopped sharing.
+          watchEnded(track, () =>
+            report({ type: 'peer.screenShareEnded', track, reason: 'ended' }),
+          );
+        }
+        report({
+          type: 'peer.mediaReady',
+          stream,
+          place: (intent) => withScreen(intent, stream, { contentHint, replace }),
+        });
+      },
     });
-  }),
+  },
 
-  stopScreenShare: base.enqueueActions(({ context, event, self, enqueue }) => {
+  stopScreenShare: ({ context, event, self, enqueue }: ControlsArgs) => {
     if (event.type !== 'STOP_SCREEN_SHARE') return;
     for (const entry of screenEntries(context.intent)) {
       enqueue.raise({
@@ -235,10 +270,10 @@ export const controlsActions = {
       });
     }
     commandReporter(self, event).done();
-  }),
+  },
 
   /** The share ended (the browser's UI or STOP_SCREEN_SHARE): remove it, or put the camera back. */
-  endScreenShare: base.enqueueActions(({ context, event, self, enqueue }) => {
+  endScreenShare: ({ context, event, self, enqueue }: ControlsArgs) => {
     if (event.type !== 'peer.screenShareEnded') return;
     const entry = screenEntries(context.intent).find((e) => e.track === event.track);
     if (!entry) return;
@@ -250,9 +285,9 @@ export const controlsActions = {
     if (pc && next) swap(pc, self, event.track, next.track, report);
     else if (pc) removeLocalTrack(pc, context.localTracks, event.track, report);
     enqueue.emit({ type: 'screenShareEnded', track: event.track, reason: event.reason });
-  }),
+  },
 
-  setSenderParameters: base.enqueueActions(({ context, event, self, enqueue }) => {
+  setSenderParameters: ({ context, event, self, enqueue }: ControlsArgs) => {
     if (event.type !== 'SET_SENDER_PARAMETERS') return;
     const { report, done } = commandReporter(self, event);
     const invalid = invalidParameters(event.parameters);
@@ -272,9 +307,9 @@ export const controlsActions = {
     }
     enqueue.assign({ intent });
     Promise.all(work).then(done);
-  }),
+  },
 
-  setCodecPreferences: base.enqueueActions(({ context, event, self, enqueue }) => {
+  setCodecPreferences: ({ context, event, self, enqueue }: ControlsArgs) => {
     if (event.type !== 'SET_CODEC_PREFERENCES') return;
     const { report, done } = commandReporter(self, event);
     const codecs = receiveCodecs(context.options.scope, event.kind);
@@ -308,40 +343,18 @@ export const controlsActions = {
       enqueue.raise({ type: 'pc.negotiationNeeded' });
     }
     done();
-  }),
+  },
 
   /** A transceiver added later gets the codec preferences too (before its offer is made). */
-  preferCodecsOnNewSender: base.createAction(({ context, self }) => {
+  preferCodecsOnNewSender: ({ context, self }: ControlsArgs) => {
     const pc = livePc(context);
     if (pc && context.intent.codecPreferences) {
       applyCodecPreferences(pc, context.intent, context.options.scope, reporter(self));
     }
-  }),
+  },
 
   /** After every negotiation (a rebuild's first among them) the remote learns the mids anew. */
-  announceMutedAfterNegotiation: base.createAction(({ context, self }) => {
+  announceMutedAfterNegotiation: ({ context, self }: ControlsArgs) => {
     if (context.intent.transceivers.some(isMutedByControl)) announce(context, self);
-  }),
-
-  /** The remote's `muted` message: its tracks of those mids are shown as muted by the peer. */
-  takePeerMuted: base.enqueueActions(({ context, event, enqueue }) => {
-    if (event.type !== 'signal.message' || event.message.type !== 'muted') return;
-    const { mids } = event.message;
-    enqueue.assign({ peerMuted: mids, remoteTracks: markPeerMuted(context.remoteTracks, mids) });
-    enqueue.emit({ type: 'peerMuted', mids });
-  }),
+  },
 };
-
-/** Remote tracks with `mutedByPeer` set from the remote's last `muted` message. */
-export function markPeerMuted<
-  T extends { readonly mid: string | null; readonly mutedByPeer?: boolean },
->(remoteTracks: readonly T[], mids: readonly string[]): T[] {
-  return remoteTracks.map((entry) => {
-    const mutedByPeer = entry.mid !== null && mids.includes(entry.mid);
-    return (entry.mutedByPeer ?? false) === mutedByPeer ? entry : { ...entry, mutedByPeer };
-  });
-}
-
-/** Whether a `signal.message` is the remote's `muted` message. */
-export const isMutedMessage = (event: PeerEvent): boolean =>
-  event.type === 'signal.message' && event.message.type === 'muted';

@@ -4,7 +4,6 @@
  */
 import { MediaError } from '../../errors.js';
 import type { MediaIntent, PeerEvent, TransceiverIntent } from '../types.js';
-import { withScreen } from './controls.intent.js';
 
 export const EMPTY_INTENT: MediaIntent = { transceivers: [], dataChannels: [] };
 
@@ -38,7 +37,7 @@ export function nextIntent(
       };
     }
     case 'peer.mediaReady':
-      if (event.screen) return withScreen(intent, event.stream, event.screen);
+      if (event.place) return event.place(intent);
       return withList([
         ...list,
         ...event.stream.getTracks().map((t) => entry(t, [event.stream], null, true)),

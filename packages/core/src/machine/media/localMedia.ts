@@ -4,8 +4,10 @@
  * @module
  */
 import type { PeerSnapshot } from '../createPeer.js';
-import type { MuteMode, TransceiverIntent } from '../types.js';
-import { controlsOf } from './controls.intent.js';
+import type { MuteMode, SendControls, TransceiverIntent } from '../types.js';
+
+// Not controls.intent.ts's: that module is the media controls' (their opt-in entry).
+const controlsOf = (entry: TransceiverIntent): Partial<SendControls> => entry.controls ?? {};
 
 /** The camera or the microphone, as the controls show it. */
 export interface LocalSourceView {
@@ -56,7 +58,7 @@ function sourceView(
       deviceId: replaced.track.getSettings?.().deviceId ?? null,
     };
   }
-  return { sending: true, muted: controlsOf(entry).mute, deviceId: deviceOf(entry) };
+  return { sending: true, muted: controlsOf(entry).mute ?? null, deviceId: deviceOf(entry) };
 }
 
 /** The local media view of a snapshot. */
@@ -65,6 +67,6 @@ export function localMediaView(snapshot: Pick<PeerSnapshot, 'context'>): LocalMe
   return {
     audio: sourceView(entries, 'audio'),
     video: sourceView(entries, 'video'),
-    screenSharing: entries.some((e) => controlsOf(e).screen !== null),
+    screenSharing: entries.some((e) => (controlsOf(e).screen ?? null) !== null),
   };
 }

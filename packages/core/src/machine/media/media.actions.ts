@@ -150,7 +150,7 @@ export const mediaActions = {
     if (event.type !== 'START_MEDIA') return;
     const constraints = event.constraints ?? { audio: true, video: true };
     enqueue.sendTo('mediaCapture', {
-      type: 'capture' as const,
+      type: 'capture',
       constraints,
       report: commandReporter(self, event).report,
     });

@@ -7,7 +7,7 @@ import { assign, emit, sendTo } from 'xstate';
 import { upsertDataChannel } from '../dataChannels.js';
 import { peerSetup } from '../setup.js';
 import { refreshRemoteTrack, upsertRemoteTrack } from '../tracks.js';
-import { markPeerMuted } from './controls.actions.js';
+import { markPeerMuted } from './peerMuted.js';
 
 /** The handlers `active` adds for tracks, transceivers and data channels. */
 export const mediaHandlers = peerSetup.createStateConfig({
@@ -95,7 +95,7 @@ export const mediaHandlers = peerSetup.createStateConfig({
           type: 'watchLocalTrack' as const,
           track: event.track,
         })),
-        'preferCodecsOnNewSender',
+        'mediaControlsOnTrackAdded',
       ],
     },
     REMOVE_TRACK: { actions: 'removeTrack' },
@@ -145,14 +145,15 @@ export const mediaHandlers = peerSetup.createStateConfig({
       ],
     },
     SEND_DATA: { actions: 'sendData' },
-    // The media controls (controls.actions.ts, guide 14).
-    SET_MUTED: { actions: 'setMuted' },
-    SWITCH_DEVICE: { actions: 'switchDevice' },
-    'peer.trackRecaptured': { actions: 'swapRecaptured' },
-    START_SCREEN_SHARE: { actions: 'startScreenShare' },
-    STOP_SCREEN_SHARE: { actions: 'stopScreenShare' },
-    'peer.screenShareEnded': { actions: 'endScreenShare' },
-    SET_SENDER_PARAMETERS: { actions: 'setSenderParameters' },
-    SET_CODEC_PREFERENCES: { actions: 'setCodecPreferences' },
+    // The media controls (guide 14): run by `@peerstatejs/core/media-controls` when installed
+    // (media/controls.ts routes them), refused with UNSUPPORTED otherwise.
+    SET_MUTED: { actions: 'mediaControl' },
+    SWITCH_DEVICE: { actions: 'mediaControl' },
+    'peer.trackRecaptured': { actions: 'mediaControl' },
+    START_SCREEN_SHARE: { actions: 'mediaControl' },
+    STOP_SCREEN_SHARE: { actions: 'mediaControl' },
+    'peer.screenShareEnded': { actions: 'mediaControl' },
+    SET_SENDER_PARAMETERS: { actions: 'mediaControl' },
+    SET_CODEC_PREFERENCES: { actions: 'mediaControl' },
   },
 }).on;

@@ -1,6 +1,7 @@
 /**
  * The `mute` region of `active`: after every negotiation (a rebuild's first among them, whose
- * mids are new) the remote is told again what this peer muted. A region of its own because a
+ * mids are new) the remote is told again what this peer muted (by the media controls, when
+ * installed: `media/controls.ts`). A region of its own because a
  * parallel state's own handlers run only when none of its regions takes the event, and the
  * negotiation regions take `peer.negotiated`.
  * @module
@@ -11,7 +12,7 @@ export const muteRegion = peerSetup.createStateConfig({
   initial: 'following',
   states: {
     following: {
-      on: { 'peer.negotiated': { actions: 'announceMutedAfterNegotiation' } },
+      on: { 'peer.negotiated': { actions: 'mediaControlsOnNegotiated' } },
     },
   },
 });

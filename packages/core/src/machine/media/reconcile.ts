@@ -9,9 +9,9 @@ import type { PeerConnectionLike } from '../../platform/types.js';
 import { createLocalDataChannel } from '../dataChannels.js';
 import type { Report } from '../report.js';
 import { addLocalTrack, addLocalTransceiver } from '../tracks.js';
-import type { MediaIntent, PeerInternalEvent } from '../types.js';
+import type { MediaIntent } from '../types.js';
+import type { MediaControls } from './controls.js';
 import { afterOnSender } from './senderQueue.js';
-import { applyCodecPreferences, applySenderParameters } from './senderSettings.js';
 
 /** Puts the whole intent on a fresh connection, in the order the app asked for it. */
 export function reconcileConnection(
@@ -19,17 +19,15 @@ export function reconcileConnection(
   intent: MediaIntent,
   polite: boolean,
   report: Report,
-  scope: object = globalThis,
+  {
+    scope = globalThis,
+    mediaControls,
+  }: { scope?: object; mediaControls?: MediaControls | undefined } = {},
 ): void {
-  for (const { kind, track, streams, muted, owned, init, controls } of intent.transceivers) {
-    // The settings kept for this sender (setParameters), applied once it exists.
-    const parameters = controls?.parameters;
-    const added: Report = (event: PeerInternalEvent) => {
-      report(event);
-      if (parameters && event.type === 'peer.trackAdded' && event.track === track) {
-        applySenderParameters(event.sender, parameters, report);
-      }
-    };
+  for (const entry of intent.transceivers) {
+    const { kind, track, streams, muted, owned, init } = entry;
+    // The settings the media controls kept for this sender (setParameters), once it exists.
+    const added = mediaControls ? mediaControls.senderReport(entry, report) : report;
     if (track && !muted && !init) addLocalTrack(pc, track, streams, owned, added, polite);
     // A muted send keeps a trackless sender: unmuting is a replaceTrack, not an offer.
     else if (track) {
@@ -38,7 +36,7 @@ export function reconcileConnection(
     } else addLocalTransceiver(pc, kind, init ?? undefined, report);
   }
   // Before the first offer of the connection is made (negotiationneeded is queued as a task).
-  applyCodecPreferences(pc, intent, scope, report);
+  mediaControls?.restore(pc, intent, scope, report);
   for (const { label, options, closed } of intent.dataChannels) {
     if (!closed) createLocalDataChannel(pc, label, options, report);
   }

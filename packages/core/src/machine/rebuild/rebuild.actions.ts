@@ -79,7 +79,7 @@ export const rebuildActions = {
       context.intent,
       context.options.polite,
       reporter(self),
-      context.options.scope,
+      context.options,
     );
   }),
   deferEvent: base.assign(({ context, event }) => ({

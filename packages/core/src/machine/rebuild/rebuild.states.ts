@@ -28,8 +28,8 @@ export const rebuildingState = peerSetup.createStateConfig({
     REMOTE_LEFT: remoteLeft,
     // Commands (and media captured meanwhile) change the intent the new connection gets.
     'peer.mediaReady': { actions: 'addOwnedTracks' },
-    'peer.trackRecaptured': { actions: 'swapRecaptured' },
-    'peer.screenShareEnded': { actions: 'endScreenShare' },
+    'peer.trackRecaptured': { actions: 'mediaControl' },
+    'peer.screenShareEnded': { actions: 'mediaControl' },
     '*': { guard: 'isCommand', actions: 'takeCommandWhileRebuilding' },
   },
   states: {

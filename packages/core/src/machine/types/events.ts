@@ -5,7 +5,13 @@
 import type { PeerStateError } from '../../errors.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import type { SignalingMessage } from '../../signaling/types.js';
-import type { MuteMode, PeerConnectionStates, PlatformInfo, SenderParameters } from './context.js';
+import type {
+  MediaIntent,
+  MuteMode,
+  PeerConnectionStates,
+  PlatformInfo,
+  SenderParameters,
+} from './context.js';
 import type { RebuildReason } from './options.js';
 
 /**
@@ -174,8 +180,11 @@ export type PeerInternalEvent =
   | {
       readonly type: 'peer.mediaReady';
       readonly stream: MediaStream;
-      /** Set by `START_SCREEN_SHARE`'s capture: the stream is a screen. */
-      readonly screen?: { readonly contentHint: string; readonly replace: boolean };
+      /**
+       * Set by `START_SCREEN_SHARE`'s capture (the media controls): the stream is a screen,
+       * which this places in the intent (on the camera's entry, or as entries of its own).
+       */
+      readonly place?: (intent: MediaIntent) => MediaIntent;
     }
   /** A track captured again (unmute after a hard mute, `SWITCH_DEVICE`), to take `track`'s place. */
   | {

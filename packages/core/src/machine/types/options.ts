@@ -5,6 +5,7 @@
 import type { PeerConnectionFactory } from '../../platform/types.js';
 import type { SignalingLimits } from '../../signaling/limits.js';
 import type { SignalingChannel } from '../../signaling/types.js';
+import type { MediaControls } from '../media/controls.js';
 
 /** How the machine restarts ICE when the connection breaks. */
 export interface IceRestartOptions {
@@ -149,6 +150,12 @@ export interface PeerOptions {
   readonly now?: () => number;
   /** Print development warnings (misuse such as events after close). @defaultValue NODE_ENV !== 'production' */
   readonly dev?: boolean;
+  /**
+   * The media controls (`SET_MUTED`, `SWITCH_DEVICE`, screen share, `SET_SENDER_PARAMETERS`,
+   * `SET_CODEC_PREFERENCES`): `mediaControls` from `@peerstatejs/core/media-controls`. Without
+   * them those commands settle with `UNSUPPORTED` (guide 14).
+   */
+  readonly mediaControls?: MediaControls;
 }
 
 /** Options with every default filled in. */
@@ -168,4 +175,5 @@ export interface ResolvedPeerOptions {
   /** Clock for timestamps. */
   readonly now: () => number;
   readonly dev: boolean;
+  readonly mediaControls: MediaControls | undefined;
 }

@@ -3,6 +3,9 @@
  * what was received.
  * @module
  */
+import { describeError, truncate } from '../../errors.js';
+
+export { describeError };
 
 export function describeValue(value: unknown): string {
   const kind = typeof value;
@@ -14,15 +17,6 @@ export function describeValue(value: unknown): string {
   return Array.isArray(value) ? 'an array' : 'an object';
 }
 
-export function describeError(error: unknown): string {
-  try {
-    if (error instanceof Error) return `${error.name}: ${truncate(error.message, 200)}`;
-    return truncate(String(error), 200);
-  } catch {
-    return 'an unprintable error';
-  }
-}
-
 export function quote(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
@@ -32,14 +26,6 @@ const SNAPSHOT_ENTRIES = 32;
 const SNAPSHOT_DEPTH = 4;
 /** Bounds the whole copy: depth and breadth limits alone still allow 32⁴ entries. */
 const SNAPSHOT_NODES = 256;
-
-function truncate(text: string, length: number): string {
-  if (text.length <= length) return text;
-  // V8 may represent a slice as a view into the original string, which would keep a huge SDP
-  // alive for as long as the error is. A JSON round trip yields an independent copy.
-  const head = JSON.parse(JSON.stringify(text.slice(0, length))) as string;
-  return `${head}… [${text.length} characters]`;
-}
 
 /**
  * A loggable copy of the received value: long strings truncated, size bounded, cycles and

@@ -4,6 +4,7 @@
  * alone puts it back.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { mediaControls } from '../../../media-controls/index.js';
 import { domError } from '../../../testing/domError.js';
 import {
   createFakeMediaDevices,
@@ -42,9 +43,11 @@ async function settle<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+// Both sides with the opt-in media controls (`@peerstatejs/core/media-controls`).
 const fast = {
   iceRestart: { disconnectedGracePeriod: 30, initialDelay: 40, factor: 1, maxAttempts: 2 },
   rebuild: { maxAttempts: 3, timeout: 500 },
+  mediaControls,
 };
 
 async function rebuild(call: TestCall): Promise<void> {
