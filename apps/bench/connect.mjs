@@ -175,3 +175,22 @@ export async function profileArm(page, call, { arm, calls }) {
     console.log(`  total ${(bytes.total / calls / 1024).toFixed(0)} KiB per call`);
   });
 }
+
+/**
+ * `--trace=raw,sdk-direct`: for each arm, `calls` calls with every engine step timed (the
+ * first time each happens, median over the calls); one column per arm, ms after the start.
+ */
+export async function traceArms(call, arms, calls) {
+  const by = {};
+  for (const arm of arms) await call('traceArm', arm, 2); // warm-up
+  for (const arm of arms) by[arm] = await call('traceArm', arm, calls);
+  const keys = [...new Set(arms.flatMap((arm) => Object.keys(by[arm])))];
+  keys.sort(
+    (x, y) => (by[arms[0]][x] ?? by[arms[1]]?.[x] ?? 0) - (by[arms[0]][y] ?? by[arms[1]]?.[y] ?? 0),
+  );
+  console.log(`\n${'step (pc 0 offers)'.padEnd(44)}${arms.map((a) => a.padStart(12)).join('')}`);
+  for (const key of keys) {
+    const cells = arms.map((arm) => (by[arm][key] === undefined ? '' : by[arm][key].toFixed(2)));
+    console.log(`${key.padEnd(44)}${cells.map((c) => c.padStart(12)).join('')}`);
+  }
+}
