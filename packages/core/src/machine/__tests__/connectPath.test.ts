@@ -86,3 +86,35 @@ describe('pc.statesChanged', () => {
     b.send({ type: 'CLOSE' });
   });
 });
+
+// #22: a command that reported nothing settles within its own transition, not through a
+// `peer.settled` sent to self (a macrostep of its own, on a call's first data round trip).
+describe('SEND_DATA', () => {
+  it('settles in place', async () => {
+    const call = createFakeCall();
+    const taken: string[] = [];
+    const a = createPeer({
+      ...call.caller,
+      inspect: (e) => {
+        if (e.type === '@xstate.event') taken.push(e.event.type);
+      },
+    });
+    const b = createPeer(call.callee);
+    a.start();
+    b.start();
+    a.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await waitFor(a, (s) => s.context.dataChannels.some((c) => c.readyState === 'open'));
+    const settled: unknown[] = [];
+    a.on('settled', (event) => settled.push(event));
+    taken.length = 0;
+    a.send({ type: 'SEND_DATA', label: 'chat', data: 'ping', id: 'ping' });
+    expect(settled).toEqual([{ type: 'settled', id: 'ping', command: 'SEND_DATA', ok: true }]);
+    expect(taken).toEqual(['SEND_DATA']);
+    // A failed send still settles after its error.
+    a.send({ type: 'SEND_DATA', label: 'nope', data: 'x', id: 'nope' });
+    expect(settled).toHaveLength(2);
+    expect(settled[1]).toMatchObject({ id: 'nope', ok: false });
+    a.send({ type: 'CLOSE' });
+    b.send({ type: 'CLOSE' });
+  });
+});
