@@ -3,7 +3,7 @@
  * same milestones for every arm, so where the SDK's connect falls behind the raw pair's shows
  * step by step. Peer connections are numbered per call in creation order (0: the offerer).
  */
-import { type ConnectArm, connectArm } from './connect.js';
+import { type ConnectArm, connectArm, sdkInspection } from './connect.js';
 
 type Milestones = Record<string, number>;
 
@@ -63,9 +63,26 @@ async function traced(run: () => Promise<unknown>): Promise<Milestones> {
   return at;
 }
 
-/** `calls` traced calls of `arm`: the median time of each milestone after the call's start. */
+/**
+ * `calls` traced calls of `arm`: the median time of each milestone after the call's start; for
+ * the SDK, also how many events each peer's machine took, by type (`events <type>`, per call).
+ */
 export async function traceArm(arm: ConnectArm, calls: number): Promise<Milestones> {
   const runs: Milestones[] = [];
+  const events: Record<string, number> = {};
+  if (arm.startsWith('sdk'))
+    sdkInspection.observer = (event) => {
+      if (event.type !== '@xstate.event' || event.actorRef.sessionId !== event.rootId) return;
+      const type = event.event.type.replace(/^xstate\.(done|error)\.actor\.\d+\.peer\./, '$1 ');
+      const key = `events ${type}`;
+      events[key] = (events[key] ?? 0) + 1;
+    };
+  // Counted on calls of their own: inspection slows every event down.
+  try {
+    for (let i = 0; i < calls; i++) await connectArm(arm, false);
+  } finally {
+    sdkInspection.observer = undefined;
+  }
   for (let i = 0; i < calls; i++) runs.push(await traced(() => connectArm(arm, false)));
   const median: Milestones = {};
   for (const key of Object.keys(runs[0] ?? {})) {
@@ -75,5 +92,6 @@ export async function traceArm(arm: ConnectArm, calls: number): Promise<Mileston
       .sort((x, y) => x - y);
     median[key] = values[Math.floor(values.length / 2)] ?? Number.NaN;
   }
+  for (const [key, n] of Object.entries(events)) median[key] = n / calls;
   return median;
 }
