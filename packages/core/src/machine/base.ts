@@ -136,6 +136,19 @@ export const peerSetupBase = setup({
       nextAnswer(context)?.inReplyTo?.startsWith(`${context.instanceId}:`) === true,
     canResendOffer: ({ context }) => context.offerResends < MAX_OFFER_RESENDS,
     nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
+    /**
+     * A remote candidate the inbox would apply at once: nothing queued before it, a remote
+     * description set, of its ICE generation, not of an ignored offer.
+     */
+    isCurrentCandidateMessage: ({ context, event }) => {
+      if (event.type !== 'signal.message' || event.message.type !== 'candidate') return false;
+      if (context.inbox.length > 0 || context.pc?.remoteDescription == null) return false;
+      const { candidate, ufrag } = event.message;
+      return (
+        candidateGeneration(context, ufrag) === 'current' &&
+        !isCandidateOfIgnoredOffer(context, candidate, ufrag)
+      );
+    },
     /** The local description lists a gathered candidate (JSEP 5.7.1: engines add each one). */
     hasLocalCandidate: ({ context }) =>
       /\na=candidate:/.test(context.pc?.localDescription?.sdp ?? ''),

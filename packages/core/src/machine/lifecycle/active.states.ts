@@ -3,11 +3,12 @@
  * `connection`, `renegotiation`); the remote's messages are routed here.
  * @module
  */
-import { assign } from 'xstate';
+import { and, assign, enqueueActions, stateIn } from 'xstate';
 import { createCandidateMessage } from '../../signaling/messages.js';
 import { count, localUfrag, rebuildEpochOf, requirePc } from '../context.js';
 import { connectionRegion } from '../ice/connection.states.js';
 import { gatheringRegion } from '../ice/gathering.states.js';
+import { applyRemoteCandidate } from '../ice.js';
 import {
   errorReports,
   hangUp,
@@ -19,6 +20,7 @@ import { isMutedMessage } from '../media/controls.actions.js';
 import { mediaHandlers } from '../media/media.handlers.js';
 import { muteRegion } from '../media/mute.states.js';
 import { renegotiationRegion, signalingRegion } from '../negotiation/signaling.states.js';
+import { reporter } from '../report.js';
 import { peerSetup } from '../setup.js';
 
 export const activeState = peerSetup.createStateConfig({
@@ -83,6 +85,25 @@ export const activeState = peerSetup.createStateConfig({
         /** The remote's `muted` message. */
         guard: ({ event }) => isMutedMessage(event),
         actions: 'takePeerMuted',
+      },
+      // A candidate for the remote description just applied, while our answer is being made:
+      // applied at once (the engine chains it after the answer; W3C webrtc-pc §4.4.1.6 needs
+      // only the remote description). Queued, it waited for the answer, and ICE with it (#22).
+      {
+        guard: and([stateIn({ active: { signaling: 'answering' } }), 'isCurrentCandidateMessage']),
+        actions: enqueueActions(({ context, event, enqueue, self }) => {
+          if (event.message.type !== 'candidate') return;
+          const { candidate } = event.message;
+          enqueue.assign({ counters: count(context, 'candidatesReceived') });
+          enqueue(() =>
+            applyRemoteCandidate(
+              requirePc(context),
+              candidate,
+              context.ignoreOffer,
+              reporter(self),
+            ),
+          );
+        }),
       },
       {
         actions: assign(({ context, event }) => {
