@@ -137,14 +137,14 @@ export const peerSetupBase = setup({
     canResendOffer: ({ context }) => context.offerResends < MAX_OFFER_RESENDS,
     nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
     /**
-     * A remote candidate the inbox would apply at once: nothing queued before it, a remote
-     * description set, of its ICE generation, not of an ignored offer.
+     * While answering (the remote description is set): a remote candidate the inbox would apply
+     * at once, nothing queued before it, of that description's ICE generation.
      */
     isCurrentCandidateMessage: ({ context, event }) => {
       if (event.type !== 'signal.message' || event.message.type !== 'candidate') return false;
-      if (context.inbox.length > 0 || context.pc?.remoteDescription == null) return false;
       const { candidate, ufrag } = event.message;
       return (
+        context.inbox.length === 0 &&
         candidateGeneration(context, ufrag) === 'current' &&
         !isCandidateOfIgnoredOffer(context, candidate, ufrag)
       );

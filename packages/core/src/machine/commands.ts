@@ -73,12 +73,9 @@ export function commandReporter(
     },
     done: () => {
       if (outcomes) return;
-      if (emitNow && !reported && !settled) {
-        settled = true;
+      if (emitNow && !reported) {
         emitNow({ type: 'settled', id: command.id ?? null, command: command.type, ok: true });
-        return;
-      }
-      settle(null);
+      } else settle(null);
     },
   };
 }

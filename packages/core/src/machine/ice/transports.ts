@@ -9,7 +9,7 @@
 import { type EventObject, fromCallback } from 'xstate';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
-import type { PeerConnectionStates, PeerInternalEvent } from '../types.js';
+import type { PeerInternalEvent } from '../types.js';
 
 type Transport = RTCDtlsTransport | RTCSctpTransport;
 
@@ -45,24 +45,19 @@ export const connectionClosedUnderneath = (pc: PeerConnectionLike) =>
 const lastSent = new WeakMap<object, string>();
 
 /**
- * What the guards of `pc.statesChanged` read: the four states (the event), and whether a DTLS
- * transport is `closed` or `failed`, or none exists (`connectionClosedUnderneath`,
- * `transportFailed`, read from the connection when the event is taken).
+ * Sends `pc.statesChanged` for `pc` unless it would repeat the last one sent for it: the four
+ * states (the event), and which DTLS transports exist and are `closed` or `failed` (what
+ * `connectionClosedUnderneath` and `transportFailed` read from the connection).
  */
-function keyOf(pc: PeerConnectionLike, states: PeerConnectionStates): string {
-  const transports = dtlsTransportsOf(pc);
-  const closed = transports.some((t) => t.state === 'closed');
-  const failed = transports.length === 0 || transports.some((t) => t.state === 'failed');
-  return `${states.signaling} ${states.connection} ${states.iceConnection} ${states.iceGathering} ${closed} ${failed}`;
-}
-
-/** Sends `pc.statesChanged` for `pc` unless it would repeat the last one sent for it. */
 export function sendStatesChanged(
   pc: PeerConnectionLike,
   send: (event: PeerInternalEvent) => void,
 ): void {
   const states = readPeerConnectionStates(pc);
-  const key = keyOf(pc, states);
+  const dtls = dtlsTransportsOf(pc).map(({ state }) =>
+    /^(closed|failed)$/.test(state) ? state : '',
+  );
+  const key = [...Object.values(states), ...dtls].join();
   if (lastSent.get(pc) === key) return;
   lastSent.set(pc, key);
   send({ type: 'pc.statesChanged', states });

@@ -3,12 +3,11 @@
  * `connection`, `renegotiation`); the remote's messages are routed here.
  * @module
  */
-import { and, assign, enqueueActions, stateIn } from 'xstate';
+import { and, assign, stateIn } from 'xstate';
 import { createCandidateMessage } from '../../signaling/messages.js';
 import { count, localUfrag, rebuildEpochOf, requirePc } from '../context.js';
 import { connectionRegion } from '../ice/connection.states.js';
 import { gatheringRegion } from '../ice/gathering.states.js';
-import { applyRemoteCandidate } from '../ice.js';
 import {
   errorReports,
   hangUp,
@@ -20,8 +19,26 @@ import { isMutedMessage } from '../media/controls.actions.js';
 import { mediaHandlers } from '../media/media.handlers.js';
 import { muteRegion } from '../media/mute.states.js';
 import { renegotiationRegion, signalingRegion } from '../negotiation/signaling.states.js';
-import { reporter } from '../report.js';
 import { peerSetup } from '../setup.js';
+
+/** A remote description or candidate, into the inbox (negotiation/inbox.actions.ts). */
+const queueMessage = peerSetup.assign(({ context, event }) => {
+  if (event.type !== 'signal.message') return {};
+  const { message } = event;
+  if (message.type === 'description') {
+    return { inbox: [...context.inbox, { kind: 'description' as const, ...message }] };
+  }
+  if (message.type === 'candidate') {
+    return {
+      inbox: [
+        ...context.inbox,
+        { kind: 'candidate' as const, candidate: message.candidate, ufrag: message.ufrag },
+      ],
+      counters: count(context, 'candidatesReceived'),
+    };
+  }
+  return {};
+});
 
 export const activeState = peerSetup.createStateConfig({
   type: 'parallel',
@@ -91,40 +108,9 @@ export const activeState = peerSetup.createStateConfig({
       // only the remote description). Queued, it waited for the answer, and ICE with it (#22).
       {
         guard: and([stateIn({ active: { signaling: 'answering' } }), 'isCurrentCandidateMessage']),
-        actions: enqueueActions(({ context, event, enqueue, self }) => {
-          if (event.message.type !== 'candidate') return;
-          const { candidate } = event.message;
-          enqueue.assign({ counters: count(context, 'candidatesReceived') });
-          enqueue(() =>
-            applyRemoteCandidate(
-              requirePc(context),
-              candidate,
-              context.ignoreOffer,
-              reporter(self),
-            ),
-          );
-        }),
+        actions: [queueMessage, 'applyNextCandidate', 'dequeue'],
       },
-      {
-        actions: assign(({ context, event }) => {
-          const { message } = event;
-          if (message.type === 'description') {
-            return {
-              inbox: [...context.inbox, { kind: 'description' as const, ...message }],
-            };
-          }
-          if (message.type === 'candidate') {
-            return {
-              inbox: [
-                ...context.inbox,
-                { kind: 'candidate' as const, candidate: message.candidate, ufrag: message.ufrag },
-              ],
-              counters: count(context, 'candidatesReceived'),
-            };
-          }
-          return {};
-        }),
-      },
+      { actions: queueMessage },
     ],
     ...errorReports,
     ...mediaHandlers,
