@@ -175,3 +175,24 @@ export async function profileArm(page, call, { arm, calls }) {
     console.log(`  total ${(bytes.total / calls / 1024).toFixed(0)} KiB per call`);
   });
 }
+
+/**
+ * `--trace=raw,sdk-direct`: for each arm, `calls` calls with every engine step timed (the
+ * first time each happens, median over the calls); one column per arm, ms after the start.
+ */
+export async function traceArms(call, arms, calls) {
+  const by = {};
+  for (const arm of arms) await call('traceArm', arm, 2); // warm-up
+  for (const arm of arms) by[arm] = await call('traceArm', arm, calls);
+  const all = [...new Set(arms.flatMap((arm) => Object.keys(by[arm])))];
+  const at = (key) => Math.min(...arms.map((arm) => by[arm][key] ?? Number.POSITIVE_INFINITY));
+  const steps = all.filter((key) => !key.startsWith('events ')).sort((x, y) => at(x) - at(y));
+  const events = all.filter((key) => key.startsWith('events ')).sort();
+  const keys = [...steps, ...events];
+  console.log(`\n${'step (pc 0 offers)'.padEnd(44)}${arms.map((a) => a.padStart(12)).join('')}`);
+  for (const key of keys) {
+    const cells = arms.map((arm) => (by[arm][key] === undefined ? '' : by[arm][key].toFixed(2)));
+    if (key === events[0]) console.log('machine events per call (both peers)');
+    console.log(`${key.padEnd(44)}${cells.map((c) => c.padStart(12)).join('')}`);
+  }
+}

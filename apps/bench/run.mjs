@@ -7,6 +7,7 @@
 //   node run.mjs --quick         a smoke run: few iterations, 20 cycles (seconds, not minutes)
 //   node run.mjs --only=connect,heap,glare,ice,overhead,cycles,rooms
 //   node run.mjs --only= --profile=sdk-direct   where one connect arm's time and memory go
+//   node run.mjs --only= --trace=raw,sdk-direct  each arm's engine steps, ms after the start
 //
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), TURNSERVER_PATH (default: turnserver on PATH).
 //
@@ -38,7 +39,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { connectArms, gc, heapArms, profileArm, withCdp } from './connect.mjs';
+import { connectArms, gc, heapArms, profileArm, traceArms, withCdp } from './connect.mjs';
 import { dataBenches } from './data.mjs';
 import { roomsBench } from './rooms.mjs';
 
@@ -49,6 +50,8 @@ const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 /** `--profile=sdk-direct` (any connect arm): where its time and allocations go. */
 const profileArg = process.argv.find((a) => a.startsWith('--profile='));
+/** `--trace=raw,sdk-direct`: each arm's engine steps, median ms after the call's start. */
+const traceArg = process.argv.find((a) => a.startsWith('--trace='));
 const only = new Set(
   (onlyArg ? onlyArg.slice(7) : 'connect,heap,glare,ice,overhead,cycles,rooms,data')
     .split(',')
@@ -303,6 +306,7 @@ async function chromiumBenches() {
     if (only.has('connect')) await connectArms(call, { ...connectCtx, media: true });
     if (only.has('heap')) await heapArms(page, call, { cycles: HEAP_CYCLES, row, results });
     if (profileArg) await profileArm(page, call, { arm: profileArg.slice(10), calls: ITER });
+    if (traceArg) await traceArms(call, traceArg.slice(8).split(','), ITER);
     if (only.has('glare')) await glare(call);
     if (only.has('ice')) await ice(call);
     if (only.has('cycles')) await cycleBench(page, call);
@@ -509,7 +513,11 @@ function printTable() {
 
 const started = performance.now();
 if (only.has('overhead')) await overhead();
-if (profileArg || ['connect', 'heap', 'glare', 'ice', 'cycles'].some((b) => only.has(b)))
+if (
+  profileArg ||
+  traceArg ||
+  ['connect', 'heap', 'glare', 'ice', 'cycles'].some((b) => only.has(b))
+)
   await chromiumBenches();
 // A room mesh over the reference signaling server: rooms.mjs.
 if (only.has('rooms')) await roomsBench({ here, alias, row, results, quick });

@@ -15,6 +15,7 @@ import {
 } from '@peerstatejs/core';
 import { waitFor } from 'xstate';
 import { connectArm, heapCycles, mediaClones } from './connect.js';
+import { traceArm } from './trace.js';
 
 const now = () => performance.now();
 const TIMEOUT = 20_000;
@@ -390,6 +391,7 @@ function reachable() {
 const bench = {
   connectArm,
   heapCycles,
+  traceArm,
   renegotiate,
   w3cRenegotiate,
   iceConnect,

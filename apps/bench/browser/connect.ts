@@ -13,6 +13,7 @@ import {
   type SignalingChannel,
 } from '@peerstatejs/core';
 import SimplePeer from 'simple-peer';
+import type { InspectionEvent } from 'xstate';
 
 const now = () => performance.now();
 const TIMEOUT = 20_000;
@@ -117,12 +118,18 @@ async function simplePeer(stream: MediaStream | null): Promise<ConnectResult> {
   return { connectedMs: connectedAt - t0, roundTripMs: pongAt - t0 };
 }
 
+/** Set by the trace arm (trace.ts): XState inspection of both SDK peers. */
+export const sdkInspection: { observer: ((event: InspectionEvent) => void) | undefined } = {
+  observer: undefined,
+};
+
 /** The SDK: `createPeer` on both sides, the connected state and a `data` round trip. */
 async function sdk(stream: MediaStream | null, memory: boolean): Promise<ConnectResult> {
   const t0 = now();
   const [left, right] = memory ? createInMemorySignalingPair() : directSignalingPair();
-  const a = createPeer({ signaling: left, polite: false, dev: false });
-  const b = createPeer({ signaling: right, polite: true, dev: false });
+  const inspect = sdkInspection.observer ? { inspect: sdkInspection.observer } : {};
+  const a = createPeer({ signaling: left, polite: false, dev: false, ...inspect });
+  const b = createPeer({ signaling: right, polite: true, dev: false, ...inspect });
   let connectedAt = 0;
   let pinged = false;
   // One snapshot listener for both: the connected state, and the channel open (then the ping).

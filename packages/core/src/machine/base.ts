@@ -136,6 +136,19 @@ export const peerSetupBase = setup({
       nextAnswer(context)?.inReplyTo?.startsWith(`${context.instanceId}:`) === true,
     canResendOffer: ({ context }) => context.offerResends < MAX_OFFER_RESENDS,
     nextIsCandidate: ({ context }) => nextItem(context)?.kind === 'candidate',
+    /**
+     * While answering (the remote description is set): a remote candidate the inbox would apply
+     * at once, nothing queued before it, of that description's ICE generation.
+     */
+    isCurrentCandidateMessage: ({ context, event }) => {
+      if (event.type !== 'signal.message' || event.message.type !== 'candidate') return false;
+      const { candidate, ufrag } = event.message;
+      return (
+        context.inbox.length === 0 &&
+        candidateGeneration(context, ufrag) === 'current' &&
+        !isCandidateOfIgnoredOffer(context, candidate, ufrag)
+      );
+    },
     /** The local description lists a gathered candidate (JSEP 5.7.1: engines add each one). */
     hasLocalCandidate: ({ context }) =>
       /\na=candidate:/.test(context.pc?.localDescription?.sdp ?? ''),

@@ -45,15 +45,20 @@ export function settledEvent(
 /**
  * A report for the work of one command: it forwards every event, and settles the command on
  * its first error or on the report that it succeeded. `done()`, called once the synchronous part
- * returned, settles a synchronous command that reported no error.
+ * returned, settles a synchronous command that reported no error. With `emitNow` (the action's
+ * `enqueue.emit`), a command that reported nothing is settled in place: a `peer.settled` sent
+ * to self would cost a macrostep of its own (#22: `SEND_DATA` is on a call's first round trip),
+ * and there is no event of the command's before it for the answer to wait behind.
  */
 export function commandReporter(
   self: Parameters<typeof reporter>[0],
   command: PeerCommand,
+  emitNow?: (event: PeerEmitted) => void,
 ): { readonly report: Report; done(): void } {
   const forward = reporter(self);
   const outcomes = ASYNC_OUTCOMES[command.type];
   let settled = false;
+  let reported = false;
   const settle = (error: PeerStateError | null) => {
     if (settled) return;
     settled = true;
@@ -61,12 +66,16 @@ export function commandReporter(
   };
   return {
     report: (event) => {
+      reported = true;
       forward(event);
       if (event.type === 'peer.error') settle(event.error);
       else if (outcomes?.includes(event.type)) settle(null);
     },
     done: () => {
-      if (!outcomes) settle(null);
+      if (outcomes) return;
+      if (emitNow && !reported) {
+        emitNow({ type: 'settled', id: command.id ?? null, command: command.type, ok: true });
+      } else settle(null);
     },
   };
 }

@@ -790,6 +790,37 @@ describe('model-based paths over peerMachine', () => {
     );
   });
 
+  it('a candidate that arrives while the answer is being made is applied at once, not queued behind it', async () => {
+    // a's candidates take 5 ms on the wire, its offer 1 ms; b's engine takes 20 ms over its
+    // answer: the candidates arrive meanwhile.
+    const planA: DeliveryPlan = (m) => [m.type === 'candidate' ? 5 : 1];
+    await path({ planA }, ['peer.active | signal.message #6 [and] → ∅'], async (call) => {
+      const pc = call.b.pc();
+      const setLocal = pc.setLocalDescription.bind(pc);
+      let answering = false;
+      pc.setLocalDescription = (description) => {
+        if (pc.signalingState !== 'have-remote-offer') return setLocal(description);
+        answering = true;
+        return new Promise((resolve) => setTimeout(resolve, 20))
+          .then(() => setLocal(description))
+          .finally(() => {
+            answering = false;
+          });
+      };
+      let appliedWhileAnswering = 0;
+      call.b.actor.subscribe((s) => {
+        if (answering && s.matches({ active: { signaling: 'answering' } }))
+          appliedWhileAnswering = s.context.counters.candidatesApplied;
+      });
+      await connected(call);
+      expect(appliedWhileAnswering).toBeGreaterThan(0);
+      const b = call.b.snapshot().context.counters;
+      expect(b.candidatesBuffered).toBe(0);
+      expect(b.candidatesApplied).toBe(b.candidatesReceived);
+      expect([...codes(call.a), ...codes(call.b)]).toEqual([]);
+    });
+  });
+
   it('candidates of a past ICE generation are dropped; of an unknown one, kept one description long', async () => {
     await path(
       {},

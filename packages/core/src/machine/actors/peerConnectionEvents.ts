@@ -1,7 +1,7 @@
 import { fromCallback } from 'xstate';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import { claimedChannels } from '../data/claimedChannels.js';
-import { readPeerConnectionStates } from '../peerConnectionStates.js';
+import { sendStatesChanged } from '../ice/transports.js';
 import type { PeerInternalEvent } from '../types.js';
 
 /** Tell the listener to watch an object the machine created itself. */
@@ -81,9 +81,7 @@ export const peerConnectionEvents = fromCallback<
     'iceconnectionstatechange',
     'icegatheringstatechange',
   ]) {
-    listen(pc, type, () =>
-      send({ type: 'pc.statesChanged', states: readPeerConnectionStates(pc) }),
-    );
+    listen(pc, type, () => sendStatesChanged(pc, send));
   }
   listen(pc, 'track', (event) => {
     const { track, streams, transceiver } = event as RTCTrackEvent;

@@ -16,9 +16,9 @@ export const dataChannelActions = {
     createLocalDataChannel(requirePc(context), event.label, event.options, report);
     done();
   }),
-  sendData: base.createAction(({ context, event, self }) => {
+  sendData: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'SEND_DATA') return;
-    const { report, done } = commandReporter(self, event);
+    const { report, done } = commandReporter(self, event, enqueue.emit);
     sendOnDataChannel(context.dataChannels, event.label, event.data, report);
     done();
   }),

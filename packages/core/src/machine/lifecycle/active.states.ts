@@ -3,7 +3,7 @@
  * `connection`, `renegotiation`); the remote's messages are routed here.
  * @module
  */
-import { assign } from 'xstate';
+import { and, assign, stateIn } from 'xstate';
 import { createCandidateMessage } from '../../signaling/messages.js';
 import { count, localUfrag, rebuildEpochOf, requirePc } from '../context.js';
 import { connectionRegion } from '../ice/connection.states.js';
@@ -20,6 +20,25 @@ import { muteRegion } from '../media/mute.states.js';
 import { isMutedMessage } from '../media/peerMuted.js';
 import { renegotiationRegion, signalingRegion } from '../negotiation/signaling.states.js';
 import { peerSetup } from '../setup.js';
+
+/** A remote description or candidate, into the inbox (negotiation/inbox.actions.ts). */
+const queueMessage = peerSetup.assign(({ context, event }) => {
+  if (event.type !== 'signal.message') return {};
+  const { message } = event;
+  if (message.type === 'description') {
+    return { inbox: [...context.inbox, { kind: 'description' as const, ...message }] };
+  }
+  if (message.type === 'candidate') {
+    return {
+      inbox: [
+        ...context.inbox,
+        { kind: 'candidate' as const, candidate: message.candidate, ufrag: message.ufrag },
+      ],
+      counters: count(context, 'candidatesReceived'),
+    };
+  }
+  return {};
+});
 
 export const activeState = peerSetup.createStateConfig({
   type: 'parallel',
@@ -84,26 +103,14 @@ export const activeState = peerSetup.createStateConfig({
         guard: ({ event }) => isMutedMessage(event),
         actions: 'takePeerMuted',
       },
+      // A candidate for the remote description just applied, while our answer is being made:
+      // applied at once (the engine chains it after the answer; W3C webrtc-pc §4.4.1.6 needs
+      // only the remote description). Queued, it waited for the answer, and ICE with it (#22).
       {
-        actions: assign(({ context, event }) => {
-          const { message } = event;
-          if (message.type === 'description') {
-            return {
-              inbox: [...context.inbox, { kind: 'description' as const, ...message }],
-            };
-          }
-          if (message.type === 'candidate') {
-            return {
-              inbox: [
-                ...context.inbox,
-                { kind: 'candidate' as const, candidate: message.candidate, ufrag: message.ufrag },
-              ],
-              counters: count(context, 'candidatesReceived'),
-            };
-          }
-          return {};
-        }),
+        guard: and([stateIn({ active: { signaling: 'answering' } }), 'isCurrentCandidateMessage']),
+        actions: [queueMessage, 'applyNextCandidate', 'dequeue'],
       },
+      { actions: queueMessage },
     ],
     ...errorReports,
     ...mediaHandlers,
