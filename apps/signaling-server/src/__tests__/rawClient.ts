@@ -115,3 +115,26 @@ export async function until(condition: () => boolean, timeout = 20_000): Promise
     await sleep(5);
   }
 }
+
+/**
+ * Joins as a client does after its instance died: again while refused with 1001 (the instance it
+ * reached still relays to the dead owner until the owner's liveness runs out).
+ */
+export async function rejoined(
+  server: { readonly url: string },
+  room: string,
+  peer: string,
+  extra: object = {},
+): Promise<RawClient> {
+  for (let attempt = 1; ; attempt += 1) {
+    const client = await raw(server);
+    client.send(join(room, peer, extra));
+    const outcome = await Promise.race([
+      client.next((frame) => frame.t === 'joined').then(() => 'joined' as const),
+      client.closed,
+    ]);
+    if (outcome === 'joined') return client;
+    if (outcome.code !== 1001 || attempt === 50)
+      throw new Error(`join refused: ${outcome.code} ${outcome.reason}`);
+  }
+}
