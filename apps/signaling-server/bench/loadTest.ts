@@ -58,6 +58,8 @@ export interface LoadTestReport {
    * them by `mid`): what a server that forgot its numbering repeats. Seen on the wire.
    */
   readonly redelivered: number;
+  /** Close codes of the channels that closed for good before the end (none, normally). */
+  readonly closedEarly: readonly number[];
   readonly connectMs: number;
   readonly exchangeMs: number;
   readonly messagesPerSecond: number;
@@ -127,8 +129,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
         peerId: peer,
         WebSocket: recorded(),
         ...(options.token === undefined ? {} : { token: options.token }),
-        // Loopback under load: a slow event loop is not a dead socket.
-        heartbeat: { interval: 30_000, timeout: 30_000 },
+        // Loopback under load: a slow event loop is not a dead socket, yet a socket that lost
+        // its way (e.g. relayed to a dead instance) must not sit silent for long. A false alarm
+        // costs a reconnection and a resume, nothing else.
+        heartbeat: { interval: 5_000, timeout: 15_000 },
       });
       const key = `${room}/${peer}`;
       channel.subscribe((raw) => {
@@ -180,6 +184,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
   // A short grace so late duplicates would still be counted.
   await sleep(100);
   const exchangeMs = Date.now() - exchangeStarted;
+  const closedEarly = channels.flatMap(({ channel }) =>
+    channel.state === 'closed' ? [channel.closeInfo?.code ?? 0] : [],
+  );
   for (const { channel } of channels) channel.close();
 
   latencies.sort((left, right) => left - right);
@@ -197,6 +204,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     resumes,
     freshJoins,
     redelivered,
+    closedEarly,
     connectMs,
     exchangeMs,
     messagesPerSecond: Math.round((delivered / exchangeMs) * 1000),

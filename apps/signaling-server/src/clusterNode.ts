@@ -159,8 +159,15 @@ export class ClusterNode {
           remote.queue.push(message);
           return;
         }
-        const session = remote?.session;
-        if (!remote || !session || session.link !== remote.link) return;
+        if (!remote) {
+          // We let it go (its instance looked dead, or it was replaced): without a word its
+          // client would talk into the void until its heartbeat gave up.
+          const from = message.c.slice(0, message.c.lastIndexOf(':'));
+          this.#remoteLink(from, message.c).refuse(CLOSE_CODES.GOING_AWAY, 'session moved');
+          return;
+        }
+        const session = remote.session;
+        if (!session || session.link !== remote.link) return;
         this.#options.dispatch(session, remote.link, message.frame as ClientFrame);
         return;
       }
@@ -182,6 +189,11 @@ export class ClusterNode {
         return;
       }
     }
+  }
+
+  /** Whether the room's stored state holds `session` for `peer` (a resume, wherever it lives). */
+  hasSession(room: string, peer: string, session: string): Promise<boolean> {
+    return this.#store.hasSession(room, peer, session);
   }
 
   /** A relayed join: the room must be ours (claimed and restored if nobody has it). */

@@ -141,6 +141,11 @@ export class RoomStore implements RoomJournal {
     await Promise.all(this.#tails.values());
   }
 
+  async hasSession(room: string, peer: string, session: string): Promise<boolean> {
+    const stored = await this.#redis.hget(roomKeys(room).peers, peer);
+    return stored !== null && (JSON.parse(stored) as SessionRecord).id === session;
+  }
+
   /** The room's sessions as its last owner stored them (none: a new room). */
   async load(room: string): Promise<SessionSnapshot[]> {
     const keys = roomKeys(room);

@@ -172,7 +172,10 @@ export async function startSignalingServer(
       phase = 'joining';
       if (verify) {
         // A resume of a live session accepts an expired token: the session proves it joined.
-        const resuming = rooms.find(frame.room, frame.peer)?.id === frame.session;
+        // In a cluster the session may live on another instance: Redis has it.
+        const resuming =
+          rooms.find(frame.room, frame.peer)?.id === frame.session ||
+          (node !== null && (await node.hasSession(frame.room, frame.peer, frame.session)));
         const refusal = await verify(frame.token, frame, resuming);
         if (refusal) {
           refuse(socket, refusal.code, refusal.reason);

@@ -94,6 +94,7 @@ describe('several instances over Redis', () => {
       // nothing reached a client twice, not even as a repeat its channel would have dropped.
       freshJoins: 0,
       redelivered: 0,
+      closedEarly: [],
     });
     expect(report.resumes).toBeGreaterThan(0);
     expect(killed).toBe(true);

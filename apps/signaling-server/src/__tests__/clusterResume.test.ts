@@ -3,8 +3,9 @@ import { CLOSE_CODES } from '@peerstatejs/signaling';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedis } from '../../bench/redisServer.js';
+import { createSignalingToken } from '../auth.js';
 import { startChildServer } from './childProcess.js';
-import { joined, onCleanup, type RawClient, rejoined, start } from './rawClient.js';
+import { join, joined, onCleanup, type RawClient, raw, rejoined, start } from './rawClient.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -109,7 +110,8 @@ describe('a room whose owner dies resumes on another instance (state in Redis)',
     // Another instance took the room over while this one was paused past its lease.
     await commands.set('peerstate:signaling:{r3}:owner', 'another-instance');
     alice.send({ t: 'signal', seq: 1, data: 'late' });
-    expect(await alice.closed).toEqual({
+    const signal = bob.next((frame) => frame.t === 'signal');
+    expect(await Promise.race([alice.closed, signal])).toEqual({
       code: CLOSE_CODES.GOING_AWAY,
       reason: 'room moved to another instance',
     });
@@ -117,5 +119,30 @@ describe('a room whose owner dies resumes on another instance (state in Redis)',
     expect(signals(bob)).toEqual([]);
     expect(acks(alice)).toEqual([]);
     expect(await commands.xlen('peerstate:signaling:{r3}:out:bob')).toBe(0);
+  });
+
+  it('a resume through another instance accepts the token expired meanwhile, as on its own instance', async () => {
+    let now = Date.now();
+    const secret = 'a-test-secret-of-at-least-32-bytes!!';
+    const options = { redis: redis.url, tokens: { secret }, now: () => now };
+    const one = await start(options);
+    const two = await start(options);
+    const token = await createSignalingToken(
+      { room: 'r4', peer: 'alice', expiresIn: 60 },
+      { secret },
+    );
+    const alice = await joined(one, 'r4', 'alice', { token });
+    alice.socket.terminate();
+    await alice.closed;
+    now += 120_000;
+    // Two does not hold the session (one owns the room): it is in Redis.
+    const back = await raw(two);
+    back.send(join('r4', 'alice', { token }));
+    expect(
+      await Promise.race([back.next((frame) => frame.t === 'joined'), back.closed]),
+    ).toMatchObject({ t: 'joined', resumed: true });
+    const fresh = await raw(two);
+    fresh.send(join('r4', 'alice', { session: 'new', token }));
+    expect(await fresh.closed).toMatchObject({ code: CLOSE_CODES.TOKEN_EXPIRED });
   });
 });
