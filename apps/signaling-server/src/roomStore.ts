@@ -230,15 +230,20 @@ export class RoomStore implements RoomJournal {
               );
       const previous = this.#tails.get(room) ?? Promise.resolve(true);
       // Replies come in order on one connection; the writes follow the batches' order too.
-      const tail = Promise.all([previous, stored]).then(([before, now]) => {
-        if (this.#epochs.get(room) !== epoch) return false;
-        if (!before || !now) {
-          lost(room, reason);
+      const tail = Promise.all([previous, stored])
+        .then(([before, now]) => {
+          if (this.#epochs.get(room) !== epoch) return false;
+          if (!before || !now) {
+            lost(room, reason);
+            return false;
+          }
+          for (const [link, text] of batch.out) link.write(text);
+          return true;
+        })
+        .catch((error: unknown) => {
+          lost(room, `write failed: ${String(error)}`);
           return false;
-        }
-        for (const [link, text] of batch.out) link.write(text);
-        return true;
-      });
+        });
       this.#tails.set(room, tail);
       tail.then(() => {
         if (this.#tails.get(room) !== tail) return;

@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedis } from '../../bench/redisServer.js';
 import { createSignalingToken } from '../auth.js';
 import { startChildServer } from './childProcess.js';
-import { join, joined, onCleanup, type RawClient, raw, rejoined, start } from './rawClient.js';
+import {
+  join,
+  joined,
+  onCleanup,
+  type RawClient,
+  raw,
+  rejoined,
+  start,
+  until,
+} from './rawClient.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -144,5 +153,29 @@ describe('a room whose owner dies resumes on another instance (state in Redis)',
     const fresh = await raw(two);
     fresh.send(join('r4', 'alice', { session: 'new', token }));
     expect(await fresh.closed).toMatchObject({ code: CLOSE_CODES.TOKEN_EXPIRED });
+  });
+
+  it('a client its room owner let go (its instance looked dead, paused past the lease) is told to reconnect at its next frame, and resumes', async () => {
+    const gone: string[] = [];
+    const options = { redis: redis.url, clusterLease: 900 };
+    const here = await start({
+      ...options,
+      log: (record) => {
+        if (record.event === 'instances-gone') gone.push(...(record.instances as string[]));
+      },
+    });
+    const there = await startChildServer({ ...options, instanceId: 'paused' });
+    onCleanup(() => there.kill());
+    const alice = await joined(here, 'r5', 'alice');
+    const bob = await joined(there, 'r5', 'bob');
+    await alice.next((frame) => frame.t === 'peer-joined');
+    there.process.kill('SIGSTOP');
+    await until(() => gone.includes('paused'));
+    there.process.kill('SIGCONT');
+    // Its socket is still open and its instance relays again, to an owner that forgot it.
+    bob.send({ t: 'ping', ack: 0 });
+    expect(await bob.closed).toEqual({ code: CLOSE_CODES.GOING_AWAY, reason: 'session moved' });
+    const back = await rejoined(there, 'r5', 'bob');
+    expect(back.frames[0]).toMatchObject({ resumed: true, peers: ['alice'] });
   });
 });
