@@ -72,6 +72,7 @@ export class ClusterNode {
         options.rooms.dropRoom(room);
         options.log('room-lost', { room, reason });
       },
+      log: options.log,
     });
     options.rooms.attach(this.#store);
   }

@@ -28,11 +28,20 @@ export function roomKeys(room: string) {
   };
 }
 
-/** Applies a batch of commands (JSON, all strings) only if the lease KEYS[1] is ARGV[1]'s. */
-const APPLY = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
-local ops = cjson.decode(ARGV[2])
-for i = 1, #ops do redis.call(unpack(ops[i])) end
-return 1`;
+/**
+ * One turn's batches, one room each: KEYS[i] is room i's lease, ARGV[i + 1] its commands (JSON,
+ * all strings), applied only if the lease is ARGV[1]'s. Returns the rooms (indexes) that were not.
+ */
+const APPLY = `local lost = {}
+for i = 1, #KEYS do
+  if redis.call('get', KEYS[i]) == ARGV[1] then
+    local ops = cjson.decode(ARGV[i + 1])
+    for j = 1, #ops do redis.call(unpack(ops[j])) end
+  else
+    lost[#lost + 1] = i
+  end
+end
+return lost`;
 
 /** A session's numbering as stored in the room's `peers` hash. */
 interface SessionRecord {
@@ -51,7 +60,7 @@ interface Batch {
 }
 
 type Applier = Redis & {
-  peerstateApply(owner: string, instance: string, ops: string): Promise<number>;
+  peerstateApply(keys: number, ...args: string[]): Promise<number[]>;
 };
 
 export interface RoomStoreOptions {
@@ -59,21 +68,24 @@ export interface RoomStoreOptions {
   readonly instance: string;
   /** A batch of `room` could not be stored (lease lost, Redis failed): the room must go. */
   readonly lost: (room: string, reason: string) => void;
+  readonly log: (event: string, fields: Record<string, unknown>) => void;
 }
 
 export class RoomStore implements RoomJournal {
   readonly #redis: Applier;
   readonly #options: RoomStoreOptions;
   readonly #batches = new Map<string, Batch>();
-  /** Per room: settles once its last batch is stored and written; `false` when it was not. */
-  readonly #tails = new Map<string, Promise<boolean>>();
+  /** Settles once the last turn's batches are stored and their frames written. */
+  #tail: Promise<void> = Promise.resolve();
   /** Per room: replaced when it is discarded, so that batches in flight write nothing. */
   readonly #epochs = new Map<string, object>();
+  /** Per room: batches stored or being stored, not written yet. */
+  readonly #inFlight = new Map<string, number>();
   #scheduled = false;
 
   constructor(options: RoomStoreOptions) {
     this.#options = options;
-    options.redis.defineCommand('peerstateApply', { numberOfKeys: 1, lua: APPLY });
+    options.redis.defineCommand('peerstateApply', { lua: APPLY });
     this.#redis = options.redis as Applier;
   }
 
@@ -131,14 +143,13 @@ export class RoomStore implements RoomJournal {
 
   discard(room: string): void {
     this.#batches.delete(room);
-    this.#tails.delete(room);
     this.#epochs.delete(room);
   }
 
   /** Resolves once every change recorded so far is stored (or failed). */
   async flushed(): Promise<void> {
     this.#flush();
-    await Promise.all(this.#tails.values());
+    await this.#tail;
   }
 
   async hasSession(room: string, peer: string, session: string): Promise<boolean> {
@@ -206,7 +217,7 @@ export class RoomStore implements RoomJournal {
   #flush(): void {
     this.#scheduled = false;
     const { instance, lost } = this.#options;
-    for (const [room, batch] of this.#batches) {
+    const batches = [...this.#batches].map(([room, batch]) => {
       // Numbering last: a script that fails half-way leaves outbox entries, never a `seq` or
       // `received` that claims more than is stored.
       for (const session of batch.changed) {
@@ -215,43 +226,47 @@ export class RoomStore implements RoomJournal {
       }
       const epoch = this.#epochs.get(room) ?? {};
       this.#epochs.set(room, epoch);
-      let reason = 'lease lost';
-      const stored: Promise<boolean> =
-        batch.ops.length === 0
-          ? Promise.resolve(true)
-          : this.#redis
-              .peerstateApply(roomKeys(room).owner, instance, JSON.stringify(batch.ops))
-              .then(
-                (applied) => applied === 1,
-                (error: unknown) => {
-                  reason = `redis: ${String(error)}`;
-                  return false;
-                },
-              );
-      const previous = this.#tails.get(room) ?? Promise.resolve(true);
-      // Replies come in order on one connection; the writes follow the batches' order too.
-      const tail = Promise.all([previous, stored])
-        .then(([before, now]) => {
-          if (this.#epochs.get(room) !== epoch) return false;
-          if (!before || !now) {
-            lost(room, reason);
-            return false;
-          }
-          for (const [link, text] of batch.out) link.write(text);
-          return true;
-        })
-        .catch((error: unknown) => {
-          lost(room, `write failed: ${String(error)}`);
-          return false;
-        });
-      this.#tails.set(room, tail);
-      tail.then(() => {
-        if (this.#tails.get(room) !== tail) return;
-        this.#tails.delete(room);
-        if (!this.#batches.has(room)) this.#epochs.delete(room);
-      });
-    }
+      this.#inFlight.set(room, (this.#inFlight.get(room) ?? 0) + 1);
+      return { room, batch, epoch };
+    });
     this.#batches.clear();
+    if (batches.length === 0) return;
+    const applied = batches.filter(({ batch }) => batch.ops.length > 0);
+    const stored: Promise<Set<string> | string> =
+      applied.length === 0
+        ? Promise.resolve(new Set())
+        : this.#redis
+            .peerstateApply(
+              applied.length,
+              ...applied.map(({ room }) => roomKeys(room).owner),
+              instance,
+              ...applied.map(({ batch }) => JSON.stringify(batch.ops)),
+            )
+            .then(
+              (fenced) => new Set(fenced.map((index) => applied[index - 1]?.room ?? '')),
+              (error: unknown) => `redis: ${String(error)}`,
+            );
+    // Replies come in order on one connection; the writes follow the turns' order too.
+    this.#tail = Promise.all([this.#tail, stored])
+      .then(([, result]) => {
+        for (const { room, batch, epoch } of batches) {
+          const count = (this.#inFlight.get(room) ?? 1) - 1;
+          if (count > 0) this.#inFlight.set(room, count);
+          else this.#inFlight.delete(room);
+          if (this.#epochs.get(room) !== epoch) continue;
+          if (count === 0 && !this.#batches.has(room)) this.#epochs.delete(room);
+          if (typeof result === 'string' || result.has(room)) {
+            lost(room, typeof result === 'string' ? result : 'lease lost');
+            continue;
+          }
+          try {
+            for (const [link, text] of batch.out) link.write(text);
+          } catch (error) {
+            lost(room, `write failed: ${String(error)}`);
+          }
+        }
+      })
+      .catch((error: unknown) => this.#options.log('store-error', { message: String(error) }));
   }
 }
 
