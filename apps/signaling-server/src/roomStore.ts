@@ -7,8 +7,9 @@
  * Changes are batched per room and per event-loop turn, and one script per turn stores each
  * room's batch only if the room's lease is still ours (a fence: an owner that lost its room,
  * paused past its lease, cannot overwrite the next owner's state). The frames those changes
- * produce are written to clients only once their batch is stored: a client never holds a `seq` or an ack the stored
- * state does not account for, so the next owner numbers and settles exactly where it left off.
+ * produce are written to clients only once their batch is stored: a client never holds a `seq`
+ * or an ack the stored state does not account for, so the next owner numbers and settles exactly
+ * where it left off.
  * @module
  */
 
