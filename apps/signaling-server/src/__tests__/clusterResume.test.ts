@@ -178,4 +178,28 @@ describe('a room whose owner dies resumes on another instance (state in Redis)',
     const back = await rejoined(there, 'r5', 'bob');
     expect(back.frames[0]).toMatchObject({ resumed: true, peers: ['alice'] });
   });
+
+  it('a graceful drain stores everything and lets its rooms go at once: their clients resume on another instance', async () => {
+    const options = { redis: redis.url };
+    const one = await start(options);
+    const two = await start(options);
+    const alice = await joined(one, 'r6', 'alice');
+    const bob = await joined(two, 'r6', 'bob');
+    await alice.next((frame) => frame.t === 'peer-joined');
+    alice.send({ t: 'signal', seq: 1, data: 'kept' });
+    await bob.next((frame) => frame.t === 'signal');
+    // Bob does not acknowledge: the drain's wait for acks runs out and the frame stays owed.
+    await one.close(400);
+    expect(await alice.closed).toMatchObject({ code: CLOSE_CODES.GOING_AWAY });
+    const alice2 = await rejoined(two, 'r6', 'alice');
+    expect(alice2.frames[0]).toMatchObject({ resumed: true, acked: 0, peers: ['bob'] });
+    const bob2 = await rejoined(two, 'r6', 'bob');
+    expect(bob2.frames[0]).toMatchObject({ resumed: true });
+    expect(await bob2.next((frame) => frame.t === 'signal')).toMatchObject({
+      seq: 1,
+      data: 'kept',
+    });
+    bob2.send({ t: 'ack', seq: 1 });
+    await alice2.next((frame) => frame.t === 'ack' && frame.seq === 1);
+  });
 });
