@@ -281,6 +281,7 @@ export class Rooms {
       session.grace = setTimeout(() => this.remove(session), this.#options.grace);
       this.#settle(session);
     }
+    this.#options.metrics.restores += 1;
     this.#options.log('restored', { room: name, peers: room.size });
   }
 

@@ -54,6 +54,8 @@ describe('several instances over Redis', () => {
     // r1 is restored here from Redis: bob resumes, alice's session waits for her.
     const back = await joined(here, 'r1', 'bob');
     expect(back.frames[0]).toMatchObject({ resumed: true, peers: ['alice'] });
+    const metrics = await fetch(`http://127.0.0.1:${here.port}/metrics`).then((res) => res.text());
+    expect(metrics).toContain('signaling_rooms_restored_total 1\n');
   });
 
   it('three instances, client-side round robin, 1,000 clients in 500 rooms, one instance killed mid-exchange: 0 lost, duplicated or crossed', async () => {
