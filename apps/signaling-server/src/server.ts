@@ -143,8 +143,13 @@ export async function startSignalingServer(
     let phase: 'new' | 'joining' | 'joined' = 'new';
     /** Frames that came while the join token was being checked. */
     const early: ClientFrame[] = [];
+    // The timer runs before the loop reads sockets: a loop stalled past the timeout would refuse
+    // a join waiting to be read (4003 is fatal to the client). The check phase comes after.
     const joinTimer = setTimeout(
-      () => refuse(socket, CLOSE_CODES.JOIN_REQUIRED, 'join required'),
+      () =>
+        setImmediate(() => {
+          if (phase === 'new') refuse(socket, CLOSE_CODES.JOIN_REQUIRED, 'join required');
+        }),
       joinTimeout,
     );
 
