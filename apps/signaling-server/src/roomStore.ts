@@ -18,7 +18,10 @@ import type { Link, Parked, RoomJournal, Session, SessionSnapshot, Stored } from
 
 const PREFIX = 'peerstate:signaling:';
 
-/** A room's keys: all with the room's hash tag (one Redis Cluster slot, one script). */
+/**
+ * A room's keys, all with the room's hash tag. Redis Cluster is still not supported: one script
+ * stores a turn's changes of every room.
+ */
 export function roomKeys(room: string) {
   const base = `${PREFIX}{${room}}:`;
   return {
