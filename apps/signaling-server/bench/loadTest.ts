@@ -7,7 +7,11 @@
  */
 
 import { createByeMessage } from '@peerstatejs/core';
-import { createWebSocketSignaling, type WebSocketSignaling } from '@peerstatejs/signaling';
+import {
+  createWebSocketSignaling,
+  type ServerFrame,
+  type WebSocketSignaling,
+} from '@peerstatejs/signaling';
 import { WebSocket } from 'ws';
 
 /** Options of {@link runLoadTest}. */
@@ -45,6 +49,17 @@ export interface LoadTestReport {
   readonly outOfOrder: number;
   /** Messages that arrived in another room than they were sent in, or from a stranger. */
   readonly crossed: number;
+  /** Rejoins the server answered `resumed: true` (it still had, or restored, the session). */
+  readonly resumes: number;
+  /** Rejoins answered `resumed: false`: the server had forgotten the session. */
+  readonly freshJoins: number;
+  /**
+   * Frames the server sent again under a new `seq` though the client had them (the channel drops
+   * them by `mid`): what a server that forgot its numbering repeats. Seen on the wire.
+   */
+  readonly redelivered: number;
+  /** Close codes of the channels that closed for good before the end (none, normally). */
+  readonly closedEarly: readonly number[];
   readonly connectMs: number;
   readonly exchangeMs: number;
   readonly messagesPerSecond: number;
@@ -65,12 +80,35 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
   const deadline = Date.now() + options.timeLimitMs;
   const channels: { channel: WebSocketSignaling; room: string; peer: string; mate: string }[] = [];
   const sockets: WebSocket[] = [];
-  class Recorded extends WebSocket {
-    constructor(url: string) {
-      super(url);
-      sockets.push(this);
-    }
-  }
+  let resumes = 0;
+  let freshJoins = 0;
+  let redelivered = 0;
+  /** One channel's sockets, watched on the wire: joins, and each sender's `mid`s seen. */
+  const recorded = () => {
+    let joins = 0;
+    let lastSeq = 0;
+    const seen = new Set<string>();
+    return class Recorded extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        sockets.push(this);
+        this.on('message', (data) => {
+          const frame = JSON.parse(String(data)) as ServerFrame;
+          if (frame.t === 'joined') {
+            joins += 1;
+            if (frame.resumed) resumes += 1;
+            else lastSeq = 0;
+            if (!frame.resumed && joins > 1) freshJoins += 1;
+          } else if (frame.t === 'signal' && frame.seq > lastSeq) {
+            lastSeq = frame.seq;
+            const id = `${frame.instance}/${frame.mid}`;
+            if (seen.has(id)) redelivered += 1;
+            seen.add(id);
+          }
+        });
+      }
+    };
+  };
   const latencies: number[] = [];
   const lastSeen = new Map<string, number>();
   let delivered = 0;
@@ -89,10 +127,12 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
         url: options.urlFor?.(channels.length) ?? options.url,
         room,
         peerId: peer,
-        WebSocket: Recorded,
+        WebSocket: recorded(),
         ...(options.token === undefined ? {} : { token: options.token }),
-        // Loopback under load: a slow event loop is not a dead socket.
-        heartbeat: { interval: 30_000, timeout: 30_000 },
+        // Loopback under load: a slow event loop is not a dead socket, yet a socket that lost
+        // its way (e.g. relayed to a dead instance) must not sit silent for long. A false alarm
+        // costs a reconnection and a resume, nothing else.
+        heartbeat: { interval: 5_000, timeout: 15_000 },
       });
       const key = `${room}/${peer}`;
       channel.subscribe((raw) => {
@@ -144,6 +184,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
   // A short grace so late duplicates would still be counted.
   await sleep(100);
   const exchangeMs = Date.now() - exchangeStarted;
+  const closedEarly = channels.flatMap(({ channel }) =>
+    channel.state === 'closed' ? [channel.closeInfo?.code ?? 0] : [],
+  );
   for (const { channel } of channels) channel.close();
 
   latencies.sort((left, right) => left - right);
@@ -158,6 +201,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     duplicated,
     outOfOrder,
     crossed,
+    resumes,
+    freshJoins,
+    redelivered,
+    closedEarly,
     connectMs,
     exchangeMs,
     messagesPerSecond: Math.round((delivered / exchangeMs) * 1000),

@@ -57,11 +57,13 @@ function summary(label: string, report: LoadTestReport): boolean {
     report.lost === 0 &&
     report.duplicated === 0 &&
     report.crossed === 0 &&
-    report.outOfOrder === 0;
+    report.outOfOrder === 0 &&
+    report.closedEarly.length === 0;
   console.log(
     `${ok ? 'PASS' : 'FAIL'} ${label}: ${report.delivered}/${report.expected} messages, ` +
       `${report.messagesPerSecond} msg/s, p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, ` +
-      `lost ${report.lost}, duplicated ${report.duplicated}, crossed rooms ${report.crossed}`,
+      `lost ${report.lost}, duplicated ${report.duplicated}, crossed rooms ${report.crossed}, ` +
+      `resumes ${report.resumes}, fresh rejoins ${report.freshJoins}`,
   );
   return ok;
 }

@@ -1,14 +1,15 @@
 /**
  * Several instances over Redis. Each room is owned by one instance at a time (a lease in Redis,
- * renewed while it holds the room); that instance runs the room as the embedded server does. A
- * client connected to another instance is relayed to the owner over Redis pub/sub, frame by frame,
- * in order. When an owner dies its lease runs out, the relaying instances close their clients
- * with 1001, and the room starts afresh on the next owner: the clients join again and send what
- * was not acknowledged, which receivers drop by `mid` if they already have it.
+ * renewed while it holds the room); that instance runs the room as the embedded server does and
+ * keeps its state in Redis too (`roomStore.ts`). A client connected to another instance is
+ * relayed to the owner over Redis pub/sub, frame by frame, in order. When an owner dies its lease
+ * runs out, the relaying instances close their clients with 1001, and the next owner restores
+ * the room from Redis: the clients resume their sessions there, with nothing lost or repeated.
  * @module
  */
 
 import { Redis } from 'ioredis';
+import { roomKeys } from './roomStore.js';
 
 /** A message between instances, on the channel of the instance it is for. */
 export type ClusterMessage =
@@ -50,6 +51,11 @@ export class Cluster {
     this.#subscriber = new Redis(options.redis, redis);
     for (const client of [this.#commands, this.#subscriber])
       client.on('error', (error: Error) => options.onError(error));
+  }
+
+  /** The connection for commands (not the subscriber's). */
+  get commands(): Redis {
+    return this.#commands;
   }
 
   async start(): Promise<void> {
@@ -132,7 +138,7 @@ export class Cluster {
   }
 
   #roomKey(room: string): string {
-    return `${this.#prefix}room:${room}`;
+    return roomKeys(room).owner;
   }
 
   #aliveKey(instance: string): string {

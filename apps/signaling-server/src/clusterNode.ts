@@ -1,13 +1,14 @@
 /**
  * One instance's part in a cluster (see `cluster.ts`): the rooms it owns and the lease it keeps
- * on them, the clients of other instances it serves for those rooms (remote links), and its own
- * clients it relays to other owners.
+ * on them (restored from Redis when it claims one), the clients of other instances it serves for
+ * those rooms (remote links), and its own clients it relays to other owners.
  * @module
  */
 
 import { randomUUID } from 'node:crypto';
 import { CLOSE_CODES, type ClientFrame } from '@peerstatejs/signaling/protocol';
 import { Cluster, type ClusterMessage } from './cluster.js';
+import { RoomStore } from './roomStore.js';
 import type { Link, Rooms, Session } from './rooms.js';
 
 type JoinFrame = Extract<ClientFrame, { t: 'join' }>;
@@ -34,11 +35,16 @@ interface Remote {
   readonly link: Link;
   readonly from: string;
   session: Session | null;
+  /** Its messages that came while its join waited for the room; `null` once joined. */
+  queue: ClusterMessage[] | null;
 }
 
 export class ClusterNode {
   readonly #options: ClusterNodeOptions;
   readonly #cluster: Cluster;
+  readonly #store: RoomStore;
+  /** Rooms being restored from Redis: their joins wait. */
+  readonly #loading = new Map<string, Promise<void>>();
   /** Rooms this instance claimed and keeps the lease of. */
   readonly #owned = new Set<string>();
   /** Clients of other instances in our rooms, by connection id. */
@@ -57,6 +63,18 @@ export class ClusterNode {
       onMessage: (message) => this.#receive(message),
       onError: (error) => options.log('redis-error', { message: error.message }),
     });
+    this.#store = new RoomStore({
+      redis: this.#cluster.commands,
+      instance: this.#cluster.instance,
+      lost: (room, reason) => {
+        // Its clients reconnect and resume from what Redis holds, wherever the room is now.
+        this.#owned.delete(room);
+        options.rooms.dropRoom(room);
+        options.log('room-lost', { room, reason });
+      },
+      log: options.log,
+    });
+    options.rooms.attach(this.#store);
   }
 
   get instance(): string {
@@ -73,12 +91,30 @@ export class ClusterNode {
     this.#timer.unref();
   }
 
-  /** `null` when this instance owns the room (now claimed); else the owner to relay to. */
+  /**
+   * `null` when this instance owns the room (now claimed, and restored from Redis if it was not
+   * here yet); else the owner to relay to.
+   */
   async ownerOf(room: string): Promise<string | null> {
     const owner = await this.#cluster.owner(room);
     if (owner !== this.instance) return owner;
     this.#owned.add(room);
+    await this.#restore(room);
     return null;
+  }
+
+  #restore(room: string): Promise<void> {
+    const { rooms } = this.#options;
+    if (rooms.has(room)) return Promise.resolve();
+    let loading = this.#loading.get(room);
+    if (!loading) {
+      loading = this.#store
+        .load(room)
+        .then((snapshots) => rooms.restore(room, snapshots))
+        .finally(() => this.#loading.delete(room));
+      this.#loading.set(room, loading);
+    }
+    return loading;
   }
 
   relay(owner: string, link: Link, join: JoinFrame): Relayed {
@@ -100,6 +136,8 @@ export class ClusterNode {
     for (const remote of this.#remote.values())
       remote.link.refuse(CLOSE_CODES.GOING_AWAY, 'server shutting down');
     this.#remote.clear();
+    // The next owners restore what is stored: all of it, before the leases go.
+    await this.#store.flushed();
     await this.#cluster.close([...this.#owned]);
   }
 
@@ -107,27 +145,37 @@ export class ClusterNode {
     const { rooms } = this.#options;
     switch (message.k) {
       case 'join': {
-        const frame = message.frame as JoinFrame;
         const link = this.#remoteLink(message.from, message.c);
-        if (!this.#owned.has(frame.room) || this.#options.draining()) {
-          link.refuse(CLOSE_CODES.GOING_AWAY, 'room moved to another instance');
-          return;
-        }
-        const remote: Remote = { link, from: message.from, session: null };
+        const remote: Remote = { link, from: message.from, session: null, queue: [] };
         this.#remote.set(message.c, remote);
-        remote.session = rooms.join(link, frame);
+        this.#accept(message.c, remote, message.frame as JoinFrame).catch((error: unknown) => {
+          this.#options.log('join-error', { message: String(error) });
+          link.refuse(CLOSE_CODES.INTERNAL_ERROR, 'join failed');
+        });
         return;
       }
       case 'frame': {
         const remote = this.#remote.get(message.c);
-        const session = remote?.session;
-        if (!remote || !session || session.link !== remote.link) return;
+        if (remote?.queue) {
+          remote.queue.push(message);
+          return;
+        }
+        if (!remote) {
+          // We let it go (its instance looked dead, or it was replaced): without a word its
+          // client would talk into the void until its heartbeat gave up.
+          const from = message.c.slice(0, message.c.lastIndexOf(':'));
+          this.#remoteLink(from, message.c).refuse(CLOSE_CODES.GOING_AWAY, 'session moved');
+          return;
+        }
+        const session = remote.session;
+        if (!session || session.link !== remote.link) return;
         this.#options.dispatch(session, remote.link, message.frame as ClientFrame);
         return;
       }
       case 'closed': {
         const remote = this.#remote.get(message.c);
         this.#remote.delete(message.c);
+        // Still joining: #accept sees it gone.
         if (remote?.session && remote.session.link === remote.link)
           rooms.disconnect(remote.session);
         return;
@@ -144,6 +192,25 @@ export class ClusterNode {
     }
   }
 
+  /** Whether the room's stored state holds `session` for `peer` (a resume, wherever it lives). */
+  hasSession(room: string, peer: string, session: string): Promise<boolean> {
+    return this.#store.hasSession(room, peer, session);
+  }
+
+  /** A relayed join: the room must be ours (claimed and restored if nobody has it). */
+  async #accept(c: string, remote: Remote, frame: JoinFrame): Promise<void> {
+    const owner = this.#options.draining() ? 'draining' : await this.ownerOf(frame.room);
+    if (this.#remote.get(c) !== remote) return;
+    if (owner !== null) {
+      remote.link.refuse(CLOSE_CODES.GOING_AWAY, 'room moved to another instance');
+      return;
+    }
+    remote.session = this.#options.rooms.join(remote.link, frame);
+    const queued = remote.queue ?? [];
+    remote.queue = null;
+    for (const message of queued) this.#receive(message);
+  }
+
   #remoteLink(instance: string, c: string): Link {
     return {
       write: (text) => this.#cluster.send(instance, { k: 'out', c, text }),
@@ -158,7 +225,7 @@ export class ClusterNode {
   async #beat(): Promise<void> {
     const { rooms } = this.#options;
     const present = new Set(rooms.roomNames());
-    const empty = [...this.#owned].filter((room) => !present.has(room));
+    const empty = [...this.#owned].filter((room) => !present.has(room) && !this.#loading.has(room));
     for (const room of empty) this.#owned.delete(room);
     await this.#cluster.release(empty);
     const lost = await this.#cluster.heartbeat([...this.#owned]);
@@ -178,7 +245,7 @@ export class ClusterNode {
     }
     for (const [c, relayed] of this.#relayed) {
       if (!dead.has(relayed.owner)) continue;
-      // Its room starts afresh on a new owner: the client joins again and resends.
+      // The room's next owner restores it from Redis: the client resumes there.
       this.#relayed.delete(c);
       relayed.link.refuse(CLOSE_CODES.GOING_AWAY, 'instance gone');
     }

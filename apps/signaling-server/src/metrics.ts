@@ -16,6 +16,8 @@ export class Metrics {
   readonly closes = new Map<number, number>();
   joins = 0;
   resumes = 0;
+  /** Rooms restored from Redis after their previous owner died or let them go. */
+  restores = 0;
 
   drop(reason: DropReason, count = 1): void {
     this.drops.set(reason, (this.drops.get(reason) ?? 0) + count);
@@ -43,6 +45,12 @@ export class Metrics {
     metric('signaling_resumes_total', 'counter', 'Sessions resumed after a drop.', [
       ['', this.resumes],
     ]);
+    metric(
+      'signaling_rooms_restored_total',
+      'counter',
+      'Rooms restored from Redis, their previous owner gone (several instances).',
+      [['', this.restores]],
+    );
     metric('signaling_frames_received_total', 'counter', 'Frames received from clients.', [
       ['', this.framesIn],
     ]);

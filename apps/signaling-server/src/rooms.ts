@@ -1,7 +1,9 @@
 /**
  * Rooms, their peers' sessions, and delivery: each recipient's outbox of numbered signals kept
  * until it acknowledges them, and the sender's acknowledgement, given only once every recipient
- * has the frame (or left for good, or will be told of a gap). In memory: the embedded default.
+ * has the frame (or left for good, or will be told of a gap). In memory: the embedded default; in a
+ * cluster every change also goes to a journal (`roomStore.ts`, Redis), from which the room's next
+ * owner restores it.
  * @module
  */
 
@@ -12,53 +14,18 @@ import {
   type SignalGap,
 } from '@peerstatejs/signaling/protocol';
 import type { Metrics } from './metrics.js';
+import {
+  createSession,
+  type Link,
+  type Origin,
+  type RoomJournal,
+  restoreSession,
+  type Session,
+  type SessionSnapshot,
+  type Stored,
+} from './session.js';
 
-/** A session's connection, as the rooms see it. */
-export interface Link {
-  /** One serialized server frame. */
-  write(text: string): void;
-  refuse(code: number, reason: string): void;
-}
-
-interface Origin {
-  readonly sender: Session;
-  readonly seq: number;
-}
-
-interface Stored {
-  readonly seq: number;
-  readonly text: string;
-  readonly bytes: number;
-  readonly origin: Origin;
-}
-
-/** One peer id in one room, across reconnections of the same channel instance. */
-export interface Session {
-  readonly room: string;
-  readonly peer: string;
-  readonly id: string;
-  /** The channel instance's public id, passed on with its signals (see `join.instance`). */
-  readonly instance: string | undefined;
-  link: Link | null;
-  /** Last client `seq` accepted: anything at or below it is a duplicate. */
-  received: number;
-  /** Last client `seq` acknowledged: everything up to it reached all its recipients. */
-  acked: number;
-  /** Client `seq` → recipients that have not acknowledged it yet. */
-  readonly pending: Map<number, number>;
-  /** Last server `seq` given to a frame for this peer. */
-  sent: number;
-  outbox: Stored[];
-  outboxBytes: number;
-  /** The highest server `seq` dropped from the outbox before it was acknowledged. */
-  droppedUpTo: number;
-  /** Broadcasts that found nobody in the room: they go to its next peer. */
-  parked: { readonly seq: number; readonly mid: number | undefined; readonly data: unknown }[];
-  grace: ReturnType<typeof setTimeout> | undefined;
-  gone: boolean;
-  /** An `ack` is due and will be sent once the current batch of frames is handled. */
-  ackQueued: boolean;
-}
+export type { Link, Session } from './session.js';
 
 export interface RoomsOptions {
   readonly maxPeers: number;
@@ -72,15 +39,23 @@ export interface RoomsOptions {
 type JoinFrame = Extract<ClientFrame, { t: 'join' }>;
 type SignalFrame = Extract<ClientFrame, { t: 'signal' }>;
 
-const send = (link: Link | null, frame: ServerFrame): void => link?.write(JSON.stringify(frame));
-
 export class Rooms {
   readonly #rooms = new Map<string, Map<string, Session>>();
   readonly #options: RoomsOptions;
   #idle: (() => void)[] = [];
+  #journal: RoomJournal | null = null;
 
   constructor(options: RoomsOptions) {
     this.#options = options;
+  }
+
+  /** From now on every change is recorded there, and writes wait until it is stored. */
+  attach(journal: RoomJournal): void {
+    this.#journal = journal;
+  }
+
+  has(room: string): boolean {
+    return this.#rooms.has(room);
   }
 
   stats(): { rooms: number; peers: number } {
@@ -97,6 +72,7 @@ export class Rooms {
   /** Another instance owns the room now: its sockets are closed (1001), to join it there. */
   dropRoom(name: string): void {
     const room = this.#rooms.get(name);
+    this.#journal?.discard(name);
     if (!room) return;
     this.#rooms.delete(name);
     for (const session of room.values()) {
@@ -139,27 +115,11 @@ export class Rooms {
       room = new Map();
       this.#rooms.set(frame.room, room);
     }
-    const session: Session = {
-      room: frame.room,
-      peer: frame.peer,
-      id: frame.session,
-      instance: frame.instance,
-      link,
-      received: 0,
-      acked: 0,
-      pending: new Map(),
-      sent: 0,
-      outbox: [],
-      outboxBytes: 0,
-      droppedUpTo: 0,
-      parked: [],
-      grace: undefined,
-      gone: false,
-      ackQueued: false,
-    };
+    const session = createSession(frame.room, frame.peer, frame.session, frame.instance, link);
     const others = this.#others(session);
     room.set(frame.peer, session);
-    send(link, {
+    this.#journal?.changed(session);
+    this.#send(session.room, link, {
       t: 'joined',
       room: frame.room,
       peer: frame.peer,
@@ -167,8 +127,10 @@ export class Rooms {
       resumed: false,
       acked: 0,
     });
-    for (const other of others) send(other.link, { t: 'peer-joined', peer: session.peer });
+    for (const other of others)
+      this.#send(session.room, other.link, { t: 'peer-joined', peer: session.peer });
     for (const other of others) {
+      if (other.parked.length > 0) this.#journal?.unparked(other, true);
       for (const parked of other.parked.splice(0))
         this.#store(session, other, parked.seq, parked.mid, parked.data);
     }
@@ -189,7 +151,7 @@ export class Rooms {
       frame.received < session.droppedUpTo
         ? { from: frame.received + 1, to: session.droppedUpTo }
         : undefined;
-    send(link, {
+    this.#send(session.room, link, {
       t: 'joined',
       room: session.room,
       peer: session.peer,
@@ -198,7 +160,7 @@ export class Rooms {
       acked: session.acked,
       ...(gap ? { gap } : {}),
     });
-    for (const stored of session.outbox) link.write(stored.text);
+    for (const stored of session.outbox) this.#send(session.room, link, stored.text);
     this.#options.metrics.resumes += 1;
     this.#options.log('resumed', { room: session.room, peer: session.peer, gap });
     return session;
@@ -208,14 +170,15 @@ export class Rooms {
   signal(sender: Session, frame: SignalFrame): void {
     if (frame.seq <= sender.received) {
       // Sent again because our ack was lost, or before the recipients acknowledged it.
-      send(sender.link, { t: 'ack', seq: sender.acked });
+      this.#send(sender.room, sender.link, { t: 'ack', seq: sender.acked });
       return;
     }
     sender.received = frame.seq;
+    this.#journal?.changed(sender);
     if (frame.to !== undefined) {
       const target = this.find(sender.room, frame.to);
       if (!target || target === sender) {
-        send(sender.link, {
+        this.#send(sender.room, sender.link, {
           t: 'error',
           code: 'unknown-peer',
           message: `no peer "${frame.to}" in room "${sender.room}"`,
@@ -233,9 +196,12 @@ export class Rooms {
       // The client holds signals while it sees nobody; this one crossed a leave. The room's
       // next peer gets it, as the client would have sent it then.
       sender.pending.set(frame.seq, 1);
-      sender.parked.push({ seq: frame.seq, mid: frame.mid, data: frame.data });
+      const parked = { seq: frame.seq, mid: frame.mid, data: frame.data };
+      sender.parked.push(parked);
+      this.#journal?.parked(sender, parked);
       if (sender.parked.length > this.#options.maxQueued) {
         const dropped = sender.parked.shift();
+        this.#journal?.unparked(sender, false);
         if (dropped) this.#release({ sender, seq: dropped.seq });
         this.#options.metrics.drop('outbox_full');
       }
@@ -247,11 +213,13 @@ export class Rooms {
 
   /** The recipient has everything up to server `seq`. */
   acknowledge(session: Session, seq: number): void {
+    const before = session.outbox.length;
     while (session.outbox.length > 0 && (session.outbox[0]?.seq ?? 0) <= seq) {
       const stored = session.outbox.shift() as Stored;
       session.outboxBytes -= stored.bytes;
       this.#release(stored.origin);
     }
+    if (session.outbox.length < before) this.#journal?.trimmed(session, seq);
     this.#checkIdle();
   }
 
@@ -271,11 +239,50 @@ export class Rooms {
     session.gone = true;
     room.delete(session.peer);
     if (room.size === 0) this.#rooms.delete(session.room);
-    for (const other of room.values()) send(other.link, { t: 'peer-left', peer: session.peer });
+    this.#journal?.removed(session);
+    for (const other of room.values())
+      this.#send(session.room, other.link, { t: 'peer-left', peer: session.peer });
     for (const stored of session.outbox.splice(0)) this.#release(stored.origin);
     session.outboxBytes = 0;
     this.#options.log('left', { room: session.room, peer: session.peer });
     this.#checkIdle();
+  }
+
+  /**
+   * The room as its previous owner stored it: every session waits `grace` ms for its client to
+   * resume here; what each sender is still owed an ack for is counted again from the outboxes.
+   */
+  restore(name: string, snapshots: readonly SessionSnapshot[]): void {
+    if (this.#rooms.has(name) || snapshots.length === 0) return;
+    const room = new Map<string, Session>();
+    for (const snapshot of snapshots) room.set(snapshot.peer, restoreSession(name, snapshot));
+    const owe = (sender: Session, seq: number): void => {
+      if (seq > sender.acked) sender.pending.set(seq, (sender.pending.get(seq) ?? 0) + 1);
+    };
+    for (const snapshot of snapshots) {
+      const target = room.get(snapshot.peer) as Session;
+      for (const entry of snapshot.outbox) {
+        const from = room.get(entry.from.peer);
+        const sender = from?.id === entry.from.id ? from : null;
+        const bytes = Buffer.byteLength(entry.text);
+        target.outbox.push({
+          seq: entry.seq,
+          text: entry.text,
+          bytes,
+          origin: { sender, seq: entry.from.seq },
+        });
+        target.outboxBytes += bytes;
+        if (sender) owe(sender, entry.from.seq);
+      }
+      for (const parked of target.parked) owe(target, parked.seq);
+    }
+    this.#rooms.set(name, room);
+    for (const session of room.values()) {
+      session.grace = setTimeout(() => this.remove(session), this.#options.grace);
+      this.#settle(session);
+    }
+    this.#options.metrics.restores += 1;
+    this.#options.log('restored', { room: name, peers: room.size });
   }
 
   /** Resolves once every connected peer has acknowledged everything it was sent. */
@@ -325,6 +332,8 @@ export class Rooms {
     };
     target.outbox.push(stored);
     target.outboxBytes += stored.bytes;
+    this.#journal?.changed(target);
+    this.#journal?.stored(target, stored);
     this.#options.metrics.signalsRelayed += 1;
     // A peer that never acknowledges must not make us hold unbounded memory: the oldest go, and
     // the gap is reported when it resumes.
@@ -337,16 +346,17 @@ export class Rooms {
       target.outboxBytes -= dropped.bytes;
       target.droppedUpTo = Math.max(target.droppedUpTo, dropped.seq);
       this.#options.metrics.drop('outbox_full');
+      this.#journal?.trimmed(target, dropped.seq);
       this.#release(dropped.origin);
     }
-    target.link?.write(text);
+    this.#send(target.room, target.link, text);
   }
 
-  #release(origin: Origin): void {
-    const remaining = origin.sender.pending.get(origin.seq);
-    if (origin.sender.gone || remaining === undefined) return;
-    origin.sender.pending.set(origin.seq, remaining - 1);
-    this.#settle(origin.sender);
+  #release({ sender, seq }: Origin): void {
+    const remaining = sender?.pending.get(seq);
+    if (!sender || sender.gone || remaining === undefined) return;
+    sender.pending.set(seq, remaining - 1);
+    this.#settle(sender);
   }
 
   /** Acknowledges to the sender the longest run of its frames that every recipient has. */
@@ -358,15 +368,25 @@ export class Rooms {
       sender.pending.delete(sender.acked + 1);
       sender.acked += 1;
     }
-    if (sender.acked === before || sender.ackQueued) return;
+    if (sender.acked === before) return;
+    this.#journal?.changed(sender);
+    if (sender.ackQueued) return;
     // Acknowledgements are cumulative: one per batch of frames handled in one go (a socket read)
     // says as much as one per frame, and a sender that does not read its acks while it floods
     // must not make the server queue one tiny write per frame for it.
     sender.ackQueued = true;
     queueMicrotask(() => {
       sender.ackQueued = false;
-      send(sender.link, { t: 'ack', seq: sender.acked });
+      this.#send(sender.room, sender.link, { t: 'ack', seq: sender.acked });
     });
+  }
+
+  /** Through the journal when there is one: see {@link RoomJournal.write}. */
+  #send(room: string, link: Link | null, frame: ServerFrame | string): void {
+    if (!link) return;
+    const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
+    if (this.#journal) this.#journal.write(room, link, text);
+    else link.write(text);
   }
 
   #checkIdle(): void {

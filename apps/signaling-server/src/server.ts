@@ -143,8 +143,13 @@ export async function startSignalingServer(
     let phase: 'new' | 'joining' | 'joined' = 'new';
     /** Frames that came while the join token was being checked. */
     const early: ClientFrame[] = [];
+    // The timer runs before the loop reads sockets: a loop stalled past the timeout would refuse
+    // a join waiting to be read (4003 is fatal to the client). The check phase comes after.
     const joinTimer = setTimeout(
-      () => refuse(socket, CLOSE_CODES.JOIN_REQUIRED, 'join required'),
+      () =>
+        setImmediate(() => {
+          if (phase === 'new') refuse(socket, CLOSE_CODES.JOIN_REQUIRED, 'join required');
+        }),
       joinTimeout,
     );
 
@@ -172,7 +177,10 @@ export async function startSignalingServer(
       phase = 'joining';
       if (verify) {
         // A resume of a live session accepts an expired token: the session proves it joined.
-        const resuming = rooms.find(frame.room, frame.peer)?.id === frame.session;
+        // In a cluster the session may live on another instance: Redis has it.
+        const resuming =
+          rooms.find(frame.room, frame.peer)?.id === frame.session ||
+          (node !== null && (await node.hasSession(frame.room, frame.peer, frame.session)));
         const refusal = await verify(frame.token, frame, resuming);
         if (refusal) {
           refuse(socket, refusal.code, refusal.reason);

@@ -108,6 +108,7 @@ describe('no silent loss', () => {
       outOfOrder: 0,
       crossed: 0,
       timedOut: false,
+      closedEarly: [],
     });
     expect(restarted).toBe(true);
   }, 120_000);
@@ -143,6 +144,7 @@ describe('no silent loss', () => {
       outOfOrder: 0,
       crossed: 0,
       timedOut: false,
+      closedEarly: [],
     });
     expect(restarted).toBe(true);
   }, 120_000);

@@ -115,6 +115,18 @@ describe('signaling server', () => {
     expect(await idle.closed).toEqual({ code: CLOSE_CODES.JOIN_REQUIRED, reason: 'join required' });
   });
 
+  it('does not refuse a join that arrived in time but was read late (a stalled event loop)', async () => {
+    const server = await start({ joinTimeout: 30 });
+    const late = await raw(server);
+    late.send(join('r', 'late'));
+    // The join is on its way; this process (the server's too) stalls past the timeout.
+    const until = Date.now() + 150;
+    while (Date.now() < until) {}
+    expect(
+      await Promise.race([late.next((frame) => frame.t === 'joined'), late.closed]),
+    ).toMatchObject({ t: 'joined' });
+  });
+
   it('resumes a dropped session: queued messages are delivered once, nobody sees a leave', async () => {
     const server = await start();
     const alice = await joined(server, 'r', 'alice');
