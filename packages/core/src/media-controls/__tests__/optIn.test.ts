@@ -3,10 +3,8 @@
  * command settles with `UNSUPPORTED` naming the entry and changes nothing; a peer without them
  * still shows what a remote with them muted. The bundle test keeps them out of the main entry.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { inputsOf } from '../../__tests__/bundleInputs.js';
 import {
   bothConnected,
   bothSettled,
@@ -63,25 +61,6 @@ describe('without the media controls', () => {
     await closeAndExpectNoLeaks(call);
   });
 });
-
-const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The source files a bundle of `entry` contains, relative to `src/`. */
-async function inputsOf(entry: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [path.join(src, entry)],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'browser',
-    external: ['xstate'],
-    logLevel: 'silent',
-  });
-  return Object.keys(result.metafile.inputs).map((input) =>
-    path.relative(src, path.resolve(input)).split(path.sep).join('/'),
-  );
-}
 
 /** The modules only the media controls need. */
 const CONTROLS_MODULES = [
