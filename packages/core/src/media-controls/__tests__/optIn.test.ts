@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inputsOf } from '../../__tests__/bundleInputs.js';
+import { UnsupportedError } from '../../errors.js';
 import {
   bothConnected,
   bothSettled,
@@ -32,7 +33,8 @@ describe('without the media controls', () => {
     call.a.actor.send({ type: 'START_MEDIA', constraints: { audio: true, video: true } });
     await bothConnected(call);
     await bothSettled(call);
-    const { intent } = call.a.actor.getSnapshot().context;
+    const before = call.a.actor.getSnapshot();
+    const { intent } = before.context;
     for (const command of CONTROLS) {
       const id = `no-controls-${command.type}`;
       call.a.actor.send({ ...command, id });
@@ -41,8 +43,15 @@ describe('without the media controls', () => {
       const error = settled?.type === 'settled' && !settled.ok ? settled.error : null;
       expect(error?.message).toContain(command.type);
       expect(error?.message).toContain('@peerstatejs/core/media-controls');
+      // As documented (errors.ts, guide 10): the option that was looked for.
+      expect(error).toBeInstanceOf(UnsupportedError);
+      expect((error as UnsupportedError).lookedFor).toEqual(['mediaControls']);
     }
-    expect(call.a.actor.getSnapshot().context.intent).toBe(intent);
+    // The call goes on: an UNSUPPORTED refusal is not the "no peer connection" one (`failed`).
+    const after = call.a.actor.getSnapshot();
+    expect(after.value).toEqual(before.value);
+    expect(after.context.intent).toBe(intent);
+    expect(intent.transceivers.map((e) => e.track?.enabled)).toEqual([true, true]);
     expect(call.a.sent.filter((m) => m.type === 'muted')).toEqual([]);
     await closeAndExpectNoLeaks(call);
   });
