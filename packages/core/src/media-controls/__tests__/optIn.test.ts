@@ -47,6 +47,11 @@ describe('without the media controls', () => {
       expect(error).toBeInstanceOf(UnsupportedError);
       expect((error as UnsupportedError).lookedFor).toEqual(['mediaControls']);
     }
+    // The promise facade (what useLocalMedia returns) rejects with the same error.
+    await expect(peerCommands(call.a.actor).setMuted('audio', true)).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      lookedFor: ['mediaControls'],
+    });
     // The call goes on: an UNSUPPORTED refusal is not the "no peer connection" one (`failed`).
     const after = call.a.actor.getSnapshot();
     expect(after.value).toEqual(before.value);
