@@ -56,7 +56,9 @@ export interface PeerView {
 
 /**
  * The actions a UI calls; each sends one command. `R` is what an action returns: nothing for
- * {@link peerActions}, a promise of the command's outcome for {@link peerCommands}.
+ * {@link peerActions}, a promise of the command's outcome for {@link peerCommands}. The media
+ * controls (`setMuted` to `setCodecPreferences`) need the peer created with `mediaControls`
+ * from `@peerstatejs/core/media-controls`; without them each settles with `UNSUPPORTED`.
  */
 export interface PeerActions<R = void> {
   /** Sends `ADD_TRACK`: send a track (renegotiates). */

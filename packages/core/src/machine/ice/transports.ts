@@ -64,7 +64,7 @@ export function sendStatesChanged(
 }
 
 /**
- * Reports every transport `statechange` as `pc.statesChanged` ({@link sendStatesChanged}: once
+ * Reports every transport `statechange` as `pc.statesChanged` (`sendStatesChanged`: once
  * per change). Transports appear as descriptions are applied, so each signaling state change
  * looks for new ones.
  */

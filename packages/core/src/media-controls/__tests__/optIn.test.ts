@@ -3,10 +3,9 @@
  * command settles with `UNSUPPORTED` naming the entry and changes nothing; a peer without them
  * still shows what a remote with them muted. The bundle test keeps them out of the main entry.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { inputsOf } from '../../__tests__/bundleInputs.js';
+import { UnsupportedError } from '../../errors.js';
 import {
   bothConnected,
   bothSettled,
@@ -34,7 +33,8 @@ describe('without the media controls', () => {
     call.a.actor.send({ type: 'START_MEDIA', constraints: { audio: true, video: true } });
     await bothConnected(call);
     await bothSettled(call);
-    const { intent } = call.a.actor.getSnapshot().context;
+    const before = call.a.actor.getSnapshot();
+    const { intent } = before.context;
     for (const command of CONTROLS) {
       const id = `no-controls-${command.type}`;
       call.a.actor.send({ ...command, id });
@@ -43,8 +43,20 @@ describe('without the media controls', () => {
       const error = settled?.type === 'settled' && !settled.ok ? settled.error : null;
       expect(error?.message).toContain(command.type);
       expect(error?.message).toContain('@peerstatejs/core/media-controls');
+      // As documented (errors.ts, guide 10): the option that was looked for.
+      expect(error).toBeInstanceOf(UnsupportedError);
+      expect((error as UnsupportedError).lookedFor).toEqual(['mediaControls']);
     }
-    expect(call.a.actor.getSnapshot().context.intent).toBe(intent);
+    // The promise facade (what useLocalMedia returns) rejects with the same error.
+    await expect(peerCommands(call.a.actor).setMuted('audio', true)).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      lookedFor: ['mediaControls'],
+    });
+    // The call goes on: an UNSUPPORTED refusal is not the "no peer connection" one (`failed`).
+    const after = call.a.actor.getSnapshot();
+    expect(after.value).toEqual(before.value);
+    expect(after.context.intent).toBe(intent);
+    expect(intent.transceivers.map((e) => e.track?.enabled)).toEqual([true, true]);
     expect(call.a.sent.filter((m) => m.type === 'muted')).toEqual([]);
     await closeAndExpectNoLeaks(call);
   });
@@ -63,25 +75,6 @@ describe('without the media controls', () => {
     await closeAndExpectNoLeaks(call);
   });
 });
-
-const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The source files a bundle of `entry` contains, relative to `src/`. */
-async function inputsOf(entry: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [path.join(src, entry)],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'browser',
-    external: ['xstate'],
-    logLevel: 'silent',
-  });
-  return Object.keys(result.metafile.inputs).map((input) =>
-    path.relative(src, path.resolve(input)).split(path.sep).join('/'),
-  );
-}
 
 /** The modules only the media controls need. */
 const CONTROLS_MODULES = [

@@ -28,10 +28,12 @@ export interface FakePeerConnectionOptions {
    */
   readonly autoGather?: boolean;
   /**
-   * A data channel created while `setLocalDescription()` makes an offer is negotiated later
-   * (default `true`, the spec: `negotiationneeded` fires once the exchange is back in stable).
-   * `false`: as Firefox 153 does, the offer is made when the call starts, the channel is left out
-   * of it, and `negotiationneeded` never fires for the channel (only a later change fires it).
+   * Whether a data channel created while `setLocalDescription()` makes an offer gets negotiated
+   * (default `true`: the fake makes the offer a task after the call, so the channel is in it;
+   * one created once the offer is applied gets `negotiationneeded` back in stable, as the spec
+   * says). `false`: as Firefox 153 does, the offer is made when the call starts, the channel is
+   * left out of it, and `negotiationneeded` never fires for the channel (only a later change
+   * fires it).
    */
   readonly negotiatesChannelsCreatedDuringOffer?: boolean;
 }

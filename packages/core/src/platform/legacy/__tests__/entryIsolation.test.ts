@@ -1,27 +1,5 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-
-const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** The source files a bundle of `entry` contains, relative to `src/`. */
-async function inputsOf(entry: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [path.join(src, entry)],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'browser',
-    // Only our own files matter here.
-    external: ['xstate'],
-    logLevel: 'silent',
-  });
-  return Object.keys(result.metafile.inputs).map((input) =>
-    path.relative(src, path.resolve(input)).split(path.sep).join('/'),
-  );
-}
+import { inputsOf } from '../../../__tests__/bundleInputs.js';
 
 /** The modules only engines older than the promise and track APIs need, wherever they live. */
 const LEGACY =
