@@ -6,6 +6,7 @@
 import type { PeerActor } from '@peerstatejs/core';
 import { createRoom, type Room } from '@peerstatejs/signaling';
 import { record } from './log.js';
+import { received, stopProbes, switchToCanvas } from './roomMedia.js';
 
 export interface RoomSpec {
   readonly url: string;
@@ -52,6 +53,9 @@ function summarize() {
       phase: p.view.phase,
       closeReason: p.view.closeReason,
       epoch: p.peer.getSnapshot().context.epoch,
+      // Collisions (perfect negotiation's glare): each one costs a round trip at start-up.
+      rollbacks: p.peer.getSnapshot().context.counters.rollbacks,
+      offersIgnored: p.peer.getSnapshot().context.counters.offersIgnored,
       remoteKinds: p.view.remoteTracks.filter((t) => !t.ended).map((t) => t.track.kind),
     })),
     at: Date.now(),
@@ -176,6 +180,18 @@ export const roomApi = {
 
   roomStop() {
     requireRoom().stop();
+    stopProbes();
     return summarize();
   },
+
+  /** What this participant sees and hears of each other (see roomMedia.ts). */
+  roomReceived: () => received(requireRoom()),
+
+  roomSetMuted(args: { kind: 'audio' | 'video'; muted: boolean }) {
+    requireRoom().setMuted(args.kind, args.muted);
+    return summarize();
+  },
+
+  /** Switches the camera for a flat magenta canvas on every peer; returns the new track's id. */
+  roomSwitchCamera: () => switchToCanvas(requireRoom(), ROOM_VIDEO),
 };
