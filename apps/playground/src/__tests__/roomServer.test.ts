@@ -9,7 +9,14 @@ import { createMemoryRoomServer } from '../room/memoryRoom.js';
 import { createRoomLinks } from '../room/roomLinks.js';
 
 const BYE = { v: SIGNALING_VERSION, type: 'bye' } as const;
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Waits for a condition (events, not time): a budget for a loaded 2-core machine. */
+async function until(condition: () => boolean, timeout = 10_000): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('not reached');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
 
 function join(server: ReturnType<typeof createMemoryRoomServer>, peerId: string) {
   const transport = server.createTransport({ url: 'memory:', room: 'r', peerId });
@@ -20,14 +27,16 @@ function join(server: ReturnType<typeof createMemoryRoomServer>, peerId: string)
   return { transport, log };
 }
 
+const FROM_BEN = `from Ben ${JSON.stringify(BYE)}`;
+
 describe('memory room server', () => {
   it('joins, reports presence both ways, relays to the others and leaves on close', async () => {
     const server = createMemoryRoomServer();
     const ann = join(server, 'Ann');
     expect(ann.transport.state).toBe('connecting');
-    await tick();
+    await until(() => ann.transport.state === 'open');
     const ben = join(server, 'Ben');
-    await tick();
+    await until(() => ann.log.includes('joined Ben') && ben.transport.state === 'open');
     expect(ben.transport.peers).toEqual(['Ann']);
     expect(ann.transport.peers).toEqual(['Ben']);
     expect(ann.log).toEqual(['state open', 'joined Ben']);
@@ -36,34 +45,38 @@ describe('memory room server', () => {
     server.onSend((from, message) => sent.push(`${from} ${JSON.stringify(message)}`));
     ben.transport.send(BYE);
     // Never delivered inside the sender's call.
-    expect(ann.log).not.toContain(`from Ben ${JSON.stringify(BYE)}`);
-    await tick();
-    expect(ann.log).toContain(`from Ben ${JSON.stringify(BYE)}`);
+    expect(ann.log).not.toContain(FROM_BEN);
+    await until(() => ann.log.includes(FROM_BEN));
     expect(ben.log.filter((line) => line.startsWith('from'))).toEqual([]);
     expect(sent).toEqual([`Ben ${JSON.stringify(BYE)}`]);
 
     ben.transport.close();
     expect(ben.transport.state).toBe('closed');
-    await tick();
-    expect(ann.log.at(-1)).toBe('left Ben');
+    await until(() => ann.log.at(-1) === 'left Ben');
     expect(ann.transport.peers).toEqual([]);
     expect(server.members('r')).toEqual(['Ann']);
-    // A closed transport sends nothing.
+    // A closed transport sends nothing: what a later member sends after it arrives alone.
     ben.transport.send(BYE);
-    await tick();
-    expect(ann.log.at(-1)).toBe('left Ben');
+    const cat = join(server, 'Cat');
+    await until(() => cat.transport.state === 'open');
+    cat.transport.send(BYE);
+    await until(() => ann.log.some((line) => line.startsWith('from Cat')));
+    expect(ann.log.filter((line) => line === FROM_BEN)).toHaveLength(1);
   });
 
   it('keeps messages that arrive before the first subscriber', async () => {
     const server = createMemoryRoomServer();
     const ann: WebSocketSignaling = server.createTransport({ url: 'm', room: 'r', peerId: 'Ann' });
+    await until(() => ann.state === 'open');
+    const cat = join(server, 'Cat');
     const ben = join(server, 'Ben');
-    await tick();
+    await until(() => ben.transport.state === 'open');
     ben.transport.send(BYE);
-    await tick();
+    // Delivered to Ann before Cat (join order): once Cat has it, Ann's backlog holds it.
+    await until(() => cat.log.includes(FROM_BEN));
     const got: unknown[] = [];
     ann.subscribe((message) => got.push(message));
-    await tick();
+    await until(() => got.length > 0);
     expect(got).toEqual([BYE]);
   });
 });
