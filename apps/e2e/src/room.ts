@@ -18,6 +18,8 @@ export interface RoomSpec {
 export const ROOM_VIDEO = { width: 160, height: 120, frameRate: 15 } as const;
 
 let room: Room | null = null;
+/** When each participant's `left` event came (a starved page's polling notices it later). */
+const leftAt = new Map<string, number>();
 
 function requireRoom(): Room {
   if (!room) throw new Error('no room: call roomStart first');
@@ -76,6 +78,7 @@ export const roomApi = {
     room.on((event) => {
       if (event.type === 'joined' || event.type === 'left')
         record('room', event.type, event.participant.id);
+      if (event.type === 'left') leftAt.set(event.participant.id, Date.now());
       if (event.type === 'error') record('room', 'error', event.error.message);
     });
     const phases = new Map<string, string>();
@@ -125,7 +128,10 @@ export const roomApi = {
     }
   },
 
-  /** Resolves once `id` is no participant any more; `at` is when. */
+  /**
+   * Resolves once `id` is no participant any more; `at` is when this poll saw it, `leftAt` when
+   * the room's `left` event came (the SDK's moment: polling in a starved page lags it).
+   */
   async roomWaitGone(args: { id: string; timeoutMs: number }) {
     const target = requireRoom();
     const deadline = Date.now() + args.timeoutMs;
@@ -136,7 +142,7 @@ export const roomApi = {
       }
       await pause(20);
     }
-    return summarize();
+    return { ...summarize(), leftAt: leftAt.get(args.id) ?? null };
   },
 
   /**
@@ -178,10 +184,12 @@ export const roomApi = {
     return summarize();
   },
 
+  /** `stoppedAt`: when `stop()` ran (the call may wait in a starved page's task queue). */
   roomStop() {
+    const stoppedAt = Date.now();
     requireRoom().stop();
     stopProbes();
-    return summarize();
+    return { ...summarize(), stoppedAt };
   },
 
   /** What this participant sees and hears of each other (see roomMedia.ts). */

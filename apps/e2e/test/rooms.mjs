@@ -156,19 +156,20 @@ export const ROOM_SCENARIOS = [
         await muteAndSwitch(t, pages, 'p2', othersOf('p2'));
 
         // p6 leaves (the app's hang-up: bye to each, then leave): everyone else drops it.
-        const closedAt = Date.now();
-        await pages.p6.call('roomStop');
+        // Measured from when stop() ran to each one's `left` event: the page calls around them
+        // wait in starved task queues on a loaded machine (figure leftDroppedHarnessMs: from the
+        // runner's call to the last poll that saw it gone).
+        const calledAt = Date.now();
+        const { stoppedAt } = await pages.p6.call('roomStop');
         const gone = await Promise.all(
           othersOf('p6').map((id) =>
             pages[id].call('roomWaitGone', { id: 'p6', timeoutMs: 5_000 }),
           ),
         );
-        const dropped = Math.max(...gone.map((s) => s.at)) - closedAt;
+        const dropped = Math.max(...gone.map((s) => s.leftAt ?? s.at)) - stoppedAt;
         t.figure('leftDroppedMs', dropped);
-        assert.ok(
-          dropped <= LEFT_DROPPED_MS,
-          `p6 dropped by all ${dropped} ms after its tab closed`,
-        );
+        t.figure('leftDroppedHarnessMs', Math.max(...gone.map((s) => s.at)) - calledAt);
+        assert.ok(dropped <= LEFT_DROPPED_MS, `p6 dropped by all ${dropped} ms after its stop()`);
         for (const s of gone) assert.equal(s.participants.length, 4, `${s.peerId} kept the others`);
 
         // Tabs closed, not hung up: p5's with its beforeunload run (a user closing it), p4's
@@ -188,7 +189,7 @@ export const ROOM_SCENARIOS = [
           const seen = await Promise.all(
             remaining.map((other) => pages[other].call('roomWaitGone', { id, timeoutMs: 20_000 })),
           );
-          const took = Math.max(...seen.map((s) => s.at)) - closedTabAt;
+          const took = Math.max(...seen.map((s) => s.leftAt ?? s.at)) - closedTabAt;
           t.figure(figure, took);
           assert.ok(
             took <= LEFT_DROPPED_MS,
