@@ -6,6 +6,7 @@
 import type { PeerActor } from '@peerstatejs/core';
 import { createRoom, type Room } from '@peerstatejs/signaling';
 import { record } from './log.js';
+import { received, stopProbes, switchToCanvas } from './roomMedia.js';
 
 export interface RoomSpec {
   readonly url: string;
@@ -17,6 +18,8 @@ export interface RoomSpec {
 export const ROOM_VIDEO = { width: 160, height: 120, frameRate: 15 } as const;
 
 let room: Room | null = null;
+/** When each participant's `left` event came (a starved page's polling notices it later). */
+const leftAt = new Map<string, number>();
 
 function requireRoom(): Room {
   if (!room) throw new Error('no room: call roomStart first');
@@ -52,6 +55,9 @@ function summarize() {
       phase: p.view.phase,
       closeReason: p.view.closeReason,
       epoch: p.peer.getSnapshot().context.epoch,
+      // Collisions (perfect negotiation's glare): each one costs a round trip at start-up.
+      rollbacks: p.peer.getSnapshot().context.counters.rollbacks,
+      offersIgnored: p.peer.getSnapshot().context.counters.offersIgnored,
       remoteKinds: p.view.remoteTracks.filter((t) => !t.ended).map((t) => t.track.kind),
     })),
     at: Date.now(),
@@ -72,6 +78,7 @@ export const roomApi = {
     room.on((event) => {
       if (event.type === 'joined' || event.type === 'left')
         record('room', event.type, event.participant.id);
+      if (event.type === 'left') leftAt.set(event.participant.id, Date.now());
       if (event.type === 'error') record('room', 'error', event.error.message);
     });
     const phases = new Map<string, string>();
@@ -121,7 +128,10 @@ export const roomApi = {
     }
   },
 
-  /** Resolves once `id` is no participant any more; `at` is when. */
+  /**
+   * Resolves once `id` is no participant any more; `at` is when this poll saw it, `leftAt` when
+   * the room's `left` event came (the SDK's moment: polling in a starved page lags it).
+   */
   async roomWaitGone(args: { id: string; timeoutMs: number }) {
     const target = requireRoom();
     const deadline = Date.now() + args.timeoutMs;
@@ -132,7 +142,7 @@ export const roomApi = {
       }
       await pause(20);
     }
-    return summarize();
+    return { ...summarize(), leftAt: leftAt.get(args.id) ?? null };
   },
 
   /**
@@ -174,8 +184,22 @@ export const roomApi = {
     return summarize();
   },
 
+  /** `stoppedAt`: when `stop()` ran (the call may wait in a starved page's task queue). */
   roomStop() {
+    const stoppedAt = Date.now();
     requireRoom().stop();
+    stopProbes();
+    return { ...summarize(), stoppedAt };
+  },
+
+  /** What this participant sees and hears of each other (see roomMedia.ts). */
+  roomReceived: () => received(requireRoom()),
+
+  roomSetMuted(args: { kind: 'audio' | 'video'; muted: boolean }) {
+    requireRoom().setMuted(args.kind, args.muted);
     return summarize();
   },
+
+  /** Switches the camera for a flat magenta canvas on every peer; returns the new track's id. */
+  roomSwitchCamera: () => switchToCanvas(requireRoom(), ROOM_VIDEO),
 };

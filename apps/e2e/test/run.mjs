@@ -144,10 +144,16 @@ function scenarioContext(scenario, { browsers, origin }) {
       turns.push(turn);
       return turn;
     },
-    /** Checks a page as the end of the scenario would, then closes it (long loops of calls). */
-    async closePage(page) {
+    /**
+     * Checks a page as the end of the scenario would, then closes it (long loops of calls).
+     * `tab`: close the tab first as a user does (`{ runBeforeUnload }`), not only its context;
+     * `'crash'`: kill its renderer first (no pagehide runs).
+     */
+    async closePage(page, tab) {
       await t.checkPages([page]);
       pages.splice(pages.indexOf(page), 1);
+      if (tab === 'crash') await page.crash();
+      else if (tab) await withTimeout(page.closeTab(tab), 5_000, () => 'close tab');
       await withTimeout(page.close(), 5_000, () => 'close').catch(() => {});
     },
     async checkPages(which = pages) {

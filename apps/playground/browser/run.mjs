@@ -10,7 +10,9 @@
 //                                   then a short call under Vite's dev server (`npm run dev`)
 //   BUILD_MODES=production node browser/run.mjs
 //
-// Env: CHROMIUM_PATH (default /usr/bin/chromium), STEP_TIMEOUT_MS (default 10000).
+// Env: CHROMIUM_PATH (default /usr/bin/chromium), STEP_TIMEOUT_MS (default 10000),
+// PLAYGROUND_ONLY (only the checks whose name contains one of `|`-separated texts, e.g.
+// `room view|no console errors`).
 // Prints one line per check, then `N passed, N failed`; exits 1 if any failed.
 
 import { mkdir, readFile } from 'node:fs/promises';
@@ -22,6 +24,7 @@ import { chromium } from 'playwright-core';
 import { build, createServer } from 'vite';
 import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 import { debuggerChecks, showKinds } from './debugger.mjs';
+import { roomChecks } from './room.mjs';
 
 const appDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const resultsDir = path.join(appDir, 'test-results');
@@ -115,6 +118,9 @@ async function check(name, body, { knownFailing } = {}) {
   if (name.startsWith('[dev-server]') && !DEV_SERVER_CHECKS.some((part) => name.includes(part))) {
     return;
   }
+  // While developing: only the checks whose name has one of these texts (`|` between them).
+  const only = process.env.PLAYGROUND_ONLY?.split('|');
+  if (only && !only.some((part) => name.includes(part))) return;
   const started = Date.now();
   try {
     await body();
@@ -713,6 +719,17 @@ async function runMode(browser, mode) {
     );
 
     if (mode === 'production') await debug.noServer();
+    await roomChecks({
+      context,
+      origin,
+      check,
+      assert,
+      prefix,
+      watch,
+      problems,
+      shotPath: (name) => path.join(resultsDir, `${mode}-${name}.png`),
+      full: mode === 'production',
+    }).run();
 
     await check(`${prefix} no console errors`, async () => {
       assert(problems.length === 0, problems.join(' | '));

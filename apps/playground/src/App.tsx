@@ -19,6 +19,8 @@ import { type Call, createCall, type PeerSpec } from './call/createCall.js';
 import { WireFaultControls } from './call/FaultControls.js';
 import { SignalingStatus } from './call/SignalingStatus.js';
 import { useStatsSampler } from './call/useStatsSampler.js';
+import { RoomView } from './room/RoomView.js';
+import { createRoomPlayground } from './room/roomPlayground.js';
 import { Workspace } from './Workspace.js';
 
 /** The peer options of one side: the recorder's inspector is how the playground sees the machine. */
@@ -141,6 +143,7 @@ function SignalingPicker({ config }: { config: PlaygroundConfig }) {
         </select>
       </label>
       <button type="submit">Apply</button>
+      <a href="?view=room">Room view (a mesh in this page)</a>
       {config.mode !== 'in-memory' ? (
         <a href={configSearch(other) || '?'} target="_blank" rel="noreferrer">
           Open the other side in a new tab
@@ -150,8 +153,18 @@ function SignalingPicker({ config }: { config: PlaygroundConfig }) {
   );
 }
 
+/** The room view: its participants live as long as the page. */
+function RoomPage() {
+  const [playground] = useState(createRoomPlayground);
+  return <RoomView playground={playground} />;
+}
+
 export function App() {
   const config = useMemo(() => readConfig(window.location.search), []);
+  return config.view === 'room' ? <RoomPage /> : <CallPage config={config} />;
+}
+
+function CallPage({ config }: { config: PlaygroundConfig }) {
   const [call, setCall] = useState(() => createCall(config));
   const [imported, setImported] = useState<{ store: SessionStore; name: string } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);

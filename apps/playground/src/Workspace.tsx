@@ -121,8 +121,11 @@ function PeerPanel({
 
 export interface WorkspaceProps {
   readonly store: SessionStore;
-  /** The live peers, in session order; empty when replaying an imported session. */
-  readonly actors: readonly PeerActor[];
+  /**
+   * The live peers, in session order; empty when replaying an imported session. A room's link
+   * has `null` for a side whose machine ended (its participant left).
+   */
+  readonly actors: readonly (PeerActor | null)[];
   /** The live call's faults; null when replaying. */
   readonly faults: Faults | null;
   readonly title: (replaying: boolean) => ReactNode;
@@ -145,7 +148,7 @@ export function Workspace({ store, actors, faults, title, actions }: WorkspacePr
   const [errorNotice, setErrorNotice] = useState<string | null>(null);
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
   const last = lastSeq(session);
-  const live = actors.length > 0;
+  const live = actors.some((actor) => actor !== null);
   const following = live && cursor === null;
   const at = Math.min(cursor ?? last, last);
   const moveTo = (seq: number) => setCursor(Math.max(Math.min(seq, last), Math.min(1, last)));

@@ -109,8 +109,11 @@ export async function startSignalingServer(
   // ws enforces maxPayload itself and closes with 1009 before buffering an oversized frame.
   const wss = new WebSocketServer({ server: http, maxPayload: maxBytes });
 
+  /** Sockets the server closed: the close code they report is the server's, echoed back. */
+  const closedByServer = new WeakSet<WebSocket>();
   const refuse = (socket: WebSocket, code: number, reason: string): void => {
     if (socket.readyState !== socket.OPEN) return;
+    closedByServer.add(socket);
     log('close', { code, reason });
     metrics.close(code);
     // Close reasons are limited to 123 bytes.
@@ -259,9 +262,19 @@ export async function startSignalingServer(
       handle(parsed.frame);
     });
 
-    socket.on('close', () => {
+    socket.on('close', (code: number) => {
       clearTimeout(joinTimer);
       addresses.release(address);
+      // 1001 from a browser: its page went away (closed, crashed, navigated) without a leave
+      // (no pagehide ran, or its frames were lost). That page cannot resume, so the others see
+      // it leave now, not after the grace period. (A client of another instance keeps grace.)
+      if (code === CLOSE_CODES.GOING_AWAY && !closedByServer.has(socket) && !relayed) {
+        if (session?.link === link) {
+          session.link = null;
+          rooms.remove(session);
+        }
+        return;
+      }
       detach();
     });
   });

@@ -112,6 +112,15 @@ function wrap(label, browserName, page, { close, cdp }) {
     pre: () => page.evaluate(() => window.__pre),
     evaluate: (fn, arg) => page.evaluate(fn, arg),
     screenshot: (path) => page.screenshot({ path, fullPage: true }),
+    /** Closes the tab as a user does (`runBeforeUnload`: with the page's beforeunload run first). */
+    closeTab: (options) => page.close(options),
+    /** Kills the page's renderer (Chromium's `Page.crash`): no pagehide, no script runs. */
+    async crash() {
+      if (!cdp) throw new Error(`${browserName} cannot crash a page here`);
+      const session = await cdp();
+      // The call never answers: the page it would answer from is gone.
+      session.send('Page.crash').catch(() => {});
+    },
     close,
   };
 }

@@ -8,6 +8,8 @@ export type SignalingMode = 'in-memory' | 'broadcast-channel' | 'websocket';
 export type Role = 'impolite' | 'polite';
 
 export interface PlaygroundConfig {
+  /** `room`: the room view (`?view=room`), a mesh of participants in this page. */
+  readonly view: 'call' | 'room';
   readonly mode: SignalingMode;
   /** BroadcastChannel name / WebSocket room. */
   readonly room: string;
@@ -63,6 +65,7 @@ export function readConfig(search: string): PlaygroundConfig {
   const mode: SignalingMode =
     signaling === 'broadcast-channel' || signaling === 'websocket' ? signaling : 'in-memory';
   return {
+    view: params.get('view') === 'room' ? 'room' : 'call',
     mode,
     room: params.get('room') || 'peerstate-playground',
     role: params.get('role') === 'polite' ? 'polite' : 'impolite',
@@ -78,6 +81,7 @@ export function readConfig(search: string): PlaygroundConfig {
 
 export function configSearch(config: PlaygroundConfig): string {
   const params = new URLSearchParams();
+  if (config.view === 'room') params.set('view', 'room');
   if (config.mode !== 'in-memory') {
     params.set('signaling', config.mode);
     params.set('room', config.room);

@@ -6,13 +6,14 @@
  * @module
  */
 
-import { peerView } from '@peerstatejs/core';
+import { createByeMessage, peerView } from '@peerstatejs/core';
 import { RoomFullError, type WebSocketSignalingError } from '../errors.js';
 import { reportListenerError } from '../reportListenerError.js';
+import { isPolite } from '../session/roles.js';
 import { ID_PATTERN } from '../websocket/protocol.js';
 import type { PresenceEvent, WebSocketSignaling } from '../websocket/websocketOptions.js';
 import { createWebSocketSignaling } from '../websocket/websocketSignaling.js';
-import { unwrap } from './envelope.js';
+import { unwrap, wrap } from './envelope.js';
 import { addShared, createMember, isLive, type Member } from './roomMember.js';
 import {
   DEFAULT_MAX_PARTICIPANTS,
@@ -22,6 +23,12 @@ import {
   type RoomOptions,
   type RoomSnapshot,
 } from './roomTypes.js';
+
+/**
+ * How long a polite peer waits for the impolite participant's first message before it is
+ * created anyway: far longer than an offer takes to arrive, even from a loaded machine.
+ */
+export const POLITE_WAIT_MS = 5_000;
 
 /**
  * Creates a room. Nothing connects until `start()`.
@@ -96,16 +103,41 @@ export function createRoom(options: RoomOptions): Room {
   };
   const participants = () => [...members.values()].map((member) => member.participant);
 
-  const join = (remote: string): void => {
+  /**
+   * Participants met whose peer waits for their first message: those towards whom this peer is
+   * polite. Both sides run a room, so the impolite one offers as soon as it meets us; a polite
+   * peer created before that offer arrives makes its own once its start-up hold runs out, and on
+   * a loaded machine (six pages on two cores) the two collide: a rollback and more SDP work on
+   * both sides, in the very seconds everyone is connecting. Created on that first message, it
+   * answers; after {@link POLITE_WAIT_MS} without one, it is created anyway (and offers).
+   */
+  const awaiting = new Map<string, ReturnType<typeof setTimeout>>();
+  const stopAwaiting = (remote: string): void => {
+    clearTimeout(awaiting.get(remote));
+    awaiting.delete(remote);
+  };
+
+  const join = (remote: string, now = false): void => {
     const existing = members.get(remote);
     if (existing && isLive(existing)) return;
     if (refused.has(remote) || !transport) return;
-    const others = [...members.values()].filter((member) => member.id !== remote).length;
-    if (!existing && others >= maxParticipants - 1) {
+    if (awaiting.has(remote) && !now) return;
+    const others =
+      [...members.values()].filter((member) => member.id !== remote).length +
+      [...awaiting.keys()].filter((id) => id !== remote).length;
+    if (!existing && !awaiting.has(remote) && others >= maxParticipants - 1) {
       // The newcomer sees the same count in its join and leaves with RoomFullError.
       refused.add(remote);
       return;
     }
+    if (!existing && !now && isPolite(peerId, remote)) {
+      awaiting.set(
+        remote,
+        setTimeout(() => join(remote, true), POLITE_WAIT_MS),
+      );
+      return;
+    }
+    stopAwaiting(remote);
     if (existing) drop(existing, false);
     const member = createMember(
       peerId,
@@ -150,6 +182,7 @@ export function createRoom(options: RoomOptions): Room {
       return;
     }
     refused.delete(event.peer);
+    stopAwaiting(event.peer);
     const member = members.get(event.peer);
     if (member) leave(member);
   };
@@ -167,7 +200,7 @@ export function createRoom(options: RoomOptions): Room {
     // A message can precede its sender's presence; an ended peer's remote that signals again
     // came back with a new peer of its own (it rejoined while we kept our session).
     if ((!member || !isLive(member)) && transport?.peers.includes(meta.from)) {
-      join(meta.from);
+      join(meta.from, true);
       member = members.get(meta.from);
     }
     if (member && isLive(member)) member.channel.deliver(inner);
@@ -259,12 +292,26 @@ export function createRoom(options: RoomOptions): Room {
 
   /** Hangs up everyone and leaves; the snapshot's state is the caller's to set. */
   function teardown(): void {
-    for (const member of [...members.values()]) drop(member, false);
+    const leaving = [...members.values()];
+    // Every bye and the leave go out before any connection closes: CLOSE closes a connection
+    // before its bye is sent, and closing stops encoders: five in a row delayed the last byes
+    // and the leave by up to 2 s under load (e2e rooms-mesh-6), more than a closing tab may get.
+    if (transport && transport.state !== 'closed') {
+      for (const member of leaving) {
+        if (isLive(member)) transport.send(wrap(member.id, createByeMessage('local')));
+      }
+    }
+    for (const remote of [...awaiting.keys()]) stopAwaiting(remote);
     refused.clear();
     detach?.();
     detach = null;
     transport?.close();
     transport = null;
+    for (const member of leaving) {
+      // Its bye went out above: the one CLOSE sends goes nowhere.
+      member.channel.close();
+      drop(member, false);
+    }
     if (leaveOnPageHide) pageTarget.removeEventListener?.('pagehide', onPageHide);
   }
 

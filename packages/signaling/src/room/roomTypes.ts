@@ -79,7 +79,11 @@ export interface RoomSnapshot {
   readonly state: RoomState;
   readonly peerId: string;
   readonly room: string;
-  /** The remote participants with a peer, in the order they were met. */
+  /**
+   * The remote participants with a peer, in the order their peers were created: at once for a
+   * participant this peer is impolite towards; on its first message (its offer) for one this
+   * peer is polite towards, so the two never offer at once (or after 5 s without one).
+   */
   readonly participants: readonly Participant[];
   /** The media sent to every participant, once captured. */
   readonly localStream: MediaStream | null;

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { createPeer, type PeerActor, peerView } from '@peerstatejs/core';
+import { createByeMessage, createPeer, type PeerActor, peerView } from '@peerstatejs/core';
 import type { WebSocketSignalingError } from '../errors.js';
 import { ID_PATTERN } from '../websocket/protocol.js';
 import type { PresenceEvent, WebSocketSignaling } from '../websocket/websocketOptions.js';
@@ -178,13 +178,20 @@ export function createSignalingSession(options: SignalingSessionOptions): Signal
     if (!transport) return;
     const current = call;
     call = null;
-    // The bye goes out on the transport before it leaves the room.
-    if (current && isLive(current)) current.peer.send({ type: 'CLOSE', reason: 'local' });
-    if (current) release(current);
+    const live = current !== null && isLive(current);
+    // The bye and the leave go out before the connection closes: CLOSE closes it first (and
+    // closing stops encoders: slow on a loaded machine), so its own bye came late, after the
+    // remote had seen the connection die, or never, from a tab closing meanwhile (pagehide).
+    if (live && transport.state !== 'closed') transport.send(createByeMessage('local'));
     detachTransport?.();
     detachTransport = null;
     transport.close();
     transport = null;
+    if (current) {
+      // Its bye went out above: the one CLOSE sends goes nowhere.
+      release(current);
+      if (live) current.peer.send({ type: 'CLOSE', reason: 'local' });
+    }
     update({
       state: 'idle',
       peers: [],
