@@ -11,7 +11,7 @@ import type { SignalingChannel } from '../signaling/types.js';
 import type { StatsSample as SdkStatsSample } from '../stats/types.js';
 import { kindOf, projectContext, toPlain } from './project.js';
 import { recordedStats } from './stats.js';
-import type { Json, PeerRecord, Session, SessionEntry } from './types.js';
+import type { Json, PeerRecord, Session, SessionEntry, SnapshotRecord } from './types.js';
 import { SESSION_FORMAT, SESSION_VERSION } from './types.js';
 
 /** Something React can subscribe to: a session that may grow, and a version that says it did. */
@@ -68,7 +68,7 @@ function bound<T>(list: T[], limit: number): T[] {
   return list.splice(0, Math.max(list.length - limit, Math.ceil(limit / 10)));
 }
 
-/** Calls `use` with every SDP index a recorded value refers to (`{ $sdp }`, a description ref). */
+/** Calls `use` with every `{ $sdp }` index in a recorded value (what `toPlain` interned). */
 function forEachSdpRef(value: unknown, use: (index: number) => void): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
@@ -77,8 +77,14 @@ function forEachSdpRef(value: unknown, use: (index: number) => void): void {
   }
   const record = value as Record<string, unknown>;
   if (typeof record.$sdp === 'number') use(record.$sdp);
-  else if (typeof record.sdp === 'number' && typeof record.type === 'string') use(record.sdp);
   for (const item of Object.values(record)) forEachSdpRef(item, use);
+}
+
+/** The SDP indices of a snapshot's two descriptions (`projectContext`'s refs). */
+function forEachDescriptionSdp(snapshot: SnapshotRecord, use: (index: number) => void): void {
+  const { localDescription, remoteDescription } = snapshot.context;
+  if (localDescription) use(localDescription.sdp);
+  if (remoteDescription) use(remoteDescription.sdp);
 }
 
 /** A store over a session that no longer changes (an imported one). */
@@ -99,6 +105,9 @@ export function createSessionRecorder(options: RecorderOptions): SessionRecorder
     const counts = peer.dropped ?? { entries: 0, snapshots: 0, stats: 0 };
     peer.dropped = { ...counts, [list]: counts[list] + dropped.length };
     forEachSdpRef(dropped, release);
+    if (list === 'snapshots') {
+      for (const snapshot of dropped as SnapshotRecord[]) forEachDescriptionSdp(snapshot, release);
+    }
   };
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
   const startedAt = now();

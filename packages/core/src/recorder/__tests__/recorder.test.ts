@@ -233,4 +233,26 @@ describe('session recorder limits', () => {
     const again = recorder.session.peers[0]?.entries.at(-1)?.detail as { sdp: { $sdp: number } };
     expect(recorder.session.sdps[again.sdp.$sdp]).toBe('v=0\r\na=candidate:0\r\n');
   });
+
+  it('never lets go of an SDP a kept entry refers to, whatever else the payloads hold', () => {
+    const recorder = createSessionRecorder({
+      signaling: 'in-memory',
+      peers: [{ name: 'Alice', polite: false }],
+      limits: { entries: 20, snapshots: 20 },
+    });
+    const actor = createActor(machine, { inspect: recorder.inspector(0) }).start();
+    // An app payload shaped like a description ref, naming index 0: the SDP the kept entries
+    // refer to. Its entries are dropped while those are kept.
+    const lookalike = () => actor.send({ type: 'NOOP', description: { type: 'offer', sdp: 0 } });
+    for (let i = 0; i < 15; i++) lookalike();
+    for (let i = 0; i < 5; i++) actor.send({ type: 'NOOP', sdp: 'v=0\r\na=kept\r\n' });
+    for (let i = 0; i < 10; i++) lookalike();
+    const { sdps, peers } = recorder.session;
+    const refs = (peers[0]?.entries ?? []).flatMap((entry) => {
+      const ref = (entry.detail as { sdp?: { $sdp: number } } | null)?.sdp;
+      return ref ? [ref.$sdp] : [];
+    });
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(sdps[ref]).toBe('v=0\r\na=kept\r\n');
+  });
 });
