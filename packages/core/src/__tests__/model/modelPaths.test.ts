@@ -13,6 +13,7 @@ import {
   createFakeMediaDevices,
   createFakeStream,
   createFakeTrack,
+  type FakeMediaStreamTrack,
   FakePeerConnection,
 } from '../../testing/index.js';
 import { CoverageRecorder, formatCoverage, machineTargets } from './coverage.js';
@@ -458,6 +459,68 @@ describe('model-based paths over peerMachine', () => {
       },
     );
   });
+
+  // negotiation/answerOnOfferedMlines.ts: b's answer moves its track onto a's m-line; the offer
+  // for the spare left behind waits for the media that answer carried. The fake unmutes b's new
+  // remote track at once; here it unmutes when the path says the media arrives.
+  for (const [ending, end] of [
+    ['always', 'the media arrives'],
+    ['after(', 'no media within FOLLOW_UP_HOLD_MS'],
+    ['pc.negotiationNeeded', 'another change asks for an offer'],
+  ] as const) {
+    it(`glare, both add audio: the polite peer's offer for its spare waits until ${end}`, async () => {
+      const scope = {
+        RTCRtpReceiver: {
+          getCapabilities: (kind: string) => ({
+            codecs: [{ mimeType: `${kind}/x`, clockRate: 1 }],
+          }),
+        },
+      };
+      await path(
+        { b: { scope } },
+        [
+          'idle | pc.negotiationNeeded #0 [followUpHeld] → holdingFollowUp',
+          `holdingFollowUp | ${ending}`,
+        ],
+        async (call) => {
+          await connected(call);
+          let arrives = () => {};
+          call.b.pc().addEventListener(
+            'track',
+            (event) => {
+              const track = (event as RTCTrackEvent).track as FakeMediaStreamTrack;
+              arrives = track.simulateUnmute.bind(track);
+              track.simulateUnmute = () => {};
+            },
+            { once: true },
+          );
+          call.a.actor.send(addTrack('audio'));
+          call.b.actor.send(addTrack('audio'));
+          await until(call, call.b, (s) =>
+            s.matches({ active: { renegotiation: 'holdingFollowUp' } }),
+          );
+          if (ending === 'always') arrives();
+          if (ending === 'pc.negotiationNeeded')
+            call.b.actor.send({
+              type: 'SET_CODEC_PREFERENCES',
+              kind: 'video',
+              mimeTypes: ['video/x'],
+            });
+          expect(await call.settle()).toBe(true);
+          expect(receivedKinds(call.a)).toEqual(['audio']);
+          expect(receivedKinds(call.b)).toEqual(['audio']);
+          // One m-line per track, and the spare's: every transceiver negotiated.
+          expect(
+            call.b
+              .pc()
+              .getTransceivers()
+              .map((t) => t.mid === null),
+          ).toEqual([false, false]);
+          expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+        },
+      );
+    });
+  }
 
   it('a duplicated answer is recognised and dropped; a different answer while stable is refused', async () => {
     const plan: DeliveryPlan = (m) => (isAnswer(m) ? [1, 5] : [1]);
