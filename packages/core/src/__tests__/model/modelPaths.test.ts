@@ -7,12 +7,14 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PeerSnapshot } from '../../machine/createPeer.js';
+import { OUTBOX_TIMEOUT_MS, type QueuedSendError } from '../../machine/data/outbox.js';
 import { peerMachine } from '../../machine/peerMachine.js';
 import type { SignalingMessage } from '../../signaling/types.js';
 import {
   createFakeMediaDevices,
   createFakeStream,
   createFakeTrack,
+  type FakeDataChannel,
   type FakeMediaStreamTrack,
   FakePeerConnection,
 } from '../../testing/index.js';
@@ -521,6 +523,44 @@ describe('model-based paths over peerMachine', () => {
       );
     });
   }
+
+  // machine/data/outbox.ts: SEND_DATA waits for a channel on its way, at most OUTBOX_TIMEOUT_MS.
+  it('SEND_DATA to a channel that never opens fails after OUTBOX_TIMEOUT_MS, while connected', async () => {
+    await path({}, ['peer.active | peer.outboxExpired'], async (call) => {
+      await connected(call);
+      // An SCTP stream that never opens (the fake's channel, its open withheld).
+      const pc = call.a.pc();
+      const create = pc.createDataChannel.bind(pc);
+      pc.createDataChannel = (label, init) => {
+        const channel = create(label, init);
+        (channel as FakeDataChannel).driveOpen = () => {};
+        return channel;
+      };
+      call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'solo' });
+      call.a.actor.send({ type: 'SEND_DATA', label: 'solo', data: 'x' });
+      await call.advance(OUTBOX_TIMEOUT_MS + 10);
+      expect(call.a.errors.map((e) => (e as QueuedSendError).reason)).toEqual(['not-opened']);
+      expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+    });
+  });
+
+  it('SEND_DATA during a rebuild the remote does not hear of fails after OUTBOX_TIMEOUT_MS', async () => {
+    const dropRebuild: DeliveryPlan = (m) => (m.type === 'rebuild' || m.type === 'bye' ? [] : [1]);
+    const slow = { rebuild: { maxAttempts: 1, timeout: OUTBOX_TIMEOUT_MS + 1000 } };
+    await path(
+      { a: slow, b: slow, planA: dropRebuild, planB: dropRebuild },
+      ['peer.rebuilding | peer.outboxExpired'],
+      async (call) => {
+        await connected(call);
+        call.a.pc().failDtls();
+        await until(call, call.a, (s) => s.matches('rebuilding'));
+        call.a.actor.send({ type: 'SEND_DATA', label: 'chat', data: 'x' });
+        await call.advance(OUTBOX_TIMEOUT_MS + 10);
+        expect(call.a.errors.map((e) => (e as QueuedSendError).reason)).toEqual(['not-opened']);
+        expect(call.a.snapshot().matches('rebuilding')).toBe(true);
+      },
+    );
+  });
 
   it('a duplicated answer is recognised and dropped; a different answer while stable is refused', async () => {
     const plan: DeliveryPlan = (m) => (isAnswer(m) ? [1, 5] : [1]);

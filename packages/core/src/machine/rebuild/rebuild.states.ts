@@ -30,6 +30,7 @@ export const rebuildingState = peerSetup.createStateConfig({
     'peer.mediaReady': { actions: 'addOwnedTracks' },
     'peer.trackRecaptured': { actions: 'swapRecaptured' },
     'peer.screenShareEnded': { actions: 'endScreenShare' },
+    'peer.outboxExpired': { actions: 'expireOutbox' },
     '*': { guard: 'isCommand', actions: 'takeCommandWhileRebuilding' },
   },
   states: {
