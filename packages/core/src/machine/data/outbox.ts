@@ -11,7 +11,7 @@
 import { DataChannelError } from '../../errors.js';
 import type { DataChannelInfo, PeerCommand, PeerContext } from '../types.js';
 
-/** A `SEND_DATA` waiting for its channel. */
+/** @internal A `SEND_DATA` waiting for its channel. */
 export interface QueuedSend {
   readonly command: Extract<PeerCommand, { type: 'SEND_DATA' }>;
   readonly bytes: number;
@@ -19,7 +19,7 @@ export interface QueuedSend {
   readonly at: number;
 }
 
-/** The sends waiting for a channel, and the remote's channels a rebuilt connection should bring. */
+/** @internal The sends waiting for a channel, and the remote's channels a rebuilt connection should bring. */
 export interface DataOutbox {
   readonly queued: readonly QueuedSend[];
   /**
@@ -99,8 +99,8 @@ export function queueRefusal(outbox: DataOutbox, label: string, bytes: number): 
  *
  * | reason | when |
  * | --- | --- |
- * | `queue-full` | {@link OUTBOX_MAX_MESSAGES} messages or {@link OUTBOX_MAX_BYTES} bytes already wait for that label |
- * | `not-opened` | the channel did not open within {@link OUTBOX_TIMEOUT_MS} |
+ * | `queue-full` | 1,024 messages or 16 MiB already wait for that label |
+ * | `not-opened` | the channel did not open within 15 s of the send |
  * | `closed` | the channel was closed (by the app or the remote) before it opened |
  */
 export class QueuedSendError extends DataChannelError {

@@ -284,7 +284,7 @@ export interface PeerContext {
   readonly lastRebuildMs: number | null;
   /** Commands that wait for a connection (`START`, `RESTART_ICE`; all of them before start). */
   readonly deferredEvents: readonly PeerEvent[];
-  /** `SEND_DATA`s that wait for their channel to open (data/outbox.ts). */
+  /** @internal `SEND_DATA`s that wait for their channel to open (data/outbox.ts). */
   readonly outbox: DataOutbox;
   /** What the app asked for; {@link PeerContext.localTracks} is what the current connection sends. */
   readonly intent: MediaIntent;
