@@ -69,8 +69,10 @@ const ROWS = [
     // REMOTE_LEFT (with closeReason in the view) add 0.36 kB: 30.79. Glare in one exchange
     // (issue 12: answerOnOfferedMlines, rolledBackExtensionIds) adds 0.46: 31.31.
     // Issue 15's media controls (mute with its signaling message, device switch, screen share,
-    // sender parameters, codec preferences, the mute region) add 3.6 kB: 34.87 kB.
-    limit: 34.9,
+    // sender parameters, codec preferences, the mute region) add 3.6 kB: 34.87 kB. Issue 12's
+    // SEND_DATA queue for channels on their way (machine/data/outbox*.ts) and the glare
+    // follow-up hold add 1.35 kB: 36.22.
+    limit: 36.25,
     // PeerJS is the goal (issue 20): ~6.4 kB more, which trimming alone does not reach (xstate
     // is ~13.1 of it; SIZE-ANALYSIS.md at the root has the breakdown).
     target: ['simple-peer', 'peerjs'],
@@ -103,8 +105,9 @@ const ROWS = [
     name: 'peerstate: every export of the main entry, with xstate',
     entry: "export * from '@peerstatejs/core';",
     // +0.36 kB for issue 14 (see app): 31.87; +0.46 for issue 12's one-exchange glare: 32.40.
-    // +4.3 kB with issue 15's media controls and devices helpers: 36.71 kB.
-    limit: 36.75,
+    // +4.3 kB with issue 15's media controls and devices helpers: 36.71 kB; +1.37 with issue
+    // 12's SEND_DATA queue and glare follow-up hold: 38.08.
+    limit: 38.1,
   },
   {
     id: 'core-own',
@@ -115,8 +118,8 @@ const ROWS = [
     // with issue 12's recovery, +0.84
     // with its intent, +0.27 with the public boundary, +0.76 with the glare pieces, +0.35 with
     // issue 14 (see app): 18.09, +0.47 with issue 12's one-exchange glare: 18.62; +3.5 with issue 15's media
-    // controls: 22.19.
-    limit: 22.25,
+    // controls: 22.19; +1.4 with issue 12's SEND_DATA queue and glare follow-up hold: 23.59.
+    limit: 23.6,
   },
   {
     id: 'channel',
