@@ -47,6 +47,7 @@ export {
   type PeerActor,
   type PeerSnapshot,
 } from './machine/createPeer.js';
+export { QueuedSendError } from './machine/data/outbox.js';
 export type { CaptureRequest } from './machine/media/capture.js';
 export {
   type LocalMediaView,

@@ -4,6 +4,7 @@
  */
 import type { PeerConnectionLike } from '../platform/types.js';
 import { iceUfragsOf } from '../sdp/iceUfrags.js';
+import { EMPTY_OUTBOX } from './data/outbox.js';
 import { EMPTY_INTENT } from './media/intent.js';
 import { resolvePeerOptions } from './options.js';
 import { INITIAL_PEER_CONNECTION_STATES } from './peerConnectionStates.js';
@@ -68,6 +69,7 @@ export function initialContext(input: PeerOptions): PeerContext {
     rebuildStartedAt: null,
     lastRebuildMs: null,
     deferredEvents: [],
+    outbox: EMPTY_OUTBOX,
     intent: EMPTY_INTENT,
     peerMuted: [],
     lastError: null,

@@ -11,6 +11,7 @@ import { peerSetupBase } from './base.js';
 import { commandActions } from './commands.actions.js';
 import { count } from './context.js';
 import { dataChannelActions } from './data/dataChannel.actions.js';
+import { outboxActions } from './data/outbox.actions.js';
 import { iceActions } from './ice/ice.actions.js';
 import { lifecycleActions } from './lifecycle/lifecycle.actions.js';
 import { controlsRouting } from './media/controls.js';
@@ -37,6 +38,7 @@ export const peerSetup = peerSetupBase
       ...controlsRouting,
       ...peerMutedActions,
       ...dataChannelActions,
+      ...outboxActions,
       ...rebuildActions,
       record: ({ context, self }, params: { region: string; state: string }) =>
         recordTransition(self, { ...params, at: context.options.now() }),

@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PeerSnapshot } from '../../machine/createPeer.js';
+import { OUTBOX_TIMEOUT_MS, type QueuedSendError } from '../../machine/data/outbox.js';
 import { peerMachine } from '../../machine/peerMachine.js';
 import { mediaControls } from '../../media-controls/index.js';
 import type { SignalingMessage } from '../../signaling/types.js';
@@ -14,6 +15,8 @@ import {
   createFakeMediaDevices,
   createFakeStream,
   createFakeTrack,
+  type FakeDataChannel,
+  type FakeMediaStreamTrack,
   FakePeerConnection,
 } from '../../testing/index.js';
 import { CoverageRecorder, formatCoverage, machineTargets } from './coverage.js';
@@ -456,6 +459,106 @@ describe('model-based paths over peerMachine', () => {
         expect(receivedKinds(call.a)).toEqual(['audio']);
         expect(receivedKinds(call.b)).toEqual(['video']);
         expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+      },
+    );
+  });
+
+  // negotiation/answerOnOfferedMlines.ts: b's answer moves its track onto a's m-line; the offer
+  // for the spare left behind waits for the media that answer carried. The fake unmutes b's new
+  // remote track at once; here it unmutes when the path says the media arrives.
+  for (const [ending, end] of [
+    ['always', 'the media arrives'],
+    ['after(', 'no media within FOLLOW_UP_HOLD_MS'],
+    ['pc.negotiationNeeded', 'another change asks for an offer'],
+  ] as const) {
+    it(`glare, both add audio: the polite peer's offer for its spare waits until ${end}`, async () => {
+      const scope = {
+        RTCRtpReceiver: {
+          getCapabilities: (kind: string) => ({
+            codecs: [{ mimeType: `${kind}/x`, clockRate: 1 }],
+          }),
+        },
+      };
+      await path(
+        { b: { scope, mediaControls } },
+        [
+          'idle | pc.negotiationNeeded #0 [followUpHeld] → holdingFollowUp',
+          `holdingFollowUp | ${ending}`,
+        ],
+        async (call) => {
+          await connected(call);
+          let arrives = () => {};
+          call.b.pc().addEventListener(
+            'track',
+            (event) => {
+              const track = (event as RTCTrackEvent).track as FakeMediaStreamTrack;
+              arrives = track.simulateUnmute.bind(track);
+              track.simulateUnmute = () => {};
+            },
+            { once: true },
+          );
+          call.a.actor.send(addTrack('audio'));
+          call.b.actor.send(addTrack('audio'));
+          await until(call, call.b, (s) =>
+            s.matches({ active: { renegotiation: 'holdingFollowUp' } }),
+          );
+          if (ending === 'always') arrives();
+          if (ending === 'pc.negotiationNeeded')
+            call.b.actor.send({
+              type: 'SET_CODEC_PREFERENCES',
+              kind: 'video',
+              mimeTypes: ['video/x'],
+            });
+          expect(await call.settle()).toBe(true);
+          expect(receivedKinds(call.a)).toEqual(['audio']);
+          expect(receivedKinds(call.b)).toEqual(['audio']);
+          // One m-line per track, and the spare's: every transceiver negotiated.
+          expect(
+            call.b
+              .pc()
+              .getTransceivers()
+              .map((t) => t.mid === null),
+          ).toEqual([false, false]);
+          expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+        },
+      );
+    });
+  }
+
+  // machine/data/outbox.ts: SEND_DATA waits for a channel on its way, at most OUTBOX_TIMEOUT_MS.
+  it('SEND_DATA to a channel that never opens fails after OUTBOX_TIMEOUT_MS, while connected', async () => {
+    await path({}, ['peer.active | peer.outboxExpired'], async (call) => {
+      await connected(call);
+      // An SCTP stream that never opens (the fake's channel, its open withheld).
+      const pc = call.a.pc();
+      const create = pc.createDataChannel.bind(pc);
+      pc.createDataChannel = (label, init) => {
+        const channel = create(label, init);
+        (channel as FakeDataChannel).driveOpen = () => {};
+        return channel;
+      };
+      call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'solo' });
+      call.a.actor.send({ type: 'SEND_DATA', label: 'solo', data: 'x' });
+      await call.advance(OUTBOX_TIMEOUT_MS + 10);
+      expect(call.a.errors.map((e) => (e as QueuedSendError).reason)).toEqual(['not-opened']);
+      expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+    });
+  });
+
+  it('SEND_DATA during a rebuild the remote does not hear of fails after OUTBOX_TIMEOUT_MS', async () => {
+    const dropRebuild: DeliveryPlan = (m) => (m.type === 'rebuild' || m.type === 'bye' ? [] : [1]);
+    const slow = { rebuild: { maxAttempts: 1, timeout: OUTBOX_TIMEOUT_MS + 1000 } };
+    await path(
+      { a: slow, b: slow, planA: dropRebuild, planB: dropRebuild },
+      ['peer.rebuilding | peer.outboxExpired'],
+      async (call) => {
+        await connected(call);
+        call.a.pc().failDtls();
+        await until(call, call.a, (s) => s.matches('rebuilding'));
+        call.a.actor.send({ type: 'SEND_DATA', label: 'chat', data: 'x' });
+        await call.advance(OUTBOX_TIMEOUT_MS + 10);
+        expect(call.a.errors.map((e) => (e as QueuedSendError).reason)).toEqual(['not-opened']);
+        expect(call.a.snapshot().matches('rebuilding')).toBe(true);
       },
     );
   });

@@ -40,17 +40,16 @@ describe('data channels', () => {
     await closeAndExpectNoLeaks(call);
   });
 
-  it('reports SEND_DATA without an open channel as DATA_CHANNEL_FAILED', async () => {
+  it('reports SEND_DATA to a label with no channel as DATA_CHANNEL_FAILED; one before open waits (outbox.test.ts)', async () => {
     const call = createTestCall();
     call.a.actor.send({ type: 'SEND_DATA', label: 'nope', data: 'x' });
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
-    call.a.actor.send({ type: 'SEND_DATA', label: 'chat', data: 'too early' });
-    expect(call.a.errors.map((e) => e.code)).toEqual([
-      'DATA_CHANNEL_FAILED',
-      'DATA_CHANNEL_FAILED',
-    ]);
-    expect(call.a.errors[1]?.message).toMatch(/not open \(connecting\)/);
+    call.a.actor.send({ type: 'SEND_DATA', label: 'chat', data: 'early' });
+    expect(call.a.errors.map((e) => e.code)).toEqual(['DATA_CHANNEL_FAILED']);
+    expect(call.a.errors[0]?.message).toMatch(/no channel with this label/);
     await bothConnected(call);
+    await until(call.b, () => call.b.emitted.some((e) => e.type === 'data'));
+    expect(call.a.errors).toHaveLength(1);
     await closeAndExpectNoLeaks(call);
   });
 

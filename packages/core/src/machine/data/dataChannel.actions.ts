@@ -5,8 +5,9 @@
 import { peerSetupBase as base } from '../base.js';
 import { commandReporter } from '../commands.js';
 import { requirePc } from '../context.js';
-import { createLocalDataChannel, sendOnDataChannel } from '../dataChannels.js';
+import { createLocalDataChannel } from '../dataChannels.js';
 import { changeIntent } from '../media/media.actions.js';
+import { closedOnPurpose, failQueuedOnClose, sendOrQueue } from './outbox.actions.js';
 
 export const dataChannelActions = {
   createDataChannel: base.enqueueActions(({ context, event, self, enqueue }) => {
@@ -16,11 +17,10 @@ export const dataChannelActions = {
     createLocalDataChannel(requirePc(context), event.label, event.options, report);
     done();
   }),
+  /** On the open channel, or queued while it is on its way (outbox.ts). */
   sendData: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'SEND_DATA') return;
-    const { report, done } = commandReporter(self, event, enqueue.emit);
-    sendOnDataChannel(context.dataChannels, event.label, event.data, report);
-    done();
+    sendOrQueue(context, event, self, enqueue, false);
   }),
   /**
    * A local channel closed over a live connection: the close was meant (the app's or the
@@ -29,20 +29,16 @@ export const dataChannelActions = {
    * whole connection during an outage closes our channel before our SCTP transport notices:
    * taking that for a meant close left a rebuilt data-only call with nothing to negotiate).
    */
-  followDataChannel: base.enqueueActions(({ context, event, enqueue }) => {
+  followDataChannel: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'pc.dataChannelChanged') return;
-    const { label, readyState } = event.channel;
-    const { pc, intent } = context;
-    const sctp = (pc as { sctp?: RTCSctpTransport | null } | null)?.sctp;
-    if (
-      (readyState === 'closing' || readyState === 'closed') &&
-      pc?.connectionState === 'connected' &&
-      (!sctp || sctp.state === 'connected')
-    ) {
+    const { label } = event.channel;
+    const { intent } = context;
+    if (closedOnPurpose(context, event.channel)) {
       const dataChannels = intent.dataChannels.map((c) =>
         c.label === label ? { ...c, closed: true } : c,
       );
       enqueue.assign({ intent: { ...intent, dataChannels } });
+      failQueuedOnClose(context, label, self, enqueue);
     }
   }),
 };

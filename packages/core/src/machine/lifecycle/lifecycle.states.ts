@@ -63,7 +63,11 @@ export const startingState = peerSetup.createStateConfig({
 export const failedState = peerSetup.createStateConfig({
   type: 'final',
   tags: ['failed'],
-  entry: [{ type: 'record', params: { region: 'peer', state: 'failed' } }, 'refuseDeferredEvents'],
+  entry: [
+    { type: 'record', params: { region: 'peer', state: 'failed' } },
+    'refuseDeferredEvents',
+    'refuseQueuedSends',
+  ],
 });
 
 export const closedState = peerSetup.createStateConfig({
@@ -73,5 +77,6 @@ export const closedState = peerSetup.createStateConfig({
     { type: 'record', params: { region: 'peer', state: 'closed' } },
     'emitClosed',
     'refuseDeferredEvents',
+    'refuseQueuedSends',
   ],
 });

@@ -49,6 +49,7 @@ export const mediaHandlers = peerSetup.createStateConfig({
             upsertDataChannel(context.dataChannels, event.channel, 'remote'),
         }),
         emit(({ event }) => ({ type: 'dataChannel' as const, channel: event.channel })),
+        'flushOutbox',
       ],
     },
     'pc.dataChannelChanged': {
@@ -58,8 +59,10 @@ export const mediaHandlers = peerSetup.createStateConfig({
             upsertDataChannel(context.dataChannels, event.channel, 'local'),
         }),
         'followDataChannel',
+        'flushOutbox',
       ],
     },
+    'peer.outboxExpired': { actions: 'expireOutbox' },
     'pc.dataChannelMessage': {
       actions: emit(({ event }) => ({
         type: 'data' as const,

@@ -10,10 +10,17 @@
  * (`replaceTrack`, its streams, its direction). The answer then carries both directions: no
  * second exchange before the media flows both ways. The transceiver of our own is left without
  * a track, `recvonly`, a spare the next track of its kind goes on (media/spareSenders.ts): it
- * has no m-line yet, so the engine asks for one more offer (webrtc-pc §4.7.3), which comes
- * after the media flows. It is not stopped: Chromium never drops a stopped transceiver that had
- * no m-line and fires `negotiationneeded` after every exchange for good (seen in the apps/bench
- * glare arm, an offer every few ms).
+ * has no m-line yet, so the engine asks for one more offer (webrtc-pc §4.7.3). It is not
+ * stopped: Chromium never drops a stopped transceiver that had no m-line and fires
+ * `negotiationneeded` after every exchange for good (seen in the apps/bench glare arm, an offer
+ * every few ms).
+ *
+ * That offer only gives the spare an m-line, so it waits ({@link holdsFollowUpOffer}) until
+ * media arrives on the m-line our track moved onto (its remote track unmutes: the remote applied
+ * our answer and sends), at most {@link FOLLOW_UP_HOLD_MS}. Made at once, its
+ * `setLocalDescription` and the remote's answer to it ran while the first packets were due and
+ * put the media back by the time of an exchange (apps/bench glare arm: ~4 ms in Chromium, both
+ * peers in one page; #12's goal is glare ≤ 1.2 × a clean renegotiation to media flowing).
  * @module
  */
 import type { PeerConnectionLike } from '../../platform/types.js';
@@ -26,6 +33,36 @@ export interface MovedTrack {
   readonly streams: readonly MediaStream[];
   readonly sender: RTCRtpSender;
   readonly owned: boolean;
+}
+
+/** The longest the spare's own offer waits for the media of the exchange that moved it. */
+export const FOLLOW_UP_HOLD_MS = 1_000;
+
+/** Per connection (and gone with it): our transceivers a move left spare, and where the track went. */
+const movedFrom = new WeakMap<
+  PeerConnectionLike,
+  { readonly spare: RTCRtpTransceiver; readonly target: RTCRtpTransceiver }[]
+>();
+
+/**
+ * Whether the engine's request for an offer can wait: a transceiver a move left spare still has
+ * no m-line and nothing to send, and no media has arrived yet on the m-line its track went to.
+ * Anything else that needs the offer (the spare taken for a new track, a second request) ends
+ * the wait (negotiation/signaling.states.ts `holdingFollowUp`).
+ */
+export function holdsFollowUpOffer(pc: PeerConnectionLike | null): boolean {
+  const moves = pc ? movedFrom.get(pc) : undefined;
+  if (!moves) return false;
+  return moves.some(
+    ({ spare, target }) =>
+      spare.mid === null &&
+      spare.sender.track === null &&
+      target.receiver.track.muted &&
+      target.receiver.track.readyState === 'live' &&
+      target.currentDirection !== 'stopped' &&
+      // With ICE down no media comes, and an ICE restart's offer must not wait for it.
+      (pc?.iceConnectionState === 'connected' || pc?.iceConnectionState === 'completed'),
+  );
 }
 
 const kindOf = (transceiver: RTCRtpTransceiver) => transceiver.receiver.track.kind;
@@ -79,6 +116,7 @@ export function sendOnOfferedMlines(
     own.direction = 'recvonly';
     replaced.push(target.sender.replaceTrack(track), own.sender.replaceTrack(null));
     markSpare(pc, own.sender);
+    movedFrom.set(pc, [...(movedFrom.get(pc) ?? []), { spare: own, target }]);
     moved.push({
       track: local.track,
       streams: local.streams,

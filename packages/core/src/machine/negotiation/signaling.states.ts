@@ -1,10 +1,10 @@
 /**
- * The offer/answer exchange, one step at a time, and the renegotiation the engine asks for.
- * Perfect negotiation (W3C WebRTC §10.7): the impolite peer ignores a colliding offer, the
- * polite one yields to it.
+ * The offer/answer exchange, one step at a time. Perfect negotiation (W3C WebRTC §10.7): the
+ * impolite peer ignores a colliding offer, the polite one yields to it. The renegotiation the
+ * engine asks for is renegotiation.states.ts.
  * @module
  */
-import { and, assign, enqueueActions, not, or, raise, stateIn } from 'xstate';
+import { and, assign, enqueueActions, not, or, raise } from 'xstate';
 import { NegotiationTimeoutError } from '../../errors.js';
 import { count, requirePc } from '../context.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
@@ -12,6 +12,8 @@ import { negotiationError } from '../report.js';
 import { peerSetup } from '../setup.js';
 import type { RemoteDescription } from '../types.js';
 import { isRolledBackExtensionIdRefusal } from './rolledBackExtensionIds.js';
+
+export { renegotiationRegion } from './renegotiation.states.js';
 
 /** Takes the next inbox item, when the machine is idle, in arrival order. */
 function drainInbox(state: 'stable' | 'haveLocalOffer') {
@@ -310,68 +312,6 @@ export const signalingRegion = peerSetup.createStateConfig({
           },
         ],
       },
-    },
-  },
-});
-
-/** A hold of the first offer (see `holdingFirstOffer`); `onAnswered` is where an answer leads. */
-function holding(
-  name: 'holdingFirstOffer' | 'holdingAfterAnswer',
-  delay: 'firstOfferHold' | 'holdAfterAnswer',
-  onAnswered: string,
-) {
-  return {
-    initial: 'clean',
-    after: {
-      [delay]: [
-        {
-          guard: stateIn({ active: { renegotiation: { [name]: 'needed' } } }),
-          target: 'pending',
-        },
-        { target: 'idle' },
-      ],
-    },
-    on: { 'peer.negotiated': onAnswered },
-    states: {
-      clean: { on: { 'pc.negotiationNeeded': 'needed' } },
-      needed: { entry: { type: 'record', params: { region: 'renegotiation', state: name } } },
-    },
-  } as const;
-}
-
-/** `idle`, or `pending` when the engine asked for an offer while one was under way; `retrying` after a failed offer. */
-export const renegotiationRegion = peerSetup.createStateConfig({
-  initial: 'holdingFirstOffer',
-  states: {
-    // The polite peer's first offer on a new connection waits `firstOfferHold` (the impolite
-    // peer does not hold): a polite first offer rolled back by the impolite's can leave Chromium's
-    // connection gathering no candidate at all (#23; apps/e2e `23-startup-glare-*`), and one that
-    // added m-lines the impolite's offer then fills with other header-extension ids is refused
-    // for good (apps/e2e/test/engine.mjs `12-engine-chromium-rollback-keeps-extension-ids`).
-    // Meanwhile an offer of the impolite peer is answered, and tracks added with addTrack before
-    // it ride on its m-lines (JSEP 5.10), so often no offer of ours is needed at all: the engine
-    // fires negotiationneeded again after that answer only if one still is.
-    holdingFirstOffer: {
-      ...holding('holdingFirstOffer', 'firstOfferHold', 'holdingAfterAnswer'),
-      // The impolite peer never holds (so never reaches holdingAfterAnswer either): its hold
-      // would be a 0 ms timer between negotiationneeded and its first offer (#22).
-      always: { guard: 'isImpolite', target: 'idle' },
-    },
-    // The impolite peer's first offer is often its data channel alone, its camera's a moment
-    // later (Firefox's fake camera: 370 ms after, under load): after answering one, the polite
-    // peer holds once more, HOLD_AFTER_ANSWER_MS (once: later offers do not extend it).
-    holdingAfterAnswer: holding('holdingAfterAnswer', 'holdAfterAnswer', '.clean'),
-    idle: {
-      on: { 'pc.negotiationNeeded': 'pending', 'peer.offerFailed': 'retrying' },
-    },
-    pending: {
-      entry: { type: 'record', params: { region: 'renegotiation', state: 'pending' } },
-      on: { 'peer.offerStarted': 'idle' },
-    },
-    retrying: {
-      entry: { type: 'record', params: { region: 'renegotiation', state: 'retrying' } },
-      after: { offerRetryDelay: 'pending' },
-      on: { 'pc.negotiationNeeded': 'pending' },
     },
   },
 });

@@ -4,10 +4,11 @@
  * @module
  */
 
-import { DataChannelError, SignalingMessageError } from '../../errors.js';
+import { SignalingMessageError } from '../../errors.js';
 import { peerSetupBase as base } from '../base.js';
 import { asCommand, commandReporter, settledEvent } from '../commands.js';
 import { count, freshNegotiation, rebuildEpochOf, requirePc, stopOwnedTracks } from '../context.js';
+import { sendOrQueue } from '../data/outbox.actions.js';
 import { nextIntent } from '../media/intent.js';
 import { changeIntent } from '../media/media.actions.js';
 import { reconcileConnection } from '../media/reconcile.js';
@@ -37,20 +38,15 @@ export const rebuildActions = {
   }),
   /**
    * A command while no connection exists: media and channel commands change the intent (the new
-   * connection gets it), `SEND_DATA` is refused (`DATA_CHANNEL_FAILED`); the rest (`START`,
-   * `START_MEDIA`, `RESTART_ICE`) waits for `active`.
+   * connection gets it), `SEND_DATA` waits for its channel to open on it (or is refused: see
+   * data/outbox.ts); the rest (`START`, `START_MEDIA`, `RESTART_ICE`) waits for `active`.
    */
   takeCommandWhileRebuilding: base.enqueueActions(({ context, event, self, enqueue }) => {
     const command = asCommand(event);
     if (!command) return;
     const { report } = commandReporter(self, command);
-    if (command.type === 'SEND_DATA') {
-      // Refused, not queued: no channel is open, and messages held for one would arrive late.
-      return report({
-        type: 'peer.error',
-        error: new DataChannelError(command.label, 'cannot send: the connection is being rebuilt'),
-      });
-    }
+    // Queued for the channel the new connection brings back (data/outbox.ts), or refused.
+    if (command.type === 'SEND_DATA') return sendOrQueue(context, command, self, enqueue, true);
     if (nextIntent(context.intent, command) === undefined) {
       return enqueue.assign({ deferredEvents: [...context.deferredEvents, command] });
     }

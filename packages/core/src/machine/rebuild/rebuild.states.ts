@@ -30,6 +30,7 @@ export const rebuildingState = peerSetup.createStateConfig({
     'peer.mediaReady': { actions: 'addOwnedTracks' },
     'peer.trackRecaptured': { actions: 'mediaControl' },
     'peer.screenShareEnded': { actions: 'mediaControl' },
+    'peer.outboxExpired': { actions: 'expireOutbox' },
     '*': { guard: 'isCommand', actions: 'takeCommandWhileRebuilding' },
   },
   states: {

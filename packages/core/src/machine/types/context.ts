@@ -13,6 +13,7 @@ import type {
   DescriptionMessage,
   DescriptionPayload,
 } from '../../signaling/types.js';
+import type { DataOutbox } from '../data/outbox.js';
 import type { PeerEvent } from './events.js';
 import type { ResolvedPeerOptions } from './options.js';
 
@@ -283,6 +284,8 @@ export interface PeerContext {
   readonly lastRebuildMs: number | null;
   /** Commands that wait for a connection (`START`, `RESTART_ICE`; all of them before start). */
   readonly deferredEvents: readonly PeerEvent[];
+  /** @internal `SEND_DATA`s that wait for their channel to open (data/outbox.ts). */
+  readonly outbox: DataOutbox;
   /** What the app asked for; {@link PeerContext.localTracks} is what the current connection sends. */
   readonly intent: MediaIntent;
   /** The mids the remote peer says it muted (its last `muted` message), on this connection. */

@@ -177,6 +177,8 @@ export type PeerInternalEvent =
     }
   | { readonly type: 'peer.trackRemoved'; readonly track: MediaStreamTrack }
   | { readonly type: 'peer.dataChannelCreated'; readonly channel: RTCDataChannel }
+  /** The oldest `SEND_DATA` waiting for this label's channel has waited long enough (data/outbox.ts). */
+  | { readonly type: 'peer.outboxExpired'; readonly label: string }
   | {
       readonly type: 'peer.mediaReady';
       readonly stream: MediaStream;
