@@ -138,6 +138,31 @@ describe('close', () => {
     await closeAndExpectNoLeaks(call);
   });
 
+  it('sends the bye before it closes the connection and its channels', async () => {
+    const seen: string[] = [];
+    let call: TestCall | undefined;
+    call = createTestCall({
+      wrapA: (channel) => ({
+        send: (message) => {
+          if (message.type === 'bye' && call) {
+            const { pc, dataChannels } = call.a.actor.getSnapshot().context;
+            seen.push(`pc ${pc?.signalingState}`, `channel ${dataChannels[0]?.readyState}`);
+          }
+          return channel.send(message);
+        },
+        subscribe: (listener) => channel.subscribe(listener),
+      }),
+    });
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'x' });
+    await bothConnected(call);
+    await until(call.a, (s) => s.context.dataChannels[0]?.readyState === 'open');
+    call.a.actor.send({ type: 'CLOSE', reason: 'hang-up' });
+    expect(seen).toEqual(['pc stable', 'channel open']);
+    expect(call.a.pc().signalingState).toBe('closed');
+    await until(call.b, (s) => s.matches('closed'));
+    await closeAndExpectNoLeaks(call);
+  });
+
   it('answers commands after close with PEER_CLOSED and a development warning', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const call = createTestCall({ a: { dev: true } });

@@ -43,7 +43,8 @@ const queueMessage = peerSetup.assign(({ context, event }) => {
 export const activeState = peerSetup.createStateConfig({
   type: 'parallel',
   entry: { type: 'record', params: { region: 'peer', state: 'active' } },
-  exit: 'releasePeerConnection',
+  // The bye first: releasePeerConnection closes the connection the remote would see die.
+  exit: ['sayByeOnClose', 'releasePeerConnection'],
   invoke: [
     {
       id: 'peerConnectionEvents',

@@ -4,23 +4,17 @@
  */
 import { assign } from 'xstate';
 import { count } from '../context.js';
-import { byeOfClose, errorOfEvent } from '../report.js';
+import { errorOfEvent } from '../report.js';
 import { peerSetup } from '../setup.js';
 import type { PeerContext } from '../types.js';
 
-/** `CLOSE` while a connection exists (or is being rebuilt): bye, then `closed`. */
+/**
+ * `CLOSE` while a connection exists (or is being rebuilt): `closed`. The bye goes out in the
+ * exit of the state left (`sayByeOnClose`), before the connection is closed.
+ */
 export const hangUp = {
   target: '#peer.closed',
-  actions: [
-    {
-      type: 'sendSignal',
-      /** The bye to send. */
-      params: byeOfClose,
-    },
-    'stopTracksIfAsked',
-    'rememberCloseReason',
-    'settleCommand',
-  ],
+  actions: ['stopTracksIfAsked', 'rememberCloseReason', 'settleCommand'],
 } as const;
 
 /** The remote hung up. */

@@ -21,7 +21,7 @@ export const rebuildingState = peerSetup.createStateConfig({
   tags: ['reconnecting'],
   entry: { type: 'record', params: { region: 'peer', state: 'rebuilding' } },
   // Owned media was kept for the new connection; if none comes, it ends here.
-  exit: 'releaseMediaUnlessRebuilt',
+  exit: ['sayByeOnClose', 'releaseMediaUnlessRebuilt'],
   initial: 'awaitingRemote',
   on: {
     CLOSE: hangUp,
