@@ -29,7 +29,11 @@ import {
 } from './ice/restartPolicy.js';
 import { connectionClosedUnderneath, dtlsTransportsOf, transportEvents } from './ice/transports.js';
 import { mediaCapture } from './media/capture.js';
-import { FIRST_OFFER_HOLD_MS, HOLD_AFTER_ANSWER_MS } from './negotiation/firstOffer.js';
+import {
+  FIRST_OFFER_HOLD_MS,
+  HOLD_AFTER_ANSWER_MS,
+  REBUILD_FIRST_OFFER_HOLD_MS,
+} from './negotiation/firstOffer.js';
 import { isCandidateOfIgnoredOffer } from './negotiation/ignoredOfferCandidates.js';
 import { refusedOffersExhausted } from './negotiation/refusedOffers.js';
 import type { PeerContext, PeerEmitted, PeerEvent, PeerOptions } from './types.js';
@@ -84,7 +88,8 @@ export const peerSetupBase = setup({
     answerTimeout: ({ context }) =>
       context.options.answerTimeout * 2 ** Math.min(context.offerResends, MAX_OFFER_RESENDS + 1),
     offerRetryDelay: ({ context }) => context.options.iceRestart.initialDelay,
-    firstOfferHold: FIRST_OFFER_HOLD_MS,
+    firstOfferHold: ({ context }) =>
+      context.epoch > 0 ? REBUILD_FIRST_OFFER_HOLD_MS : FIRST_OFFER_HOLD_MS,
     holdAfterAnswer: HOLD_AFTER_ANSWER_MS,
     gatheringStallTimeout: GATHERING_STALL_MS,
     iceRestartTimeout: ({ context }) =>

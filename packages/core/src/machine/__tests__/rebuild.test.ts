@@ -78,6 +78,50 @@ describe('rebuild', () => {
     await closeAndExpectNoLeaks(call);
   });
 
+  it("on a rebuilt connection the polite peer waits longer for the impolite side's offer, so the two do not glare", async () => {
+    // The impolite peer's offer for the rebuilt connection is slow to arrive (seen: 650 ms after
+    // its connection, under load), longer than the start-up hold of 500 ms.
+    let slowOffers = false;
+    const call = createTestCall({
+      ...options,
+      wrapA: (channel) => ({
+        send: (message) => {
+          const offer = message.type === 'description' && message.description.type === 'offer';
+          if (!slowOffers || !offer) return channel.send(message);
+          setTimeout(() => channel.send(message), 900);
+          return Promise.resolve();
+        },
+        subscribe: (listener) => channel.subscribe(listener),
+      }),
+    });
+    call.a.actor.send({ type: 'ADD_TRACK', track: createFakeTrack('audio') });
+    call.b.actor.send({ type: 'ADD_TRACK', track: createFakeTrack('video') });
+    await bothConnected(call);
+    await bothSettled(call);
+    const before = call.b.actor.getSnapshot().context.counters;
+    const offersBefore = call.b.sent.filter((m) => m.type === 'description').length;
+    slowOffers = true;
+    (call.network.peer('a') as FakePeerConnection).failDtls();
+    await until(call.a, (s) => s.context.epoch === 1 && s.matches(CONNECTED), 10_000);
+    await until(call.b, (s) => s.context.epoch === 1 && s.matches(CONNECTED), 10_000);
+    await bothSettled(call);
+    const b = call.b.actor.getSnapshot().context;
+    // No glare: b never offered on the rebuilt connection, and rolled nothing back.
+    expect(b.counters.rollbacks).toBe(before.rollbacks);
+    const sinceRebuild = call.b.sent.filter((m) => m.type === 'description').slice(offersBefore);
+    // Its first description is the answer; its own offer (its video needs an m-line) follows.
+    expect(sinceRebuild.map((m) => m.type === 'description' && m.description.type)).toEqual([
+      'answer',
+      'offer',
+    ]);
+    expect(b.remoteTracks.map((t) => t.track.kind)).toEqual(['audio']);
+    expect(call.a.actor.getSnapshot().context.remoteTracks.map((t) => t.track.kind)).toEqual([
+      'video',
+    ]);
+    expect([...call.a.errors, ...call.b.errors]).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
   it('ICE restarts run out while the network is down; the rebuilt connection comes up with the network', async () => {
     const call = createTestCall(options);
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
