@@ -293,9 +293,10 @@ export function createRoom(options: RoomOptions): Room {
   /** Hangs up everyone and leaves; the snapshot's state is the caller's to set. */
   function teardown(): void {
     const leaving = [...members.values()];
-    // Every bye and the leave go out before any connection closes: CLOSE closes a connection
-    // before its bye is sent, and closing stops encoders: five in a row delayed the last byes
-    // and the leave by up to 2 s under load (e2e rooms-mesh-6), more than a closing tab may get.
+    // Every bye and the leave go out before any connection closes: a CLOSE sends its own bye
+    // first, but closing a connection stops its encoders, so five CLOSEs in a row delayed the
+    // last byes and the leave by up to 2 s under load (e2e rooms-mesh-6), more than a closing
+    // tab may get.
     if (transport && transport.state !== 'closed') {
       for (const member of leaving) {
         if (isLive(member)) transport.send(wrap(member.id, createByeMessage('local')));

@@ -179,9 +179,9 @@ export function createSignalingSession(options: SignalingSessionOptions): Signal
     const current = call;
     call = null;
     const live = current !== null && isLive(current);
-    // The bye and the leave go out before the connection closes: CLOSE closes it first (and
-    // closing stops encoders: slow on a loaded machine), so its own bye came late, after the
-    // remote had seen the connection die, or never, from a tab closing meanwhile (pagehide).
+    // The bye and the leave go out before the connection closes, on the transport we are
+    // about to close: closing stops encoders (slow on a loaded machine), and a tab closing
+    // meanwhile (pagehide) may get no later turn for the leave.
     if (live && transport.state !== 'closed') transport.send(createByeMessage('local'));
     detachTransport?.();
     detachTransport = null;
