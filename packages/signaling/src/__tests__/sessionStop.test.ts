@@ -15,6 +15,7 @@ import {
   type WebSocketSignalingOptions,
 } from '../index.js';
 import { installMockRoom } from './mockRoom.js';
+import { untilSnapshot } from './untilSnapshot.js';
 
 const URL_ = 'ws://session-stop.test/';
 const server = setupServer();
@@ -23,20 +24,7 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 function until(target: SignalingSession, predicate: (s: SignalingSessionSnapshot) => boolean) {
-  return new Promise<void>((resolve, reject) => {
-    const check = () => {
-      if (!predicate(target.getSnapshot())) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error('not reached in 10 s'));
-    }, 10_000);
-    const off = target.subscribe(check);
-    check();
-  });
+  return untilSnapshot(target, predicate);
 }
 
 it('stop() sends the bye and the leave before it closes the peer connection', async () => {

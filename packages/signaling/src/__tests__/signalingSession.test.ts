@@ -19,6 +19,7 @@ import {
   type SignalingSessionSnapshot,
 } from '../index.js';
 import { installMockRoom } from './mockRoom.js';
+import { untilSnapshot } from './untilSnapshot.js';
 
 const URL_ = 'ws://room.test/';
 const server = setupServer();
@@ -62,22 +63,7 @@ function until(
   predicate: (snapshot: SignalingSessionSnapshot) => boolean,
   timeout = 5000,
 ): Promise<SignalingSessionSnapshot> {
-  return new Promise((resolve, reject) => {
-    const check = (): boolean => {
-      const snapshot = target.getSnapshot();
-      if (!predicate(snapshot)) return false;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(snapshot);
-      return true;
-    };
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`until: not reached in ${timeout} ms: ${JSON.stringify(summary(target))}`));
-    }, timeout);
-    const unsubscribe = target.subscribe(check);
-    check();
-  });
+  return untilSnapshot(target, predicate, timeout, () => JSON.stringify(summary(target)));
 }
 
 const summary = (target: SignalingSession) => {

@@ -13,6 +13,7 @@ import {
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { installMockRoom } from '../../__tests__/mockRoom.js';
+import { untilSnapshot } from '../../__tests__/untilSnapshot.js';
 import {
   createRoom,
   isPolite,
@@ -75,21 +76,7 @@ function until(
   predicate: (snapshot: RoomSnapshot) => boolean,
   timeout = 5000,
 ): Promise<RoomSnapshot> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      const snapshot = target.getSnapshot();
-      if (!predicate(snapshot)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(snapshot);
-    };
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`until: not reached in ${timeout} ms: ${JSON.stringify(summary(target))}`));
-    }, timeout);
-    const unsubscribe = target.subscribe(check);
-    check();
-  });
+  return untilSnapshot(target, predicate, timeout, () => JSON.stringify(summary(target)));
 }
 
 const summary = (target: Room) => {

@@ -12,6 +12,7 @@ import {
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { installMockRoom } from '../../__tests__/mockRoom.js';
+import { untilSnapshot } from '../../__tests__/untilSnapshot.js';
 import {
   createRoom,
   createWebSocketSignaling,
@@ -74,20 +75,7 @@ function room(
 }
 
 function until(target: Room, predicate: (s: RoomSnapshot) => boolean, timeout = 10_000) {
-  return new Promise<RoomSnapshot>((resolve, reject) => {
-    const check = () => {
-      if (!predicate(target.getSnapshot())) return;
-      clearTimeout(timer);
-      off();
-      resolve(target.getSnapshot());
-    };
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`not reached in ${timeout} ms`));
-    }, timeout);
-    const off = target.subscribe(check);
-    check();
-  });
+  return untilSnapshot(target, predicate, timeout);
 }
 
 const connected = (id: string) => (s: RoomSnapshot) =>
