@@ -193,17 +193,19 @@ export class Rooms {
     }
     const targets = this.#others(sender);
     if (targets.length === 0) {
-      // The client holds signals while it sees nobody; this one crossed a leave. The room's
-      // next peer gets it, as the client would have sent it then.
+      // The client holds signals while it sees nobody; this one crossed a leave: the room's next
+      // peer gets it. Past the limit the oldest goes, and its sender is told (never silently).
       sender.pending.set(frame.seq, 1);
       const parked = { seq: frame.seq, mid: frame.mid, data: frame.data };
       sender.parked.push(parked);
       this.#journal?.parked(sender, parked);
-      if (sender.parked.length > this.#options.maxQueued) {
-        const dropped = sender.parked.shift();
+      const dropped = sender.parked.length > this.#options.maxQueued && sender.parked.shift();
+      if (dropped) {
         this.#journal?.unparked(sender, false);
-        if (dropped) this.#release({ sender, seq: dropped.seq });
         this.#options.metrics.drop('outbox_full');
+        const message = `signal ${dropped.seq} dropped: over ${this.#options.maxQueued} broadcasts wait for a peer to join`;
+        this.#send(sender.room, sender.link, { t: 'error', code: 'dropped', message });
+        this.#release({ sender, seq: dropped.seq });
       }
       return;
     }

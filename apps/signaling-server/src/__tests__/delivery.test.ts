@@ -49,6 +49,34 @@ describe('no silent loss', () => {
     expect(rejoined).not.toHaveProperty('gap');
   });
 
+  it('a broadcast to nobody that overflows the parking is reported to its sender before its ack', async () => {
+    // A raw client broadcasting alone, as a client does whose signals crossed its peer's leave:
+    // they wait for the room's next peer, at most maxQueuedPerPeer of them.
+    const server = await start({ maxQueuedPerPeer: 2 });
+    const alice = await joined(server, 'r', 'alice');
+    for (let seq = 1; seq <= 3; seq += 1) alice.send({ t: 'signal', seq, data: seq });
+    expect(await alice.next((frame) => frame.t === 'error')).toEqual({
+      t: 'error',
+      code: 'dropped',
+      message: 'signal 1 dropped: over 2 broadcasts wait for a peer to join',
+    });
+    expect(await alice.next((frame) => frame.t === 'ack')).toEqual({ t: 'ack', seq: 1 });
+    const errorAt = alice.frames.findIndex((frame) => frame.t === 'error');
+    expect(errorAt).toBeLessThan(alice.frames.findIndex((frame) => frame.t === 'ack'));
+
+    // The next peer gets the two that were kept, in order; alice's ack follows once it has them.
+    const carol = await joined(server, 'r', 'carol');
+    await until(() => carol.frames.filter((frame) => frame.t === 'signal').length === 2);
+    expect(carol.frames.filter((frame) => frame.t === 'signal').map((frame) => frame.data)).toEqual(
+      [2, 3],
+    );
+    carol.send({ t: 'ack', seq: 2 });
+    expect(await alice.next((frame) => frame.t === 'ack' && frame.seq === 3)).toEqual({
+      t: 'ack',
+      seq: 3,
+    });
+  });
+
   it('the client surfaces a gap as WS_MESSAGES_LOST and delivers what did arrive', async () => {
     const server = await start({ maxQueuedPerPeer: 2 });
     let blocked = false;
