@@ -71,7 +71,10 @@ export const signalingRegion = peerSetup.createStateConfig({
       entry: [
         { type: 'record', params: { region: 'signaling', state: 'makingOffer' } },
         raise({ type: 'peer.offerStarted' }),
-        assign({ offerResends: 0 }),
+        // Not an `assign` when it is 0 already (every first offer): each copies the context (#22).
+        enqueueActions(({ context, enqueue }) => {
+          if (context.offerResends !== 0) enqueue.assign({ offerResends: 0 });
+        }),
       ],
       invoke: {
         src: 'makeOffer',
