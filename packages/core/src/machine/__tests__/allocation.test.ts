@@ -32,7 +32,7 @@ async function ordinaryCall(onEvent: (peer: 'a' | 'b', type: string) => void = (
   const a = createPeer({
     ...call.caller,
     inspect: (e) => {
-      if (e.type === '@xstate.event' && e.actorRef.id === a?.id) onEvent('a', e.event.type);
+      if (e.type === '@xstate.event' && e.actorRef === a) onEvent('a', e.event.type);
     },
   });
   const b = createPeer(call.callee);
