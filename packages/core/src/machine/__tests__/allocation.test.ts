@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
-import { createFakeCall, resetFakeRegistry } from '../../testing/index.js';
+import { createFakeCall, createFakeMediaDevices, resetFakeRegistry } from '../../testing/index.js';
 import { createPeer } from '../createPeer.js';
 import type { PeerEmitted } from '../types.js';
 
@@ -91,5 +91,31 @@ describe('allocation (#22)', () => {
     });
     // Listed as ours, and watched: its `open` reached the context (the call waited for it).
     expect(a.getSnapshot().context.dataChannels.map((c) => c.origin)).toEqual(['local']);
+  });
+
+  it('spawns the capture actor on the first capture only, and stops what it captured with the peer', async () => {
+    resetFakeRegistry();
+    const call = createFakeCall();
+    const plain = createPeer(call.caller);
+    plain.start();
+    // An actor and two snapshot copies per peer, for a peer that never captures: none.
+    expect(plain.getSnapshot().children).not.toHaveProperty('mediaCapture');
+    plain.send({ type: 'CLOSE' });
+
+    // Another call: the bye of the first would close this peer.
+    const capturing = createPeer({
+      ...createFakeCall().callee,
+      mediaDevices: createFakeMediaDevices(),
+    });
+    capturing.start();
+    capturing.send({ type: 'START_MEDIA', constraints: { audio: true } });
+    capturing.send({ type: 'START_MEDIA', constraints: { video: true } });
+    expect(capturing.getSnapshot().children).toHaveProperty('mediaCapture');
+    await waitFor(capturing, (s) => s.context.intent.transceivers.length === 2);
+    const tracks = capturing.getSnapshot().context.intent.transceivers.map((t) => t.track);
+    expect(tracks.map((t) => t?.readyState)).toEqual(['live', 'live']);
+    // Stopped without CLOSE (an unmount): XState runs no exit actions, the actor's cleanup does.
+    capturing.stop();
+    expect(tracks.map((t) => t?.readyState)).toEqual(['ended', 'ended']);
   });
 });
