@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { createFakeCall, createFakeMediaDevices, resetFakeRegistry } from '../../testing/index.js';
+import { freshNegotiation, initialContext } from '../context.js';
 import { createPeer } from '../createPeer.js';
 import type { PeerEmitted } from '../types.js';
 
@@ -117,5 +118,14 @@ describe('allocation (#22)', () => {
     // Stopped without CLOSE (an unmount): XState runs no exit actions, the actor's cleanup does.
     capturing.stop();
     expect(tracks.map((t) => t?.readyState)).toEqual(['ended', 'ended']);
+  });
+
+  it('the initial context has the negotiation fields of a fresh connection', () => {
+    // initialContext writes them out (one spread literal: context.ts says why); they must not
+    // drift from freshNegotiation, which a rebuild assigns.
+    const { signaling } = createFakeCall().caller;
+    const context = initialContext({ signaling, polite: false });
+    expect(context).toMatchObject(freshNegotiation([]));
+    expect(Object.keys(context)).toEqual(expect.arrayContaining(Object.keys(freshNegotiation([]))));
   });
 });
