@@ -4,22 +4,36 @@ import type { DataChannelInfo, PeerInternalEvent } from './types.js';
 
 type Report = (event: PeerInternalEvent) => void;
 
-/** Creates a data channel. The first one on a connection renegotiates (an application m-section). */
+/**
+ * Creates a data channel, or reports why it could not (`null`). The first one on a connection
+ * renegotiates (an application m-section).
+ */
+export function openLocalDataChannel(
+  pc: PeerConnectionLike,
+  label: string,
+  options: RTCDataChannelInit | undefined,
+  report: Report,
+): RTCDataChannel | null {
+  try {
+    return pc.createDataChannel(label, options);
+  } catch (cause) {
+    report({
+      type: 'peer.error',
+      error: new DataChannelError(label, 'could not be created', cause),
+    });
+    return null;
+  }
+}
+
+/** Creates a data channel and reports it (`peer.dataChannelCreated`): lists it, watches it. */
 export function createLocalDataChannel(
   pc: PeerConnectionLike,
   label: string,
   options: RTCDataChannelInit | undefined,
   report: Report,
 ): void {
-  try {
-    const channel = pc.createDataChannel(label, options);
-    report({ type: 'peer.dataChannelCreated', channel });
-  } catch (cause) {
-    report({
-      type: 'peer.error',
-      error: new DataChannelError(label, 'could not be created', cause),
-    });
-  }
+  const channel = openLocalDataChannel(pc, label, options, report);
+  if (channel) report({ type: 'peer.dataChannelCreated', channel });
 }
 
 /** Sends on the most recent open channel with this label. */

@@ -28,13 +28,8 @@ export const peerMachine = peerSetup.createMachine({
   /** The initial context, from the input. */
   context: ({ input }) => initialContext(input),
   initial: 'idle',
-  // At the root, not per connection: what START_MEDIA captured outlives every rebuild.
-  invoke: {
-    id: 'mediaCapture',
-    src: 'mediaCapture',
-    /** Input of the invoked actor, from the context. */
-    input: ({ context }) => ({ mediaDevices: context.options.mediaDevices }),
-  },
+  // The capture actor (`mediaCapture`) is spawned at the root on a peer's first capture
+  // (media/capture.ts `requestCapture`): what START_MEDIA captured outlives every rebuild.
   on: { 'peer.settled': { actions: 'emitSettled' } },
   states: {
     idle: idleState,

@@ -5,16 +5,28 @@
 import { peerSetupBase as base } from '../base.js';
 import { commandReporter } from '../commands.js';
 import { requirePc } from '../context.js';
-import { createLocalDataChannel } from '../dataChannels.js';
+import { openLocalDataChannel, upsertDataChannel } from '../dataChannels.js';
 import { changeIntent } from '../media/media.actions.js';
+import type { PeerContext } from '../types.js';
 import { closedOnPurpose, failQueuedOnClose, sendOrQueue } from './outbox.actions.js';
 
 export const dataChannelActions = {
+  /**
+   * The channel exists once `createDataChannel` returns: it is listed and watched, and the
+   * command settles, in this transition, with one assign (#22: a `peer.dataChannelCreated` and
+   * a `peer.settled` sent to self were a macrostep each, and every assign copies the context).
+   */
   createDataChannel: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'CREATE_DATA_CHANNEL') return;
-    const { report, done } = commandReporter(self, event);
-    changeIntent(context, event, enqueue, report);
-    createLocalDataChannel(requirePc(context), event.label, event.options, report);
+    const { report, done } = commandReporter(self, event, (answer) => enqueue.emit(answer));
+    let patch: Partial<PeerContext> = {};
+    changeIntent(context, event, { assign: (values) => (patch = values) }, report);
+    const channel = openLocalDataChannel(requirePc(context), event.label, event.options, report);
+    if (channel) {
+      patch = { ...patch, dataChannels: upsertDataChannel(context.dataChannels, channel, 'local') };
+    }
+    enqueue.assign(patch);
+    if (channel) enqueue.sendTo('peerConnectionEvents', { type: 'watchDataChannel', channel });
     done();
   }),
   /** On the open channel, or queued while it is on its way (outbox.ts). */

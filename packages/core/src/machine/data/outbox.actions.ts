@@ -6,7 +6,7 @@
 import { DataChannelError } from '../../errors.js';
 import { peerSetupBase as base } from '../base.js';
 import { closedAnswers, commandReporter } from '../commands.js';
-import { sendOnDataChannel } from '../dataChannels.js';
+import { sendOnDataChannel, upsertDataChannel } from '../dataChannels.js';
 import type { PeerCommand, PeerContext, PeerEmitted, PeerEvent } from '../types.js';
 import {
   awaitsChannel,
@@ -122,20 +122,24 @@ export function sendOrQueue(
 
 export const outboxActions = {
   /**
+   * A remote channel announced: listed, and its label remembered (a rebuild waits for the remote
+   * to open it again, see outbox.ts). One assign: each one copies the whole context (#22).
+   */
+  takeRemoteDataChannel: base.enqueueActions(({ context, event, enqueue }) => {
+    if (event.type !== 'pc.dataChannel') return;
+    const { label } = event.channel;
+    const dataChannels = upsertDataChannel(context.dataChannels, event.channel, 'remote');
+    if (context.outbox.remoteLabels.includes(label)) return enqueue.assign({ dataChannels });
+    const remoteLabels = [...context.outbox.remoteLabels, label];
+    enqueue.assign({ dataChannels, outbox: { ...context.outbox, remoteLabels } });
+  }),
+  /**
    * A channel of some label opened: its queue goes out. A remote channel is sent on from its
    * `open` event too, not from `datachannel`: the remote end may not be open yet then.
    */
   flushOutbox: base.enqueueActions(({ context, event, self, enqueue }) => {
-    if (event.type !== 'pc.dataChannel' && event.type !== 'pc.dataChannelChanged') return;
+    if (event.type !== 'pc.dataChannelChanged') return;
     const { label } = event.channel;
-    if (event.type === 'pc.dataChannel') {
-      if (!context.outbox.remoteLabels.includes(label)) {
-        enqueue.assign({
-          outbox: { ...context.outbox, remoteLabels: [...context.outbox.remoteLabels, label] },
-        });
-      }
-      return;
-    }
     const outbox = flush(context, label, self, enqueue);
     if (outbox !== context.outbox) enqueue.assign({ outbox });
   }),

@@ -60,6 +60,8 @@ export const lifecycleActions = {
    * its devices are released.
    */
   refuseDeferredEvents: base.enqueueActions(({ context, enqueue }) => {
+    // Nothing kept (every ordinary close): no assign, so no copy of the context (#22).
+    if (context.deferredEvents.length === 0) return;
     enqueue.assign({ deferredEvents: [] });
     for (const event of context.deferredEvents) {
       if (event.type === 'peer.mediaReady') {

@@ -33,6 +33,41 @@ export interface CaptureRequest {
   readonly abandoned?: () => void;
 }
 
+/** The part of XState's `enqueue` that starts the capture actor and asks it for media. */
+export interface CaptureEnqueue {
+  spawnChild(
+    src: 'mediaCapture',
+    options: {
+      readonly id: 'mediaCapture';
+      readonly input: { readonly mediaDevices: PeerMediaDevices | undefined };
+    },
+  ): void;
+  sendTo(actor: 'mediaCapture', request: CaptureRequest): void;
+}
+
+/** Peers whose capture actor is spawned (or enqueued to be, earlier in this macrostep). */
+const spawned = new WeakSet<object>();
+
+/**
+ * Asks the peer's capture actor (`mediaCapture`, a child of the root) for media, spawning it
+ * first when this is the peer's first capture. Spawned on demand, not invoked at the root: an
+ * invoked actor costs every peer an actor and two snapshot copies (#22: ~28 KiB in Node), and
+ * most peers never capture. Spawned at the root all the same, so what it captured outlives
+ * every rebuild and is stopped with the peer (the cleanup below).
+ */
+export function requestCapture(
+  enqueue: CaptureEnqueue,
+  self: object,
+  mediaDevices: PeerMediaDevices | undefined,
+  request: CaptureRequest,
+): void {
+  if (!spawned.has(self)) {
+    spawned.add(self);
+    enqueue.spawnChild('mediaCapture', { id: 'mediaCapture', input: { mediaDevices } });
+  }
+  enqueue.sendTo('mediaCapture', request);
+}
+
 /**
  * XState runs no exit actions when an actor is stopped (`actor.stop()`, an unmounting
  * component), but it does run this cleanup: every captured track still live is stopped there,

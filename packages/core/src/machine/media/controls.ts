@@ -19,7 +19,7 @@ import type {
   PeerInternalEvent,
   TransceiverIntent,
 } from '../types.js';
-import type { CaptureRequest } from './capture.js';
+import { type CaptureEnqueue, type CaptureRequest, requestCapture } from './capture.js';
 
 /** The part of XState's `enqueue` the controls use (a structural subset of it). */
 export interface ControlsEnqueue {
@@ -74,11 +74,29 @@ export interface MediaControls {
 /** The entry every control lives in; named by the refusal. */
 export const MEDIA_CONTROLS_ENTRY = '@peerstatejs/core/media-controls';
 
+/**
+ * The controls' arguments, with a `sendTo('mediaCapture')` that spawns the capture actor on the
+ * peer's first capture (capture.ts `requestCapture`).
+ */
+function withCapture(args: ControlsArgs & { readonly enqueue: CaptureEnqueue }): ControlsArgs {
+  const { enqueue, self, context } = args;
+  return {
+    ...args,
+    enqueue: {
+      assign: enqueue.assign,
+      raise: enqueue.raise,
+      emit: enqueue.emit,
+      sendTo: (_actor, request) =>
+        requestCapture(enqueue, self, context.options.mediaDevices, request),
+    },
+  };
+}
+
 /** The routing actions: each runs the installed controls, or refuses a command without them. */
 export const controlsRouting = {
   mediaControl: base.enqueueActions((args) => {
     const controls = args.context.options.mediaControls;
-    if (controls) return controls.handle(args);
+    if (controls) return controls.handle(withCapture(args));
     const command = asCommand(args.event);
     if (!command) return;
     const { report, done } = commandReporter(args.self, command);
@@ -92,9 +110,9 @@ export const controlsRouting = {
     done();
   }),
   mediaControlsOnTrackAdded: base.enqueueActions((args) => {
-    args.context.options.mediaControls?.trackAdded(args);
+    args.context.options.mediaControls?.trackAdded(withCapture(args));
   }),
   mediaControlsOnNegotiated: base.enqueueActions((args) => {
-    args.context.options.mediaControls?.negotiated(args);
+    args.context.options.mediaControls?.negotiated(withCapture(args));
   }),
 };

@@ -15,6 +15,7 @@ import {
   replaceLocalTrack,
 } from '../tracks.js';
 import type { MediaIntent, PeerContext, PeerEvent } from '../types.js';
+import { requestCapture } from './capture.js';
 import { nextIntent } from './intent.js';
 import { sendOnSpareTransceiver } from './reconcile.js';
 import { afterOnSender, senderHeadingFor } from './senderQueue.js';
@@ -146,10 +147,10 @@ export const mediaActions = {
     );
   }),
   /** The capture runs at the root of the peer, which owns what it yields (`capture.ts`). */
-  startMedia: base.enqueueActions(({ event, self, enqueue }) => {
+  startMedia: base.enqueueActions(({ context, event, self, enqueue }) => {
     if (event.type !== 'START_MEDIA') return;
     const constraints = event.constraints ?? { audio: true, video: true };
-    enqueue.sendTo('mediaCapture', {
+    requestCapture(enqueue, self, context.options.mediaDevices, {
       type: 'capture',
       constraints,
       report: commandReporter(self, event).report,

@@ -44,12 +44,10 @@ export const mediaHandlers = peerSetup.createStateConfig({
     },
     'pc.dataChannel': {
       actions: [
-        assign({
-          dataChannels: ({ context, event }) =>
-            upsertDataChannel(context.dataChannels, event.channel, 'remote'),
-        }),
+        // The remote's channel is sent on from its `open` (`pc.dataChannelChanged`), not here:
+        // the remote end may not be open yet.
+        'takeRemoteDataChannel',
         emit(({ event }) => ({ type: 'dataChannel' as const, channel: event.channel })),
-        'flushOutbox',
       ],
     },
     'pc.dataChannelChanged': {

@@ -162,6 +162,8 @@ export const inboxActions = {
     };
   }),
   flushBufferedCandidates: base.enqueueActions(({ context, enqueue, self }) => {
+    // Nothing buffered: no assign, so no copy of the context (#22).
+    if (context.bufferedCandidates.length === 0) return;
     const pc = requirePc(context);
     const keep: BufferedCandidate[] = [];
     let discarded = 0;

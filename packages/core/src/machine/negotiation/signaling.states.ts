@@ -71,7 +71,10 @@ export const signalingRegion = peerSetup.createStateConfig({
       entry: [
         { type: 'record', params: { region: 'signaling', state: 'makingOffer' } },
         raise({ type: 'peer.offerStarted' }),
-        assign({ offerResends: 0 }),
+        // Not an `assign` when it is 0 already (every first offer): each copies the context (#22).
+        enqueueActions(({ context, enqueue }) => {
+          if (context.offerResends !== 0) enqueue.assign({ offerResends: 0 });
+        }),
       ],
       invoke: {
         src: 'makeOffer',
@@ -170,10 +173,16 @@ export const signalingRegion = peerSetup.createStateConfig({
             actions: [
               'rememberRemoteDescription',
               'flushBufferedCandidates',
-              assign(({ context, event }) => ({
-                explicitRollback: context.explicitRollback || event.output.explicitRollback,
-                counters: event.output.rolledBack ? count(context, 'rollbacks') : context.counters,
-              })),
+              // Only when something changed: an assign copies the context even when it
+              // assigns what is there (#22), and most offers are applied without a rollback.
+              enqueueActions(({ context, event, enqueue }) => {
+                const { explicitRollback, rolledBack } = event.output;
+                if (!rolledBack && (context.explicitRollback || !explicitRollback)) return;
+                enqueue.assign({
+                  explicitRollback: context.explicitRollback || explicitRollback,
+                  counters: rolledBack ? count(context, 'rollbacks') : context.counters,
+                });
+              }),
             ],
           },
           {

@@ -81,17 +81,20 @@ export const rebuildActions = {
   deferEvent: base.assign(({ context, event }) => ({
     deferredEvents: [...context.deferredEvents, event],
   })),
+  // Each `assign` makes XState copy the context and rebuild the snapshot (#22: ~3–8 KiB each),
+  // even when it assigns nothing: these two assign only when there is something to change
+  // (nothing deferred, no rebuild to recover from: every ordinary connect).
   replayDeferredEvents: base.enqueueActions(({ context, enqueue }) => {
+    if (context.deferredEvents.length === 0) return;
     enqueue.assign({ deferredEvents: [] });
     for (const event of context.deferredEvents) enqueue.raise(event);
   }),
-  recordRebuildRecovery: base.assign(({ context }) =>
-    context.rebuildStartedAt === null
-      ? {}
-      : {
-          lastRebuildMs: context.options.now() - context.rebuildStartedAt,
-          rebuildAttempts: 0,
-          rebuildStartedAt: null,
-        },
-  ),
+  recordRebuildRecovery: base.enqueueActions(({ context, enqueue }) => {
+    if (context.rebuildStartedAt === null) return;
+    enqueue.assign({
+      lastRebuildMs: context.options.now() - context.rebuildStartedAt,
+      rebuildAttempts: 0,
+      rebuildStartedAt: null,
+    });
+  }),
 };
