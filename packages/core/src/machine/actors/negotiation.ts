@@ -50,8 +50,6 @@ export const makeAnswer = fromPromise<
   const { moved, replace } = sendOnOfferedMlines(pc, localTracks, intent);
   const answered = pc.setLocalDescription();
   const settled = replace();
-  // Awaited below, after the answer: a failed answer must not leave its rejection unhandled.
-  settled.catch(() => {});
   try {
     await answered;
   } catch (cause) {

@@ -41,11 +41,7 @@ export const FOLLOW_UP_HOLD_MS = 1_000;
 /** Per connection (and gone with it): our transceivers a move left spare, and where the track went. */
 const movedFrom = new WeakMap<
   PeerConnectionLike,
-  {
-    readonly spare: RTCRtpTransceiver;
-    readonly target: RTCRtpTransceiver;
-    readonly track: MediaStreamTrack;
-  }[]
+  { readonly spare: RTCRtpTransceiver; readonly target: RTCRtpTransceiver }[]
 >();
 
 /**
@@ -58,10 +54,11 @@ export function holdsFollowUpOffer(pc: PeerConnectionLike | null): boolean {
   const moves = pc ? movedFrom.get(pc) : undefined;
   if (!moves) return false;
   return moves.some(
-    ({ spare, target, track }) =>
+    ({ spare, target }) =>
       spare.mid === null &&
-      // Not taken for a new track (its move's `replaceTrack(null)` may still be under way).
-      (spare.sender.track === null || spare.sender.track === track) &&
+      // Not taken for a new track, which makes it send (media/reconcile.ts). Not its sender's
+      // track: the move's `replaceTrack(null)` may still be under way when the engine asks.
+      spare.direction === 'recvonly' &&
       target.receiver.track.muted &&
       target.receiver.track.readyState === 'live' &&
       target.currentDirection !== 'stopped' &&
@@ -110,7 +107,7 @@ export function sendOnOfferedMlines(
   const transceivers = pc.getTransceivers();
   const free = transceivers.filter(offeredToUs);
   const moved: MovedTrack[] = [];
-  const replaced: (() => Promise<void>)[] = [];
+  const replaced: [RTCRtpSender, MediaStreamTrack | null][] = [];
   for (const own of transceivers.filter(unplaced)) {
     const local = localTracks.find((entry) => entry.sender === own.sender);
     // Only a track the app added with ADD_TRACK: an ADD_TRANSCEIVER's transceiver is the app's.
@@ -123,12 +120,9 @@ export function sendOnOfferedMlines(
     target.sender.setStreams?.(...local.streams);
     target.direction = own.direction;
     own.direction = 'recvonly';
-    replaced.push(
-      () => target.sender.replaceTrack(track),
-      () => own.sender.replaceTrack(null),
-    );
+    replaced.push([target.sender, track], [own.sender, null]);
     markSpare(pc, own.sender);
-    movedFrom.set(pc, [...(movedFrom.get(pc) ?? []), { spare: own, target, track }]);
+    movedFrom.set(pc, [...(movedFrom.get(pc) ?? []), { spare: own, target }]);
     moved.push({
       track: local.track,
       streams: local.streams,
@@ -136,5 +130,5 @@ export function sendOnOfferedMlines(
       owned: local.owned,
     });
   }
-  return { moved, replace: () => Promise.all(replaced.map((run) => run())) };
+  return { moved, replace: () => Promise.all(replaced.map(([s, t]) => s.replaceTrack(t))) };
 }
