@@ -8,6 +8,7 @@
 //   node run.mjs --only=connect,heap,glare,ice,overhead,cycles,rooms
 //   node run.mjs --only= --profile=sdk-direct   where one connect arm's time and memory go
 //   node run.mjs --only= --trace=raw,sdk-direct  each arm's engine steps, ms after the start
+//   node run.mjs --only= --trace=glare   a glare and a clean round's engine steps and machine events
 //
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), TURNSERVER_PATH (default: turnserver on PATH).
 //
