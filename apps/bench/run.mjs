@@ -8,6 +8,7 @@
 //   node run.mjs --only=connect,heap,glare,ice,overhead,cycles,rooms
 //   node run.mjs --only= --profile=sdk-direct   where one connect arm's time and memory go
 //   node run.mjs --only= --trace=raw,sdk-direct  each arm's engine steps, ms after the start
+//   node run.mjs --only= --trace=glare   a glare and a clean round's engine steps and machine events
 //
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), TURNSERVER_PATH (default: turnserver on PATH).
 //
@@ -306,7 +307,10 @@ async function chromiumBenches() {
     if (only.has('connect')) await connectArms(call, { ...connectCtx, media: true });
     if (only.has('heap')) await heapArms(page, call, { cycles: HEAP_CYCLES, row, results });
     if (profileArg) await profileArm(page, call, { arm: profileArg.slice(10), calls: ITER });
-    if (traceArg) await traceArms(call, traceArg.slice(8).split(','), ITER);
+    const traced = traceArg ? traceArg.slice(8).split(',') : [];
+    if (traced.includes('glare')) await traceGlare(call);
+    const tracedArms = traced.filter((arm) => arm !== 'glare');
+    if (tracedArms.length) await traceArms(call, tracedArms, ITER);
     if (only.has('glare')) await glare(call);
     if (only.has('ice')) await ice(call);
     if (only.has('cycles')) await cycleBench(page, call);
@@ -316,6 +320,45 @@ async function chromiumBenches() {
     server.close();
     rmSync(userDataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `--trace=glare`: the engine steps of a glare and of a clean round, the machine's and the W3C
+ * pair's, and each machine event with the ms it took (medians of GLARE_ITER rounds).
+ */
+async function traceGlare(call) {
+  await call('traceGlare', 2); // warm-up
+  const by = await call('traceGlare', GLARE_ITER);
+  const table = (title, columns) => {
+    const keys = [...new Set(columns.flatMap((c) => Object.keys(by[c])))].filter(
+      (k) => !k.endsWith(' ms'),
+    );
+    // `Σ <call>`: how many synchronous calls, and their ms; listed last.
+    const at = (k) =>
+      k.startsWith('Σ ')
+        ? Number.POSITIVE_INFINITY
+        : Math.min(...columns.map((c) => by[c][k] ?? Number.POSITIVE_INFINITY));
+    keys.sort((x, y) => at(x) - at(y));
+    console.log(`\n${title.padEnd(60)}${columns.map((c) => c.padStart(14)).join('')}`);
+    for (const key of keys) {
+      const cells = columns.map((c) => {
+        const v = by[c][key];
+        if (v === undefined) return '';
+        const took = by[c][`${key} ms`];
+        return took === undefined ? v.toFixed(2) : `${v.toFixed(2)} (${took.toFixed(2)})`;
+      });
+      console.log(`${key.padEnd(60)}${cells.map((c) => c.padStart(14)).join('')}`);
+    }
+  };
+  table('engine steps, ms after the start (a impolite)', ['machineGlare', 'machineClean']);
+  table('W3C pair', ['w3cGlare', 'w3cClean']);
+  table('machine events: sent at (ms the machine took)', ['eventsGlare', 'eventsClean']);
+  for (const c of ['eventsGlare', 'eventsClean']) {
+    const keys = Object.keys(by[c]).filter((k) => k.endsWith(' ms'));
+    const sum = keys.reduce((acc, k) => acc + by[c][k], 0);
+    console.log(`${c}: ${keys.length} events, machine time ${sum.toFixed(2)} ms (sum of medians)`);
+  }
+  results.traceGlare = by;
 }
 
 async function glare(call) {
@@ -329,10 +372,13 @@ async function glare(call) {
     // Interleaved, and each kind goes first half of the time, so noise hits both alike.
     for (const kind of i % 2 === 0 ? kinds : [...kinds].reverse()) {
       const fn = kind === 'machine' ? 'renegotiate' : 'w3cRenegotiate';
-      for (const [round, isGlare] of [
+      // And so does each kind of round: glare always first put the previous round's teardown
+      // (and the other arm's) on the glare rounds only.
+      const rounds = [
         ['glare', true],
         ['single', false],
-      ]) {
+      ];
+      for (const [round, isGlare] of Math.floor(i / 2) % 2 === 0 ? rounds : rounds.reverse()) {
         const r = await call(fn, isGlare);
         const into = runs[kind][round];
         if (r.ms === null) into.stuck++;

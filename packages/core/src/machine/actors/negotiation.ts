@@ -36,7 +36,8 @@ export interface MadeAnswer extends DescriptionPayload {
 
 /**
  * Creates and applies the answer to the remote offer just set, our new tracks on its new
- * m-lines first (negotiation/answerOnOfferedMlines.ts).
+ * m-lines (negotiation/answerOnOfferedMlines.ts): their directions first, their tracks once the
+ * answer is under way.
  */
 export const makeAnswer = fromPromise<
   MadeAnswer,
@@ -46,9 +47,11 @@ export const makeAnswer = fromPromise<
     readonly intent: MediaIntent;
   }
 >(async ({ input: { pc, localTracks, intent } }) => {
-  const { moved, settled } = sendOnOfferedMlines(pc, localTracks, intent);
+  const { moved, replace } = sendOnOfferedMlines(pc, localTracks, intent);
+  const answered = pc.setLocalDescription();
+  const settled = replace();
   try {
-    await pc.setLocalDescription();
+    await answered;
   } catch (cause) {
     throw new NegotiationError('setLocalDescription', cause);
   }

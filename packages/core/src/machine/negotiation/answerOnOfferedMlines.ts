@@ -7,7 +7,7 @@
  * unmutes (apps/bench glare arm; the same engine fact as apps/e2e/test/engine.mjs
  * `12-engine-chromium-rollback-cuts-remote-track`). A transceiver of our own is never matched, so
  * the remote offer creates a fresh receiving one; before answering, the track moves onto it
- * (`replaceTrack`, its streams, its direction). The answer then carries both directions: no
+ * (its streams and direction, then `replaceTrack`). The answer then carries both directions: no
  * second exchange before the media flows both ways. The transceiver of our own is left without
  * a track, `recvonly`, a spare the next track of its kind goes on (media/spareSenders.ts): it
  * has no m-line yet, so the engine asks for one more offer (webrtc-pc §4.7.3). It is not
@@ -56,7 +56,9 @@ export function holdsFollowUpOffer(pc: PeerConnectionLike | null): boolean {
   return moves.some(
     ({ spare, target }) =>
       spare.mid === null &&
-      spare.sender.track === null &&
+      // Not taken for a new track, which makes it send (media/reconcile.ts). Not its sender's
+      // track: the move's `replaceTrack(null)` may still be under way when the engine asks.
+      spare.direction === 'recvonly' &&
       target.receiver.track.muted &&
       target.receiver.track.readyState === 'live' &&
       target.currentDirection !== 'stopped' &&
@@ -88,20 +90,24 @@ function offeredToUs(transceiver: RTCRtpTransceiver): boolean {
 
 /**
  * Moves each unplaced track of ours onto an offered m-line of its kind (in order), before the
- * answer is made: the answer's directions and msids are set at once; the `replaceTrack`s are
- * chained on the engine's operations chain ahead of the answer (webrtc-pc §5.2 replaceTrack),
- * so the answer does not wait on them here. `moved` is what moved, for `localTracks`; `settled`
- * rejects only with the connection (replaceTrack refuses a closed one; the kinds match).
+ * answer is made: the answer's directions and msids are set at once, which is all the answer
+ * needs. The tracks themselves move with `replace()`, which the caller runs once the answer's
+ * `setLocalDescription` is called: ahead of it, their `replaceTrack`s made the engine do that
+ * work first (apps/bench `--trace=glare`, Chromium: the answer took ~0.5 ms longer; Chromium does
+ * not chain replaceTrack behind it, the spec does, webrtc-pc §5.2). Either way the sender has
+ * its track before the answer is sent back. `moved` is what moved, for `localTracks`;
+ * `replace()` rejects only with the connection (replaceTrack refuses a closed one; the kinds
+ * match).
  */
 export function sendOnOfferedMlines(
   pc: PeerConnectionLike,
   localTracks: readonly LocalTrack[],
   intent: MediaIntent,
-): { readonly moved: MovedTrack[]; readonly settled: Promise<unknown> } {
+): { readonly moved: MovedTrack[]; readonly replace: () => Promise<unknown> } {
   const transceivers = pc.getTransceivers();
   const free = transceivers.filter(offeredToUs);
   const moved: MovedTrack[] = [];
-  const replaced: Promise<void>[] = [];
+  const replaced: [RTCRtpSender, MediaStreamTrack | null][] = [];
   for (const own of transceivers.filter(unplaced)) {
     const local = localTracks.find((entry) => entry.sender === own.sender);
     // Only a track the app added with ADD_TRACK: an ADD_TRANSCEIVER's transceiver is the app's.
@@ -114,7 +120,7 @@ export function sendOnOfferedMlines(
     target.sender.setStreams?.(...local.streams);
     target.direction = own.direction;
     own.direction = 'recvonly';
-    replaced.push(target.sender.replaceTrack(track), own.sender.replaceTrack(null));
+    replaced.push([target.sender, track], [own.sender, null]);
     markSpare(pc, own.sender);
     movedFrom.set(pc, [...(movedFrom.get(pc) ?? []), { spare: own, target }]);
     moved.push({
@@ -124,5 +130,5 @@ export function sendOnOfferedMlines(
       owned: local.owned,
     });
   }
-  return { moved, settled: Promise.all(replaced) };
+  return { moved, replace: () => Promise.all(replaced.map(([s, t]) => s.replaceTrack(t))) };
 }
