@@ -11,11 +11,16 @@
 
 const ARMS = ['raw', 'simple-peer', 'sdk-direct', 'sdk-memory'];
 
-export async function connectArms(call, { rounds, media, stats, row, results, r1 }) {
+export async function connectArms(page, call, { rounds, media, stats, row, results, r1 }) {
   const label = media ? 'connect arms + audio/video' : 'connect arms (data channel)';
   for (const arm of ARMS) await call('connectArm', arm, media); // warm-up, not counted
   const by = Object.fromEntries(ARMS.map((a) => [a, { connectedMs: [], roundTripMs: [] }]));
   for (let i = 0; i < rounds; i++) {
+    // Closed peer connections count against Chromium's 500 per page until they are collected
+    // ("Cannot create so many PeerConnections"): 320 calls of two each, and whether V8 happened
+    // to collect them depended on how much every arm allocated. A full GC between rounds, never
+    // inside one, so each round starts from the same heap for every arm.
+    await withCdp(page, gc);
     const order = ARMS.map((_, k) => ARMS[(k + i) % ARMS.length]);
     for (const arm of order) {
       const r = await call('connectArm', arm, media);

@@ -303,8 +303,8 @@ async function chromiumBenches() {
     const call = (name, ...args) => page.evaluate(([n, a]) => window.bench[n](...a), [name, args]);
 
     const connectCtx = { rounds: CONNECT_ROUNDS, stats, row, results, r1 };
-    if (only.has('connect')) await connectArms(call, { ...connectCtx, media: false });
-    if (only.has('connect')) await connectArms(call, { ...connectCtx, media: true });
+    if (only.has('connect')) await connectArms(page, call, { ...connectCtx, media: false });
+    if (only.has('connect')) await connectArms(page, call, { ...connectCtx, media: true });
     if (only.has('heap')) await heapArms(page, call, { cycles: HEAP_CYCLES, row, results });
     if (profileArg) await profileArm(page, call, { arm: profileArg.slice(10), calls: ITER });
     const traced = traceArg ? traceArg.slice(8).split(',') : [];
