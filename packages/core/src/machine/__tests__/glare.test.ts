@@ -4,11 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SignalingChannel } from '../../signaling/types.js';
-import {
-  createFakeStream,
-  createFakeTrack,
-  type FakeMediaStreamTrack,
-} from '../../testing/index.js';
+import { createFakeStream, createFakeTrack } from '../../testing/index.js';
 import { GATHERING_STALL_MS } from '../ice/gathering.js';
 import { FOLLOW_UP_HOLD_MS } from '../negotiation/answerOnOfferedMlines.js';
 import { FIRST_OFFER_HOLD_MS } from '../negotiation/firstOffer.js';
@@ -24,6 +20,7 @@ import {
   tick,
   until,
 } from './call.js';
+import { glareMidCall } from './glareMidCall.js';
 
 function camera() {
   const audio = createFakeTrack('audio');
@@ -265,62 +262,6 @@ describe('glare mid-call', () => {
     await closeAndExpectNoLeaks(call);
   });
 });
-
-/**
- * A settled call where both add an audio track at once: b (polite) moves its track onto a's
- * m-line in the answer (negotiation/answerOnOfferedMlines.ts) and keeps a spare that needs an
- * offer of its own. Resolves once b has answered. The fake unmutes a receiver as soon as its
- * direction receives; here b's new remote track unmutes only when the test calls
- * `mediaArrives()`, as a real one does when the first packet comes (after a applied the answer).
- * `followUp` is b's next offer starting: when, and whether b's remote track had media by then.
- */
-async function glareMidCall() {
-  const call = createTestCall();
-  call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
-  await bothConnected(call);
-  await bothSettled(call);
-  const arrivals: (() => void)[] = [];
-  call.b.pc().addEventListener(
-    'track',
-    (event) => {
-      const track = (event as RTCTrackEvent).track as FakeMediaStreamTrack;
-      const unmute = track.simulateUnmute.bind(track);
-      track.simulateUnmute = () => arrivals.push(unmute);
-    },
-    { once: true },
-  );
-  const { answersSent, offersSent } = call.b.actor.getSnapshot().context.counters;
-  let answeredAt: number | null = null;
-  const followUp: { at: number; remoteMuted: boolean }[] = [];
-  call.b.actor.subscribe((s) => {
-    if (answeredAt === null && s.context.counters.answersSent > answersSent)
-      answeredAt = Date.now();
-    if (
-      answeredAt !== null &&
-      !followUp.length &&
-      s.matches({ active: { signaling: 'makingOffer' } })
-    )
-      followUp.push({
-        at: Date.now(),
-        remoteMuted: s.context.remoteTracks[0]?.track.muted ?? true,
-      });
-  });
-  const aMic = createFakeTrack('audio');
-  const bMic = createFakeTrack('audio');
-  call.a.actor.send({ type: 'ADD_TRACK', track: aMic, streams: [createFakeStream([aMic])] });
-  call.b.actor.send({ type: 'ADD_TRACK', track: bMic, streams: [createFakeStream([bMic])] });
-  await until(call.b, (s) => s.context.counters.answersSent > answersSent);
-  expect(call.b.actor.getSnapshot().context.counters.rollbacks).toBe(1);
-  return {
-    call,
-    followUp,
-    offersSent,
-    answeredAt: () => answeredAt as number,
-    mediaArrives: () => {
-      for (const unmute of arrivals.splice(0)) unmute();
-    },
-  };
-}
 
 describe("glare mid-call: the polite peer's offer for the spare its answer left", () => {
   // It only gives the spare an m-line; made at once, it ran while the first packets were due

@@ -4,20 +4,8 @@
  * it leaves, when the engine asks for that offer before the spare's sender is trackless.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createFakeStream,
-  createFakeTrack,
-  type FakeMediaStreamTrack,
-} from '../../testing/index.js';
-import {
-  bothConnected,
-  bothSettled,
-  closeAndExpectNoLeaks,
-  createTestCall,
-  type TestCall,
-  tick,
-  until,
-} from './call.js';
+import { bothSettled, closeAndExpectNoLeaks, type TestCall, tick, until } from './call.js';
+import { glareMidCall } from './glareMidCall.js';
 
 /**
  * Logs b's `setLocalDescription` calls and every `replaceTrack` on its senders, in call order;
@@ -54,39 +42,13 @@ function watchB(call: TestCall, late: (track: MediaStreamTrack | null) => number
   return log;
 }
 
-/** A settled call; both add an audio track at once. b's remote track unmutes on `mediaArrives()`. */
+/** {@link glareMidCall}, with b's engine calls logged by {@link watchB}. */
 async function glare(late: (track: MediaStreamTrack | null) => number | null = () => null) {
-  const call = createTestCall();
-  call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
-  await bothConnected(call);
-  await bothSettled(call);
-  const log = watchB(call, late);
-  const arrivals: (() => void)[] = [];
-  call.b.pc().addEventListener(
-    'track',
-    (event) => {
-      const track = (event as RTCTrackEvent).track as FakeMediaStreamTrack;
-      const unmute = track.simulateUnmute.bind(track);
-      track.simulateUnmute = () => arrivals.push(unmute);
-    },
-    { once: true },
-  );
-  const { answersSent, offersSent } = call.b.actor.getSnapshot().context.counters;
-  const aMic = createFakeTrack('audio');
-  const bMic = createFakeTrack('audio');
-  call.a.actor.send({ type: 'ADD_TRACK', track: aMic, streams: [createFakeStream([aMic])] });
-  call.b.actor.send({ type: 'ADD_TRACK', track: bMic, streams: [createFakeStream([bMic])] });
-  await until(call.b, (s) => s.context.counters.answersSent > answersSent);
-  expect(call.b.actor.getSnapshot().context.counters.rollbacks).toBe(1);
-  return {
-    call,
-    log,
-    bMic,
-    offersSent,
-    mediaArrives: () => {
-      for (const unmute of arrivals.splice(0)) unmute();
-    },
-  };
+  let log: string[] = [];
+  const glared = await glareMidCall((call) => {
+    log = watchB(call, late);
+  });
+  return { ...glared, log };
 }
 
 describe('glare mid-call: the answer that moves the polite peer’s track', () => {
