@@ -75,6 +75,22 @@ const api = {
     getPeer(args.name).actor.send({ type: 'CREATE_DATA_CHANNEL', label: args.label });
   },
 
+  /**
+   * `CREATE_DATA_CHANNEL` sent in the same task as the machine enters this signaling state
+   * (its description operation is then running on the engine). Resolves once sent.
+   */
+  channelWhenSignaling(args: { name: string; label: string; state: string }) {
+    const { actor } = getPeer(args.name);
+    return new Promise<void>((resolve) => {
+      const subscription = actor.subscribe((snapshot) => {
+        if (!snapshot.matches({ active: { signaling: args.state } } as never)) return;
+        subscription.unsubscribe();
+        actor.send({ type: 'CREATE_DATA_CHANNEL', label: args.label });
+        resolve();
+      });
+    });
+  },
+
   /** Resolves with the wall-clock time (ms) at which the condition held. */
   wait(args: { name: string; until: Condition; timeoutMs: number }) {
     return until(getPeer(args.name), args.until, args.timeoutMs);

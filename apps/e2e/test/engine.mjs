@@ -4,6 +4,7 @@
 // fails with the name of the workaround that may go. Issues #12 and #23.
 
 import assert from 'node:assert/strict';
+import { FIREFOX_CHANNEL_SCENARIOS } from './engineChannels.mjs';
 import { sleep, WAIT_MS } from './lib/steps.mjs';
 
 /** One bare peer connection in `page`. */
@@ -298,104 +299,5 @@ export const ENGINE_SCENARIOS = [
       t.figure('stalled', stalled);
     },
   },
-  {
-    // #12 (machine/negotiation/missedNegotiationNeeded.ts): Firefox never fires
-    // negotiationneeded for a data channel created while setLocalDescription(offer) runs
-    // (webrtc-pc §4.7.3: the flag is updated once back in stable, which fires it; Chromium does).
-    // Asserted with the explicit offer, where the timing is certain. The parameterless call the
-    // machine makes has its offer made when it starts, so a channel created during it is lost
-    // the same way: recorded as a figure only (whether 1 ms lands inside the call is luck).
-    // The machine offers the channel itself after the answer. The fake does the same with
-    // `negotiatesChannelsCreatedDuringOffer: false` (core testing/__tests__/channelDuringOffer).
-    name: '12-engine-firefox-channel-created-during-offer',
-    async run(t) {
-      const figures = {};
-      for (const browser of ['firefox', 'chromium']) {
-        const page = await t.page(browser, `channel-${browser}`);
-        const round = (variant) =>
-          page.evaluate(async (variant) => {
-            const a = new RTCPeerConnection();
-            const b = new RTCPeerConnection();
-            const events = [];
-            a.onnegotiationneeded = () => events.push(a.signalingState);
-            const nextEvent = (ms = 10_000) =>
-              new Promise((resolve, reject) => {
-                const timer = setTimeout(() => reject(new Error('no negotiationneeded')), ms);
-                a.addEventListener(
-                  'negotiationneeded',
-                  () => {
-                    clearTimeout(timer);
-                    resolve();
-                  },
-                  { once: true },
-                );
-              });
-            const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-            for (const track of stream.getTracks()) a.addTrack(track, stream);
-            await nextEvent();
-            let pending = true;
-            let createdWhilePending = false;
-            const create = () => {
-              createdWhilePending = pending;
-              a.createDataChannel('chat');
-            };
-            let applied;
-            if (variant === 'explicit') {
-              // Deterministic: the channel is created while setLocalDescription(offer) runs.
-              applied = a.setLocalDescription(await a.createOffer());
-              create();
-              await applied.then(() => {
-                pending = false;
-              });
-            } else {
-              // What the machine does (parameterless); whether 1 ms lands inside the call is luck.
-              applied = a.setLocalDescription().then(() => {
-                pending = false;
-              });
-              await new Promise((r) => setTimeout(() => r(create()), 1));
-              await applied;
-            }
-            const offer = a.localDescription.toJSON();
-            await b.setRemoteDescription(offer);
-            await b.setLocalDescription();
-            const before = events.length;
-            const fired = nextEvent(1_000).then(
-              () => 1,
-              () => 0,
-            );
-            await a.setRemoteDescription(b.localDescription.toJSON());
-            // Chromium fires within a task of the answer; 1 s without it is Firefox's "never" (a
-            // slow Firefox could only make this check pass wrongly, not fail).
-            const result = {
-              createdWhilePending,
-              inOffer: offer.sdp.includes('m=application'),
-              firedForChannel: await fired,
-              stateWhenFired: events[before] ?? null,
-            };
-            for (const track of stream.getTracks()) track.stop();
-            a.close();
-            b.close();
-            return result;
-          }, variant);
-        const explicit = [await round('explicit'), await round('explicit')];
-        const parameterless = await round('parameterless');
-        figures[browser] = { explicit, parameterless };
-        for (const r of explicit) {
-          assert.ok(
-            r.createdWhilePending && !r.inOffer,
-            `${browser}: premise: ${JSON.stringify(r)}`,
-          );
-          if (browser === 'firefox') {
-            assert.equal(
-              r.firedForChannel,
-              0,
-              'Firefox now fires negotiationneeded for a channel created while ' +
-                'setLocalDescription(offer) ran (negotiation/missedNegotiationNeeded.ts may go)',
-            );
-          } else assert.equal(r.firedForChannel, 1, 'Chromium: negotiationneeded after the answer');
-        }
-      }
-      t.figure('channelCreatedDuringOffer', figures);
-    },
-  },
+  ...FIREFOX_CHANNEL_SCENARIOS,
 ];

@@ -3,7 +3,7 @@
  * written per concern against this base, are added by `setup.ts`.
  * @module
  */
-import { stateIn } from 'xstate';
+import { or, stateIn } from 'xstate';
 import type { PeerConnectionLike } from '../platform/types.js';
 import {
   applyRemoteDescription,
@@ -103,6 +103,17 @@ export const peerSetupBase = setup({
     isBye: ({ event }) => event.type === 'signal.message' && event.message.type === 'bye',
     isCommand: ({ event }) => asCommand(event) !== null,
     renegotiationPending: stateIn({ active: { renegotiation: 'pending' } }),
+    /**
+     * A description operation runs on the engine (setLocalDescription or setRemoteDescription,
+     * rollbacks included): Firefox 153 loses a data channel created meanwhile
+     * (data/dataChannel.actions.ts).
+     */
+    describing: or([
+      stateIn({ active: { signaling: 'makingOffer' } }),
+      stateIn({ active: { signaling: 'settingRemoteDescription' } }),
+      stateIn({ active: { signaling: 'answering' } }),
+      stateIn({ active: { signaling: 'rollingBack' } }),
+    ]),
     refusedOffersExhausted: ({ context }) => refusedOffersExhausted(context),
     nextIsEarlyCandidate: ({ context }) => {
       const item = nextItem(context);

@@ -117,7 +117,8 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
     super();
     this.options = {
       implicitRollback: options.implicitRollback ?? true,
-      negotiatesChannelsCreatedDuringOffer: options.negotiatesChannelsCreatedDuringOffer ?? true,
+      negotiatesChannelsCreatedDuringDescription:
+        options.negotiatesChannelsCreatedDuringDescription ?? true,
       parameterlessSetLocalDescription: options.parameterlessSetLocalDescription ?? true,
       restartIce: options.restartIce ?? true,
       connectionState: options.connectionState ?? true,
@@ -335,6 +336,15 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
    */
   simulateRemoteDataChannel(label: string, init: RTCDataChannelInit = {}): FakeDataChannel {
     return simulateRemoteDataChannel(this.#slots, label, init);
+  }
+
+  /**
+   * Test command: the connection's data channels are lost to negotiation, as Firefox loses one
+   * created while a description operation runs: no later offer has an application m-section
+   * (and no `negotiationneeded` fires for them) until another channel is created.
+   */
+  simulateLostDataChannels(): void {
+    this.#slots.dataChannelCreated = false;
   }
 
   /** Test command: the `currentRoundTripTime` (seconds) `getStats` reports. */

@@ -57,7 +57,11 @@ export const signalingRegion = peerSetup.createStateConfig({
   initial: 'stable',
   states: {
     stable: {
-      entry: { type: 'record', params: { region: 'signaling', state: 'stable' } },
+      entry: [
+        { type: 'record', params: { region: 'signaling', state: 'stable' } },
+        // Kept while a description operation ran (data/dataChannel.actions.ts).
+        'createKeptDataChannels',
+      ],
       always: [
         ...drainInbox('stable'),
         // negotiation/refusedOffers.ts: an offer refused MAX_REFUSED_OFFERS times is not made again.
@@ -112,7 +116,10 @@ export const signalingRegion = peerSetup.createStateConfig({
       },
     },
     haveLocalOffer: {
-      entry: { type: 'record', params: { region: 'signaling', state: 'haveLocalOffer' } },
+      entry: [
+        { type: 'record', params: { region: 'signaling', state: 'haveLocalOffer' } },
+        'createKeptDataChannels',
+      ],
       always: drainInbox('haveLocalOffer'),
       initial: 'awaitingAnswer',
       states: {

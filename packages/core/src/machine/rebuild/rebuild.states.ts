@@ -83,7 +83,12 @@ export const rebuildingState = peerSetup.createStateConfig({
       on: {
         'peer.created': {
           target: '#peer.active',
-          actions: ['adoptNewPeerConnection', 'restoreMedia', 'replayDeferredEvents'],
+          actions: [
+            'adoptNewPeerConnection',
+            'restoreMedia',
+            'settleKeptDataChannels',
+            'replayDeferredEvents',
+          ],
         },
         ...creationFailed,
       },

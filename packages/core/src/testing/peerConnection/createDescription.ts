@@ -91,7 +91,6 @@ export function buildOffer(pc: PeerSlots, iceRestart: boolean): CreatedOffer {
   }
   if (pc.dataChannelCreated && (pc.appMid === null || !used.has(pc.appMid))) {
     addSection(pc.appMid ?? freshMid(pc, used), 'application', 'data');
-    pc.channelNeedForgotten = false;
   }
   const init: FakeSdpInit = {
     sessionId: pc.sessionId,

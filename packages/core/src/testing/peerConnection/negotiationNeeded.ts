@@ -51,7 +51,7 @@ function checkNegotiationNeeded(pc: PeerSlots): boolean {
   if (pc.iceCredentialsToReplace.size > 0) return true;
   const local = pc.currentLocal;
   const remote = pc.currentRemote;
-  const channelNeeded = pc.dataChannelCreated && !pc.channelNeedForgotten;
+  const channelNeeded = pc.dataChannelCreated;
   if (channelNeeded && !hasNegotiatedApplication(local)) return true;
   for (const transceiver of pc.transceivers) {
     const state = transceiver[rtpState];

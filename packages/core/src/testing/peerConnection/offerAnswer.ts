@@ -62,17 +62,27 @@ export function setLocalDescription(
     );
   }
   return chain(pc, async () => {
+    const startedIn = pc.signalingState;
     // Firefox makes the offer of a parameterless call when the operation starts; what changes
-    // before it is applied is not in it (`negotiatesChannelsCreatedDuringOffer: false`).
+    // before it is applied is not in it (`negotiatesChannelsCreatedDuringDescription: false`).
     const early =
-      !pc.options.negotiatesChannelsCreatedDuringOffer &&
+      !pc.options.negotiatesChannelsCreatedDuringDescription &&
       description === undefined &&
-      pc.signalingState === 'stable'
+      startedIn === 'stable'
         ? buildOffer(pc, false)
         : null;
-    pc.offerInFlight = early !== null;
-    await nextTask();
-    pc.offerInFlight = false;
+    // Firefox loses a channel created while an offer or a rollback is applied (not an answer).
+    const answering =
+      description?.type === 'answer' ||
+      description?.type === 'pranswer' ||
+      (description?.type === undefined &&
+        (startedIn === 'have-remote-offer' || startedIn === 'have-local-pranswer'));
+    pc.descriptionInFlight = !answering;
+    try {
+      await nextTask();
+    } finally {
+      pc.descriptionInFlight = false;
+    }
     const state = pc.signalingState;
     // webrtc-pc §4.4.1.5: without a type, the signaling state picks offer or answer.
     const type =
@@ -124,7 +134,13 @@ export function setRemoteDescription(
   description: RTCSessionDescriptionInit,
 ): Promise<void> {
   return chain(pc, async () => {
-    await nextTask();
+    // Firefox loses a data channel created while any remote description is applied.
+    pc.descriptionInFlight = true;
+    try {
+      await nextTask();
+    } finally {
+      pc.descriptionInFlight = false;
+    }
     const type = description.type;
     if (type === 'rollback') {
       applyRollback(pc);

@@ -28,12 +28,14 @@ export interface FakePeerConnectionOptions {
    */
   readonly autoGather?: boolean;
   /**
-   * Whether a data channel created while `setLocalDescription()` makes an offer gets negotiated
-   * (default `true`: the fake makes the offer a task after the call, so the channel is in it;
-   * one created once the offer is applied gets `negotiationneeded` back in stable, as the spec
-   * says). `false`: as Firefox 153 does, the offer is made when the call starts, the channel is
-   * left out of it, and `negotiationneeded` never fires for the channel (only a later change
-   * fires it).
+   * Whether the first data channel, created while a description operation runs, gets negotiated
+   * (default `true`, as the spec says: the fake makes a parameterless offer a task after the
+   * call, so the channel is in it; one created later gets `negotiationneeded` back in stable).
+   * `false`: as Firefox 153 does, a channel created while `setLocalDescription` applies an offer
+   * or a rollback, or while `setRemoteDescription` runs, is lost to negotiation for good:
+   * `negotiationneeded` never fires for it and no later offer carries an application m-section,
+   * until another channel is created once the operation is over. A parameterless offer is made
+   * when the call starts.
    */
-  readonly negotiatesChannelsCreatedDuringOffer?: boolean;
+  readonly negotiatesChannelsCreatedDuringDescription?: boolean;
 }

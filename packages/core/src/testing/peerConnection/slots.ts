@@ -103,10 +103,8 @@ export class PeerSlots {
   transceivers: FakeRtpTransceiver[] = [];
   readonly dataChannels: FakeDataChannel[] = [];
   dataChannelCreated = false;
-  /** An offer made by `setLocalDescription()` and not applied yet (its operation is running). */
-  offerInFlight = false;
-  /** Firefox's lost `negotiationneeded` (`negotiatesChannelsCreatedDuringOffer: false`). */
-  channelNeedForgotten = false;
+  /** A description operation other than a local answer is running (Firefox loses channels). */
+  descriptionInFlight = false;
   appMid: string | null = null;
   sctpClient: boolean | null = null;
   remoteMaxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
