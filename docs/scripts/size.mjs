@@ -85,8 +85,9 @@ const ROWS = [
     // change something, CREATE_DATA_CHANNEL in one transition, the capture actor spawned on the
     // first capture, the spread initial context: ~75 KiB less allocated per call): 34.37. Issue
     // 12's glare answer made before its moved track's replaceTracks, with the follow-up hold
-    // that survives their order: +0.03.
-    limit: 34.45,
+    // that survives their order: +0.03. Issue 12's data channels kept while a description
+    // operation runs (Firefox loses them) and the bounded re-offer for one left out: 34.73.
+    limit: 34.75,
     // PeerJS is the goal (issue 20): ~8.7 kB more, which trimming alone does not reach (xstate
     // is ~13 of it; SIZE-ANALYSIS.md at the root has the per-file breakdown).
     target: ['simple-peer', 'peerjs'],
@@ -135,8 +136,9 @@ const ROWS = [
     // the Firefox data-channel re-offer (see app): 34.65 measured after the merges; issue 12's
     // SEND_DATA queue and glare follow-up hold (see app): 36.02; the bye before the close: 36.06;
     // issue 22's allocation cuts (see app): 36.31; issue 12's glare answer before its
-    // replaceTracks (see app): +0.03.
-    limit: 36.4,
+    // replaceTracks (see app): +0.03; issue 12's channels kept during a description operation and
+    // the bounded re-offer (see app): 36.68.
+    limit: 36.7,
   },
   {
     id: 'core-own',
@@ -150,8 +152,9 @@ const ROWS = [
     // controls: 22.19; 19.75 once they moved to their opt-in entry (issue 20); 19.82 with issue
     // 22's fewer events and the Firefox data-channel re-offer (see app): 20.02 measured after
     // the merges; 21.41 with issue 12's SEND_DATA queue and glare follow-up hold (see app);
-    // 21.45 with the bye before the close; 21.70 with issue 22's allocation cuts (see app).
-    limit: 21.75,
+    // 21.45 with the bye before the close; 21.70 with issue 22's allocation cuts (see app);
+    // 22.09 with issue 12's channels kept during a description operation (see app).
+    limit: 22.1,
   },
   {
     id: 'channel',

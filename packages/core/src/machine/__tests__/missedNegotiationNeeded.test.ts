@@ -80,16 +80,45 @@ describe('a data channel created while a description operation runs (Firefox)', 
     });
   }
 
-  it('closed before the operation is over: the command settles with PEER_CLOSED', async () => {
+  it('closed before the operation is over: settled with the intent, no channel is created', async () => {
     const call = createTestCall({ fakeA: FIREFOX });
     call.a.actor.send({ type: 'ADD_TRACK', track: createFakeTrack('audio') });
     await until(call.a, (s) => s.matches({ active: { signaling: 'makingOffer' } }));
+    const pc = call.a.pc();
+    let created = 0;
+    const create = pc.createDataChannel.bind(pc);
+    pc.createDataChannel = (label, init) => {
+      created += 1;
+      return create(label, init);
+    };
     call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat', id: 'kept' });
+    // As during a rebuild: the command did what it asked once the intent has the channel.
+    expect(call.a.emitted).toContainEqual(
+      expect.objectContaining({ type: 'settled', id: 'kept', ok: true }),
+    );
+    expect(call.a.actor.getSnapshot().context.intent.dataChannels).toMatchObject([
+      { label: 'chat', closed: false },
+    ]);
     call.a.actor.send({ type: 'CLOSE' });
     await until(call.a, (s) => s.status === 'done');
-    expect(call.a.emitted).toContainEqual(
-      expect.objectContaining({ type: 'settled', id: 'kept', ok: false }),
-    );
+    expect(created).toBe(0);
+    expect(call.a.actor.getSnapshot().context.dataChannels).toEqual([]);
+    await closeAndExpectNoLeaks(call);
+  });
+
+  it('kept while the operation runs and the connection is rebuilt: the new one has it once', async () => {
+    const call = createTestCall({ fakeA: FIREFOX, fakeB: FIREFOX });
+    call.a.actor.send({ type: 'ADD_TRACK', track: createFakeTrack('audio') });
+    await bothSettled(call);
+    call.a.actor.send({ type: 'ADD_TRACK', track: createFakeTrack('video') });
+    await until(call.a, (s) => s.matches({ active: { signaling: 'makingOffer' } }));
+    call.a.actor.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    call.a.actor.send({ type: 'SEND_DATA', label: 'chat', data: 'ping' });
+    call.a.pc().close();
+    await until(call.a, (s) => s.context.counters.rebuilds === 1, 10_000);
+    await expectChatWorks(call, 'a');
+    await bothSettled(call);
+    expect(call.a.actor.getSnapshot().context.dataChannels.map((c) => c.label)).toEqual(['chat']);
     await closeAndExpectNoLeaks(call);
   });
 });

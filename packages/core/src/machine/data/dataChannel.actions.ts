@@ -2,18 +2,24 @@
  * Actions of the data channel commands.
  * @module
  */
+
+import type { PeerConnectionLike } from '../../platform/types.js';
 import { peerSetupBase as base } from '../base.js';
 import { commandReporter } from '../commands.js';
 import { requirePc } from '../context.js';
 import { openLocalDataChannel, upsertDataChannel } from '../dataChannels.js';
 import { changeIntent } from '../media/media.actions.js';
-import type { PeerCommand, PeerContext, PeerEvent } from '../types.js';
+import { reporter } from '../report.js';
+import type { PeerCommand, PeerContext } from '../types.js';
 import { closedOnPurpose, failQueuedOnClose, sendOrQueue } from './outbox.actions.js';
 
 type CreateCommand = Extract<PeerCommand, { type: 'CREATE_DATA_CHANNEL' }>;
 
-const isKeptChannel = (event: PeerEvent): event is CreateCommand =>
-  event.type === 'CREATE_DATA_CHANNEL';
+/**
+ * The channels each connection is to create once its description operation is over. Outside
+ * the context: a rebuilt connection gets them from the intent, and nothing else reads them.
+ */
+const kept = new WeakMap<PeerConnectionLike, CreateCommand[]>();
 
 export const dataChannelActions = {
   /**
@@ -24,20 +30,19 @@ export const dataChannelActions = {
    * Not while a description operation runs: Firefox 153 then loses the channel for the whole
    * connection (no `negotiationneeded`, no application m-section in any later offer, even after
    * another change: seen as 227 offers in 15 s without it and `chat` never open; apps/e2e
-   * `12-engine-firefox-channel-created-during-offer`). The intent changes now, so a `SEND_DATA`
-   * waits for the channel; the engine call and the command's answer wait for `stable` or
-   * `have-local-offer` (`createKeptDataChannels`), a few milliseconds.
+   * `12-engine-firefox-channel-created-during-offer`). The intent changes now and the command
+   * settles, as during a rebuild (a `SEND_DATA` waits for the channel); the engine call waits
+   * for `stable` or `have-local-offer` (`createKeptDataChannels`), a few milliseconds.
    */
   createDataChannel: base.enqueueActions(({ context, event, self, enqueue, check }) => {
     if (event.type !== 'CREATE_DATA_CHANNEL') return;
     const { report, done } = commandReporter(self, event, (answer) => enqueue.emit(answer));
     let patch: Partial<PeerContext> = {};
     changeIntent(context, event, { assign: (values) => (patch = values) }, report);
-    if (check('describing')) {
-      enqueue.assign({ ...patch, deferredEvents: [...context.deferredEvents, event] });
-      return;
-    }
-    const channel = openLocalDataChannel(requirePc(context), event.label, event.options, report);
+    const pc = requirePc(context);
+    const channel = check('describing')
+      ? void kept.set(pc, [...(kept.get(pc) ?? []), event])
+      : openLocalDataChannel(pc, event.label, event.options, report);
     if (channel) {
       patch = { ...patch, dataChannels: upsertDataChannel(context.dataChannels, channel, 'local') };
     }
@@ -47,33 +52,19 @@ export const dataChannelActions = {
   }),
   /** The description operation is over: the channels kept meanwhile are created, in order. */
   createKeptDataChannels: base.enqueueActions(({ context, self, enqueue }) => {
+    const pc = requirePc(context);
+    const commands = kept.get(pc);
     // Nothing kept (every ordinary state entry): no assign, so no copy of the context (#22).
-    if (!context.deferredEvents.some(isKeptChannel)) return;
+    if (!commands) return;
+    kept.delete(pc);
     let { dataChannels } = context;
-    for (const command of context.deferredEvents.filter(isKeptChannel)) {
-      const { report, done } = commandReporter(self, command, (answer) => enqueue.emit(answer));
-      const { label, options } = command;
-      const channel = openLocalDataChannel(requirePc(context), label, options, report);
-      if (channel) {
-        dataChannels = upsertDataChannel(dataChannels, channel, 'local');
-        enqueue.sendTo('peerConnectionEvents', { type: 'watchDataChannel', channel });
-      }
-      done();
+    for (const { label, options } of commands) {
+      const channel = openLocalDataChannel(pc, label, options, reporter(self));
+      if (!channel) continue;
+      dataChannels = upsertDataChannel(dataChannels, channel, 'local');
+      enqueue.sendTo('peerConnectionEvents', { type: 'watchDataChannel', channel });
     }
-    const deferredEvents = context.deferredEvents.filter((e) => !isKeptChannel(e));
-    enqueue.assign({ dataChannels, deferredEvents });
-  }),
-  /**
-   * A rebuild replaces the connection before a kept channel was created: the intent has it, so
-   * the new connection gets it with the rest (rebuild/restoreMedia); the command did what it
-   * asked. Before `replayDeferredEvents`, which would create it a second time.
-   */
-  settleKeptDataChannels: base.enqueueActions(({ context, self, enqueue }) => {
-    if (!context.deferredEvents.some(isKeptChannel)) return;
-    for (const command of context.deferredEvents.filter(isKeptChannel)) {
-      commandReporter(self, command, (answer) => enqueue.emit(answer)).done();
-    }
-    enqueue.assign({ deferredEvents: context.deferredEvents.filter((e) => !isKeptChannel(e)) });
+    enqueue.assign({ dataChannels });
   }),
   /** On the open channel, or queued while it is on its way (outbox.ts). */
   sendData: base.enqueueActions(({ context, event, self, enqueue }) => {

@@ -83,12 +83,7 @@ export const rebuildingState = peerSetup.createStateConfig({
       on: {
         'peer.created': {
           target: '#peer.active',
-          actions: [
-            'adoptNewPeerConnection',
-            'restoreMedia',
-            'settleKeptDataChannels',
-            'replayDeferredEvents',
-          ],
+          actions: ['adoptNewPeerConnection', 'restoreMedia', 'replayDeferredEvents'],
         },
         ...creationFailed,
       },
