@@ -89,25 +89,33 @@ async function engineTraced(run: (hooks: Hooks) => Promise<unknown>): Promise<Ma
     });
   };
   // Synchronous calls, some a blocking hop to the engine's signaling thread in Chromium: how
-  // many after the start, and their total ms (`Σ <name>`, `Σ <name> ms`).
+  // many after the start, and their total ms (`Σ <name>`, `Σ <name> ms`; `Σ a addTrack` for a
+  // peer connection's own). Wrapped where they are defined: the page's RTCPeerConnection is
+  // run.mjs's counting subclass, whose prototype has none of the native methods (so, before,
+  // no `Σ addTrack` was ever recorded).
   let armed = false;
   const restore: (() => void)[] = [];
   const sum = (target: object, name: string, accessor: 'value' | 'set') => {
-    const descriptor = Object.getOwnPropertyDescriptor(target, name);
+    let owner: object | null = target;
+    while (owner && !Object.getOwnPropertyDescriptor(owner, name))
+      owner = Object.getPrototypeOf(owner);
+    const descriptor = owner && Object.getOwnPropertyDescriptor(owner, name);
     const original = descriptor?.[accessor] as ((...args: unknown[]) => unknown) | undefined;
-    if (!descriptor || !original) return;
-    const timed = function (this: unknown, ...args: unknown[]) {
+    if (!owner || !descriptor || !original) return;
+    const timed = function (this: object, ...args: unknown[]) {
       if (!armed) return original.apply(this, args);
       const t = now();
       try {
         return original.apply(this, args);
       } finally {
-        at[`Σ ${name}`] = (at[`Σ ${name}`] ?? 0) + 1;
-        at[`Σ ${name} ms`] = (at[`Σ ${name} ms`] ?? 0) + now() - t;
+        const key = `Σ ${names.has(this) ? `${names.get(this)} ` : ''}${name}`;
+        at[key] = (at[key] ?? 0) + 1;
+        at[`${key} ms`] = (at[`${key} ms`] ?? 0) + now() - t;
       }
     };
-    Object.defineProperty(target, name, { ...descriptor, [accessor]: timed });
-    restore.push(() => Object.defineProperty(target, name, descriptor));
+    Object.defineProperty(owner, name, { ...descriptor, [accessor]: timed });
+    const definedOn = owner;
+    restore.push(() => Object.defineProperty(definedOn, name, descriptor));
   };
   for (const name of [
     'getTransceivers',
