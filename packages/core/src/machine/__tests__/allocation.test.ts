@@ -94,6 +94,21 @@ describe('allocation (#22)', () => {
     expect(a.getSnapshot().context.dataChannels.map((c) => c.origin)).toEqual(['local']);
   });
 
+  it('counts a remote candidate as applied when handed to the engine, without an event back', async () => {
+    const taken: string[] = [];
+    const { a, b } = await ordinaryCall((peer, type) => {
+      if (peer === 'a') taken.push(type);
+    });
+    // A `peer.candidateApplied` per accepted candidate was a macrostep each (#22).
+    expect(taken).toContain('signal.message');
+    expect(taken).not.toContain('peer.candidateApplied');
+    for (const peer of [a, b]) {
+      const { candidatesApplied, candidatesReceived } = peer.getSnapshot().context.counters;
+      expect(candidatesReceived).toBeGreaterThan(0);
+      expect(candidatesApplied).toBe(candidatesReceived);
+    }
+  });
+
   it('runs the negotiation steps on the connection listener: no actor per step', async () => {
     // An invoked promise actor per step (offer, answer, each remote description) was an actor,
     // its snapshot and its done event through two actors: ~110 KiB a call in Chromium (#22).

@@ -28,7 +28,7 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
     // Of an ICE generation the remote has left behind, or of an ignored offer whose ufrag the
     // remote's answer kept (Firefox) for an m-line that answer does not have.
     { guard: 'nextIsStaleCandidate', actions: 'discardNextCandidate' },
-    { guard: 'nextIsCandidate', actions: ['applyNextCandidate', 'dequeue'] },
+    { guard: 'nextIsCandidate', actions: 'applyNextCandidate' },
     // A copy of the last answer applied (a duplicate on the wire, or a resend): nothing to do.
     { guard: 'nextIsRepeatedAnswer', actions: 'discardNextDescription' },
     // The remote sent the last offer it made again: our answer was lost (or is late). Send the

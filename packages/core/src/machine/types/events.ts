@@ -168,7 +168,6 @@ export type PeerInternalEvent =
       readonly command: PeerCommand['type'];
       readonly error: PeerStateError | null;
     }
-  | { readonly type: 'peer.candidateApplied' }
   | {
       readonly type: 'peer.trackReplaced';
       readonly track: MediaStreamTrack;
