@@ -5,12 +5,6 @@
  */
 import { or, stateIn } from 'xstate';
 import type { PeerConnectionLike } from '../platform/types.js';
-import {
-  applyRemoteDescription,
-  makeAnswer,
-  makeOffer,
-  makeRollback,
-} from './actors/negotiation.js';
 import { peerConnectionEvents } from './actors/peerConnectionEvents.js';
 import { signalingListener } from './actors/signalingListener.js';
 import { asCommand } from './commands.js';
@@ -76,10 +70,6 @@ export const peerSetupBase = setup({
     peerConnectionEvents,
     transportEvents,
     signalingListener,
-    makeOffer,
-    makeAnswer,
-    makeRollback,
-    applyRemoteDescription,
   },
   delays: {
     disconnectedGracePeriod: ({ context }) => context.options.iceRestart.disconnectedGracePeriod,

@@ -19,21 +19,17 @@ export function applyRemoteCandidate(
   report: Report,
 ): void {
   const init: RTCIceCandidateInit = candidate ?? { candidate: '' };
-  pc.addIceCandidate(init).then(
-    () => report({ type: 'peer.candidateApplied' }),
-    (cause: unknown) => {
-      if (pc.signalingState === 'closed') return;
-      if (ignoreOffer || candidate === null || candidate.candidate === '') {
-        report({ type: 'peer.candidateDiscarded' });
-        return;
-      }
-      if (isStaleCandidate(pc, candidate)) {
-        report({ type: 'peer.candidateDiscarded' });
-        return;
-      }
-      report({ type: 'peer.error', error: new IceCandidateError(candidate, cause) });
-    },
-  );
+  // Counted as applied by the caller when handed over: an event per acceptance was a macrostep
+  // per candidate (#22). A refusal on purpose takes it back (`peer.candidateDiscarded`).
+  pc.addIceCandidate(init).catch((cause: unknown) => {
+    if (pc.signalingState === 'closed') return;
+    report(
+      // Expected: an ignored offer's, an end of candidates, or an old ICE generation's.
+      ignoreOffer || !candidate?.candidate || isStaleCandidate(pc, candidate)
+        ? { type: 'peer.candidateDiscarded' }
+        : { type: 'peer.error', error: new IceCandidateError(candidate, cause) },
+    );
+  });
 }
 
 /** A candidate whose ufrag the current remote description no longer has: an old ICE generation. */

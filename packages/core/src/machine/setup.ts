@@ -3,10 +3,11 @@
  * `base.ts`; actions per concern). Region state configs import this file, never `peerMachine.ts`.
  * @module
  */
-import { emit, enqueueActions, raise } from 'xstate';
+import { emit, enqueueActions, raise, sendTo } from 'xstate';
 import type { PeerStateError } from '../errors.js';
 import { createRebuildMessage } from '../signaling/messages.js';
 import type { SignalingMessage } from '../signaling/types.js';
+import type { NegotiationStepRun } from './actors/negotiation.js';
 import { peerSetupBase } from './base.js';
 import { commandActions } from './commands.actions.js';
 import { count } from './context.js';
@@ -44,6 +45,12 @@ export const peerSetup = peerSetupBase
         recordTransition(self, { ...params, at: context.options.now() }),
       sendSignal: ({ context, self }, message: SignalingMessage) =>
         sendSignalMessage(context.options.signaling, message, reporter(self)),
+      // actors/negotiation.ts: the connection's listener runs the step and reports its result.
+      negotiate: sendTo(
+        'peerConnectionEvents',
+        ({ context }, { run }: { run: NegotiationStepRun }) =>
+          ({ type: 'negotiate', run, context }) as const,
+      ),
       requestRebuild: raise((_, params: { reason: Exclude<RebuildReason, 'remote'> }) => ({
         type: 'peer.rebuildNeeded' as const,
         reason: params.reason,

@@ -46,8 +46,19 @@ function guardName(transition: AnyTransitionDefinition): string | null {
   return String((guard as { type?: unknown }).type ?? 'inline');
 }
 
-/** Shortens XState's generated event names: `xstate.done.actor.0.peer.active.x` → `done(x)`. */
-function eventLabel(event: string): string {
+/** A negotiation step's result events (machine/actors/negotiation.ts): done or error. */
+const STEP_RESULTS: Readonly<Record<string, 'done' | 'error'>> = {
+  'pc.stepDone': 'done',
+  'pc.stepFailed': 'error',
+};
+
+/**
+ * Shortens XState's generated event names: `xstate.done.actor.0.peer.active.x` → `done(x)`; a
+ * negotiation step's result in state `x` reads the same way.
+ */
+function eventLabel(event: string, node: AnyStateNode): string {
+  const step = STEP_RESULTS[event];
+  if (step) return `${step}(${node.id.split('.').at(-1)})`;
   const done = /^xstate\.(done|error)\.actor\.\d+\.(.+)$/.exec(event);
   if (done) return `${done[1]}(${done[2]?.split('.').at(-1)})`;
   const after = /^xstate\.after\.([^.]+)\./.exec(event);
@@ -65,7 +76,7 @@ function transitionIndex(machine: AnyStateMachine): Map<AnyTransitionDefinition,
     list.forEach((transition, i) => {
       const targets = (transition.target ?? []).map((t: AnyStateNode) => t.id);
       const guard = guardName(transition);
-      const label = eventLabel(event);
+      const label = eventLabel(event, node);
       const to = targets.length ? targets.map((t: string) => t.split('.').at(-1)).join(',') : '∅';
       index.set(transition, {
         key: `${node.id} | ${label}${list.length > 1 ? ` #${i}` : ''}${guard ? ` [${guard}]` : ''} → ${to}`,

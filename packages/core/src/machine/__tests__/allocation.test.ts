@@ -94,6 +94,49 @@ describe('allocation (#22)', () => {
     expect(a.getSnapshot().context.dataChannels.map((c) => c.origin)).toEqual(['local']);
   });
 
+  it('counts a remote candidate as applied when handed to the engine, without an event back', async () => {
+    const taken: string[] = [];
+    const { a, b } = await ordinaryCall((peer, type) => {
+      if (peer === 'a') taken.push(type);
+    });
+    // A `peer.candidateApplied` per accepted candidate was a macrostep each (#22).
+    expect(taken).toContain('signal.message');
+    expect(taken).not.toContain('peer.candidateApplied');
+    for (const peer of [a, b]) {
+      const { candidatesApplied, candidatesReceived } = peer.getSnapshot().context.counters;
+      expect(candidatesReceived).toBeGreaterThan(0);
+      expect(candidatesApplied).toBe(candidatesReceived);
+    }
+  });
+
+  it('runs the negotiation steps on the connection listener: no actor per step', async () => {
+    // An invoked promise actor per step (offer, answer, each remote description) was an actor,
+    // its snapshot and its done event through two actors: ~110 KiB a call in Chromium (#22).
+    const children = new Set<string>();
+    const watch = (peer: ReturnType<typeof createPeer>) =>
+      peer.subscribe((s) => {
+        for (const id of Object.keys(s.children)) children.add(id);
+      });
+    resetFakeRegistry();
+    const call = createFakeCall();
+    const a = createPeer(call.caller);
+    const b = createPeer(call.callee);
+    watch(a);
+    watch(b);
+    a.start();
+    b.start();
+    a.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
+    await waitFor(a, (s) => s.matches({ active: { connection: 'connected' } }));
+    await waitFor(b, (s) => s.matches({ active: { signaling: 'stable' } }));
+    expect(a.getSnapshot().context.counters.offersSent).toBeGreaterThan(0);
+    expect(b.getSnapshot().context.counters.answersSent).toBeGreaterThan(0);
+    // Invoked by a signaling state, it was named after it: `0.peer.active.signaling.makingOffer`.
+    expect([...children].filter((id) => id.includes('.signaling.'))).toEqual([]);
+    expect(children).toContain('peerConnectionEvents');
+    a.send({ type: 'CLOSE' });
+    b.send({ type: 'CLOSE' });
+  });
+
   it('spawns the capture actor on the first capture only, and stops what it captured with the peer', async () => {
     resetFakeRegistry();
     const call = createFakeCall();

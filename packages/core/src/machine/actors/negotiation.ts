@@ -1,9 +1,23 @@
-import { fromPromise } from 'xstate';
-import { isDomError, NegotiationError } from '../../errors.js';
+/**
+ * The negotiation steps the signaling region asks the engine for, one at a time: each state
+ * (`makingOffer`, `settingRemoteDescription`, `answering`, `rollingBack`) sends its step, with
+ * the context it was entered with, to the `peerConnectionEvents` actor on entry (the `negotiate`
+ * action, a `sendTo`: XState sends it once the transition is over, where it started an invoked
+ * actor, so the engine sees its calls in the same order) and leaves on the `pc.stepDone` or
+ * `pc.stepFailed` it reports back.
+ *
+ * Not promise actors (#22): each invoked `fromPromise` was an actor of its own, created and
+ * stopped per step (four per call, ~110 KiB allocated in Chromium), and its done event went
+ * through two actors. The signaling region leaves these states only on their step's result (or
+ * with `active`, which stops the listener: a step that settles after that reports nothing), so
+ * the result that arrives is always the current step's.
+ * @module
+ */
+import { isDomError, NegotiationError, type NegotiationStep } from '../../errors.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import type { DescriptionPayload } from '../../signaling/types.js';
 import { type MovedTrack, sendOnOfferedMlines } from '../negotiation/answerOnOfferedMlines.js';
-import type { LocalTrack, MediaIntent, RollbackMode } from '../types.js';
+import type { PeerContext, PeerInternalEvent, RemoteDescription } from '../types.js';
 
 function localDescriptionOf(pc: PeerConnectionLike, step: 'createOffer' | 'createAnswer') {
   const description = pc.localDescription;
@@ -13,21 +27,24 @@ function localDescriptionOf(pc: PeerConnectionLike, step: 'createOffer' | 'creat
   return { type: description.type, sdp: description.sdp } satisfies DescriptionPayload;
 }
 
+/** One engine call; its failure becomes a `NegotiationError` of `step`. */
+async function engine<T>(step: NegotiationStep, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (cause) {
+    throw new NegotiationError(step, cause);
+  }
+}
+
 /**
  * Creates and applies an offer. `setLocalDescription()` without an argument lets the engine pick
  * the description type from its own state, which closes the race that makes a separate
  * `createOffer` + `setLocalDescription(offer)` fail when a remote offer lands in between.
  */
-export const makeOffer = fromPromise<DescriptionPayload, { readonly pc: PeerConnectionLike }>(
-  async ({ input: { pc } }) => {
-    try {
-      await pc.setLocalDescription();
-    } catch (cause) {
-      throw new NegotiationError('setLocalDescription', cause);
-    }
-    return localDescriptionOf(pc, 'createOffer');
-  },
-);
+export const makeOffer: NegotiationStepRun = async (pc) => {
+  await engine('setLocalDescription', () => pc.setLocalDescription());
+  return { type: 'pc.stepDone', output: localDescriptionOf(pc, 'createOffer') };
+};
 
 /** The answer made, and the tracks of ours it sends on the offer's m-lines. */
 export interface MadeAnswer extends DescriptionPayload {
@@ -39,29 +56,14 @@ export interface MadeAnswer extends DescriptionPayload {
  * m-lines (negotiation/answerOnOfferedMlines.ts): their directions first, their tracks once the
  * answer is under way.
  */
-export const makeAnswer = fromPromise<
-  MadeAnswer,
-  {
-    readonly pc: PeerConnectionLike;
-    readonly localTracks: readonly LocalTrack[];
-    readonly intent: MediaIntent;
-  }
->(async ({ input: { pc, localTracks, intent } }) => {
+export const makeAnswer: NegotiationStepRun = async (pc, { localTracks, intent }) => {
   const { moved, replace } = sendOnOfferedMlines(pc, localTracks, intent);
   const answered = pc.setLocalDescription();
   const settled = replace();
-  try {
-    await answered;
-  } catch (cause) {
-    throw new NegotiationError('setLocalDescription', cause);
-  }
-  try {
-    await settled;
-  } catch (cause) {
-    throw new NegotiationError('createAnswer', cause);
-  }
-  return { ...localDescriptionOf(pc, 'createAnswer'), moved };
-});
+  await engine('setLocalDescription', () => answered);
+  await engine('createAnswer', () => settled);
+  return { type: 'pc.stepDone', output: { ...localDescriptionOf(pc, 'createAnswer'), moved } };
+};
 
 /** What applying a remote description took. */
 export interface AppliedRemoteDescription {
@@ -71,34 +73,27 @@ export interface AppliedRemoteDescription {
   readonly explicitRollback: boolean;
 }
 
+/** `setLocalDescription({ type: 'rollback' })`, its failure a `rollback` error. */
+const rollBack = (pc: PeerConnectionLike) =>
+  engine('rollback', () => pc.setLocalDescription({ type: 'rollback' }));
+
 /**
  * Applies a remote description. A polite peer with its own offer pending rolls it back first:
  * implicitly where the engine supports it (setRemoteDescription does it), explicitly otherwise.
  */
-export const applyRemoteDescription = fromPromise<
-  AppliedRemoteDescription,
-  {
-    readonly pc: PeerConnectionLike;
-    readonly description: DescriptionPayload;
-    readonly rollback: RollbackMode;
-    readonly explicitRollbackLearnt: boolean;
-  }
->(async ({ input: { pc, description, rollback, explicitRollbackLearnt } }) => {
+export const applyRemoteDescription: NegotiationStepRun = async (pc, context) => {
+  const { description } = context.pendingRemoteDescription as RemoteDescription;
+  const { rollback } = context.options;
   const collides = description.type === 'offer' && pc.signalingState === 'have-local-offer';
-  const explicitFirst = collides && (rollback === 'explicit' || explicitRollbackLearnt);
+  const explicitFirst = collides && (rollback === 'explicit' || context.explicitRollback);
 
-  const rollbackLocal = async () => {
-    try {
-      await pc.setLocalDescription({ type: 'rollback' });
-    } catch (cause) {
-      throw new NegotiationError('rollback', cause);
-    }
-  };
-
-  if (explicitFirst) await rollbackLocal();
+  if (explicitFirst) await rollBack(pc);
   try {
     await pc.setRemoteDescription(description);
-    return { rolledBack: collides, explicitRollback: explicitFirst };
+    return {
+      type: 'pc.stepDone',
+      output: { rolledBack: collides, explicitRollback: explicitFirst },
+    };
   } catch (cause) {
     // Engines without implicit rollback refuse a remote offer in have-local-offer.
     const canRetry =
@@ -109,22 +104,27 @@ export const applyRemoteDescription = fromPromise<
       pc.signalingState === 'have-local-offer';
     if (!canRetry) throw new NegotiationError('setRemoteDescription', cause);
   }
-  await rollbackLocal();
-  try {
-    await pc.setRemoteDescription(description);
-  } catch (cause) {
-    throw new NegotiationError('setRemoteDescription', cause);
-  }
-  return { rolledBack: true, explicitRollback: true };
-});
+  await rollBack(pc);
+  await engine('setRemoteDescription', () => pc.setRemoteDescription(description));
+  return { type: 'pc.stepDone', output: { rolledBack: true, explicitRollback: true } };
+};
 
 /** Undoes a local or remote offer that could not be completed, back to `stable`. */
-export const makeRollback = fromPromise<void, { readonly pc: PeerConnectionLike }>(
-  async ({ input: { pc } }) => {
-    try {
-      await pc.setLocalDescription({ type: 'rollback' });
-    } catch (cause) {
-      throw new NegotiationError('rollback', cause);
-    }
-  },
-);
+export const makeRollback: NegotiationStepRun = (pc) =>
+  rollBack(pc).then(() => ({ type: 'pc.stepDone', output: {} }));
+
+/**
+ * A negotiation step: what it calls on the connection, from the context its state was entered
+ * with, and the event its result comes back as.
+ */
+export type NegotiationStepRun = (
+  pc: PeerConnectionLike,
+  context: PeerContext,
+) => Promise<PeerInternalEvent>;
+
+/** Tells the connection's listener to run a step (the `negotiate` action). */
+export interface NegotiationCommand {
+  readonly type: 'negotiate';
+  readonly run: NegotiationStepRun;
+  readonly context: PeerContext;
+}

@@ -1,13 +1,20 @@
 import { fromCallback } from 'xstate';
+import { NegotiationError } from '../../errors.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import { claimedChannels } from '../data/claimedChannels.js';
 import { sendStatesChanged } from '../ice/transports.js';
+import { asPeerError } from '../report.js';
 import type { PeerInternalEvent } from '../types.js';
+import type { NegotiationCommand } from './negotiation.js';
 
-/** Tell the listener to watch an object the machine created itself. */
+/**
+ * Tell the listener to watch an object the machine created itself, or to run a negotiation
+ * step on the connection (actors/negotiation.ts).
+ */
 export type PeerConnectionEventsCommand =
   | { readonly type: 'watchDataChannel'; readonly channel: RTCDataChannel }
-  | { readonly type: 'watchLocalTrack'; readonly track: MediaStreamTrack };
+  | { readonly type: 'watchLocalTrack'; readonly track: MediaStreamTrack }
+  | NegotiationCommand;
 
 /**
  * Every listener the machine puts on the peer connection and the objects it hands out (remote
@@ -19,12 +26,15 @@ export type PeerConnectionEventsCommand =
  * connection here means a stopped peer never leaks it. Tracks are not its to stop: a rebuild
  * ends this actor and sends the same tracks on the next connection (`media/capture.ts` owns
  * the captured ones, for the whole life of the peer).
+ *
+ * The negotiation steps run here too (actors/negotiation.ts): the connection's own actor, where
+ * a promise actor per step cost one more actor each (#22).
  */
 export const peerConnectionEvents = fromCallback<
   PeerConnectionEventsCommand,
   { readonly pc: PeerConnectionLike }
 >(({ input: { pc }, sendBack, receive }) => {
-  const send = (event: PeerInternalEvent) => sendBack(event);
+  const send: (event: PeerInternalEvent) => void = sendBack;
   const disposers: Array<() => void> = [];
   const watched = new WeakSet<object>();
 
@@ -96,11 +106,14 @@ export const peerConnectionEvents = fromCallback<
   });
 
   receive((command) => {
-    if (command.type === 'watchDataChannel') {
-      watchChannel(command.channel);
-      return;
-    }
-    watchTrack(command.track);
+    if (command.type === 'watchDataChannel') watchChannel(command.channel);
+    else if (command.type === 'watchLocalTrack') watchTrack(command.track);
+    else
+      command.run(pc, command.context).then(send, (cause: unknown) => {
+        // Every step wraps its engine calls; only the answer's own tracks can throw otherwise.
+        const error = asPeerError(cause, () => new NegotiationError('setLocalDescription', cause));
+        send({ type: 'pc.stepFailed', error });
+      });
   });
 
   return () => {

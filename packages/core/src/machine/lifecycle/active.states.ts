@@ -109,7 +109,7 @@ export const activeState = peerSetup.createStateConfig({
       // only the remote description). Queued, it waited for the answer, and ICE with it (#22).
       {
         guard: and([stateIn({ active: { signaling: 'answering' } }), 'isCurrentCandidateMessage']),
-        actions: [queueMessage, 'applyNextCandidate', 'dequeue'],
+        actions: [queueMessage, 'applyNextCandidate'],
       },
       { actions: queueMessage },
     ],
@@ -129,11 +129,14 @@ export const activeState = peerSetup.createStateConfig({
         assign({ counters: ({ context }) => count(context, 'candidatesSent') }),
       ],
     },
-    'peer.candidateApplied': {
-      actions: assign({ counters: ({ context }) => count(context, 'candidatesApplied') }),
-    },
+    // Counted as applied when handed over (ice.ts): refused on purpose, it is discarded instead.
     'peer.candidateDiscarded': {
-      actions: assign({ counters: ({ context }) => count(context, 'candidatesDiscarded') }),
+      actions: assign({
+        counters: ({ context }) => ({
+          ...count(context, 'candidatesDiscarded'),
+          candidatesApplied: context.counters.candidatesApplied - 1,
+        }),
+      }),
     },
   },
   states: {

@@ -14,7 +14,6 @@ import type { BufferedCandidate } from '../types.js';
 import { isCandidateOfIgnoredOffer } from './ignoredOfferCandidates.js';
 
 export const inboxActions = {
-  dequeue: base.assign(({ context }) => ({ inbox: context.inbox.slice(1) })),
   bufferNextCandidate: base.assign(({ context }) => {
     const item = nextItem(context);
     if (item?.kind !== 'candidate') return {};
@@ -84,10 +83,12 @@ export const inboxActions = {
     enqueue.assign({ lastError: error });
     enqueue.emit({ type: 'error', error });
   }),
-  applyNextCandidate: base.createAction(({ context, self }) => {
+  /** Hands the next candidate to the engine: dequeued and counted as applied in one assign. */
+  applyNextCandidate: base.assign(({ context, self }) => {
     const item = nextItem(context);
-    if (item?.kind !== 'candidate') return;
+    if (item?.kind !== 'candidate') return {};
     applyRemoteCandidate(requirePc(context), item.candidate, context.ignoreOffer, reporter(self));
+    return { inbox: context.inbox.slice(1), counters: count(context, 'candidatesApplied') };
   }),
   discardNextCandidate: base.assign(({ context }) => ({
     inbox: context.inbox.slice(1),
@@ -167,6 +168,7 @@ export const inboxActions = {
     const pc = requirePc(context);
     const keep: BufferedCandidate[] = [];
     let discarded = 0;
+    let applied = 0;
     for (const entry of context.bufferedCandidates) {
       const generation = candidateGeneration(context, entry.ufrag);
       // A candidate may overtake its description, but not by two: one that still matches
@@ -175,11 +177,15 @@ export const inboxActions = {
       if (generation === 'future' && !overtaken) keep.push(entry);
       else if (generation !== 'current') discarded++;
       else if (isCandidateOfIgnoredOffer(context, entry.candidate, entry.ufrag)) discarded++;
-      else applyRemoteCandidate(pc, entry.candidate, context.ignoreOffer, reporter(self));
+      else {
+        applyRemoteCandidate(pc, entry.candidate, context.ignoreOffer, reporter(self));
+        applied++;
+      }
     }
+    const counters = count(context, 'candidatesDiscarded', discarded);
     enqueue.assign({
       bufferedCandidates: keep,
-      counters: count(context, 'candidatesDiscarded', discarded),
+      counters: { ...counters, candidatesApplied: counters.candidatesApplied + applied },
     });
   }),
 };

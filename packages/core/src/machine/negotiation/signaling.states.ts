@@ -6,11 +6,16 @@
  */
 import { and, assign, enqueueActions, not, or, raise } from 'xstate';
 import { NegotiationTimeoutError } from '../../errors.js';
+import {
+  applyRemoteDescription,
+  makeAnswer,
+  makeOffer,
+  makeRollback,
+} from '../actors/negotiation.js';
 import { count, requirePc } from '../context.js';
 import { readPeerConnectionStates } from '../peerConnectionStates.js';
-import { negotiationError } from '../report.js';
+import { errorOfEvent } from '../report.js';
 import { peerSetup } from '../setup.js';
-import type { RemoteDescription } from '../types.js';
 import { isRolledBackExtensionIdRefusal } from './rolledBackExtensionIds.js';
 
 export { renegotiationRegion } from './renegotiation.states.js';
@@ -23,7 +28,7 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
     // Of an ICE generation the remote has left behind, or of an ignored offer whose ufrag the
     // remote's answer kept (Firefox) for an m-line that answer does not have.
     { guard: 'nextIsStaleCandidate', actions: 'discardNextCandidate' },
-    { guard: 'nextIsCandidate', actions: ['applyNextCandidate', 'dequeue'] },
+    { guard: 'nextIsCandidate', actions: 'applyNextCandidate' },
     // A copy of the last answer applied (a duplicate on the wire, or a resend): nothing to do.
     { guard: 'nextIsRepeatedAnswer', actions: 'discardNextDescription' },
     // The remote sent the last offer it made again: our answer was lost (or is late). Send the
@@ -79,33 +84,25 @@ export const signalingRegion = peerSetup.createStateConfig({
         enqueueActions(({ context, enqueue }) => {
           if (context.offerResends !== 0) enqueue.assign({ offerResends: 0 });
         }),
+        { type: 'negotiate', params: { run: makeOffer } },
       ],
-      invoke: {
-        src: 'makeOffer',
-        /** Input of the invoked actor, from the context. */
-        input: ({ context }) => ({ pc: requirePc(context) }),
-        onDone: {
+      // The step's result (actors/negotiation.ts).
+      on: {
+        'pc.stepDone': {
           target: 'haveLocalOffer',
           actions: 'sendLocalDescription',
         },
-        onError: [
+        'pc.stepFailed': [
           {
             // The engine holds our offer although the call failed: it is pending, so send it.
             guard: 'pcInHaveLocalOffer',
             target: 'haveLocalOffer',
-            actions: [
-              {
-                type: 'reportError',
-                /** Parameters of the action, from the event. */
-                params: negotiationError('setLocalDescription'),
-              },
-              'sendLocalDescription',
-            ],
+            actions: [{ type: 'reportError', params: errorOfEvent }, 'sendLocalDescription'],
           },
           {
             target: 'stable',
             actions: [
-              { type: 'reportError', params: negotiationError('setLocalDescription') },
+              { type: 'reportError', params: errorOfEvent },
               'countRefusedLocalOffer',
               // Engines fire negotiationneeded once per need: without a retry, a failed
               // offer would leave the change unnegotiated for good.
@@ -160,20 +157,12 @@ export const signalingRegion = peerSetup.createStateConfig({
       },
     },
     settingRemoteDescription: {
-      entry: {
-        type: 'record',
-        params: { region: 'signaling', state: 'settingRemoteDescription' },
-      },
-      invoke: {
-        src: 'applyRemoteDescription',
-        /** Input of the invoked actor, from the context. */
-        input: ({ context }) => ({
-          pc: requirePc(context),
-          description: (context.pendingRemoteDescription as RemoteDescription).description,
-          rollback: context.options.rollback,
-          explicitRollbackLearnt: context.explicitRollback,
-        }),
-        onDone: [
+      entry: [
+        { type: 'record', params: { region: 'signaling', state: 'settingRemoteDescription' } },
+        { type: 'negotiate', params: { run: applyRemoteDescription } },
+      ],
+      on: {
+        'pc.stepDone': [
           {
             guard: 'appliedOffer',
             target: 'answering',
@@ -186,7 +175,7 @@ export const signalingRegion = peerSetup.createStateConfig({
                 const { explicitRollback, rolledBack } = event.output;
                 if (!rolledBack && (context.explicitRollback || !explicitRollback)) return;
                 enqueue.assign({
-                  explicitRollback: context.explicitRollback || explicitRollback,
+                  explicitRollback: context.explicitRollback || !!explicitRollback,
                   counters: rolledBack ? count(context, 'rollbacks') : context.counters,
                 });
               }),
@@ -212,7 +201,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             ],
           },
         ],
-        onError: [
+        'pc.stepFailed': [
           {
             // The engine refused a description because the two sides disagree on what was
             // negotiated ("the order of m-lines … doesn't match"), or because Chromium keeps the
@@ -229,8 +218,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             actions: [
               enqueueActions(({ event, enqueue }) => {
                 if (isRolledBackExtensionIdRefusal(event.error)) return;
-                const params = negotiationError('setRemoteDescription')({ event });
-                enqueue({ type: 'reportError', params });
+                enqueue({ type: 'reportError', params: { error: event.error } });
               }),
               assign({ pendingRemoteDescription: null }),
               { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
@@ -241,7 +229,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             guard: 'pcInHaveLocalOffer',
             target: 'rollingBack',
             actions: [
-              { type: 'reportError', params: negotiationError('setRemoteDescription') },
+              { type: 'reportError', params: errorOfEvent },
               assign({ pendingRemoteDescription: null }),
               'countRefusedExchange',
             ],
@@ -250,7 +238,7 @@ export const signalingRegion = peerSetup.createStateConfig({
             guard: 'pcInHaveRemoteOffer',
             target: 'rollingBack',
             actions: [
-              { type: 'reportError', params: negotiationError('setRemoteDescription') },
+              { type: 'reportError', params: errorOfEvent },
               assign({ pendingRemoteDescription: null }),
               'countRefusedExchange',
             ],
@@ -258,7 +246,7 @@ export const signalingRegion = peerSetup.createStateConfig({
           {
             target: 'stable',
             actions: [
-              { type: 'reportError', params: negotiationError('setRemoteDescription') },
+              { type: 'reportError', params: errorOfEvent },
               assign({ pendingRemoteDescription: null }),
               'countRefusedExchange',
             ],
@@ -267,22 +255,18 @@ export const signalingRegion = peerSetup.createStateConfig({
       },
     },
     answering: {
-      entry: { type: 'record', params: { region: 'signaling', state: 'answering' } },
-      invoke: {
-        src: 'makeAnswer',
-        /** Input of the invoked actor, from the context. */
-        input: ({ context }) => ({
-          pc: requirePc(context),
-          localTracks: context.localTracks,
-          intent: context.intent,
-        }),
-        onDone: {
+      entry: [
+        { type: 'record', params: { region: 'signaling', state: 'answering' } },
+        { type: 'negotiate', params: { run: makeAnswer } },
+      ],
+      on: {
+        'pc.stepDone': {
           target: 'stable',
           actions: [
             'sendLocalDescription',
             // negotiation/answerOnOfferedMlines.ts: a moved track is sent by another sender.
             enqueueActions(({ event, enqueue }) => {
-              for (const moved of event.output.moved)
+              for (const moved of event.output.moved ?? [])
                 enqueue.raise({ type: 'peer.trackAdded', ...moved });
             }),
             raise(({ context }) => ({
@@ -291,28 +275,28 @@ export const signalingRegion = peerSetup.createStateConfig({
             })),
           ],
         },
-        onError: {
+        'pc.stepFailed': {
           target: 'rollingBack',
           actions: [
-            { type: 'reportError', params: negotiationError('setLocalDescription') },
+            { type: 'reportError', params: errorOfEvent },
             assign({ pendingRemoteDescription: null }),
           ],
         },
       },
     },
     rollingBack: {
-      entry: { type: 'record', params: { region: 'signaling', state: 'rollingBack' } },
-      invoke: {
-        src: 'makeRollback',
-        /** Input of the invoked actor, from the context. */
-        input: ({ context }) => ({ pc: requirePc(context) }),
-        onDone: 'stable',
-        onError: [
+      entry: [
+        { type: 'record', params: { region: 'signaling', state: 'rollingBack' } },
+        { type: 'negotiate', params: { run: makeRollback } },
+      ],
+      on: {
+        'pc.stepDone': 'stable',
+        'pc.stepFailed': [
           {
             // The engine is stuck outside stable: only a new connection gets out.
             guard: and(['canRebuild', 'pcNotStable']),
             actions: [
-              { type: 'reportError', params: negotiationError('rollback') },
+              { type: 'reportError', params: errorOfEvent },
               { type: 'requestRebuild', params: { reason: 'negotiation-stuck' } },
             ],
           },
@@ -320,11 +304,11 @@ export const signalingRegion = peerSetup.createStateConfig({
             // Our offer is still in the engine: keep waiting for its answer (and resending it).
             guard: 'pcInHaveLocalOffer',
             target: 'haveLocalOffer',
-            actions: { type: 'reportError', params: negotiationError('rollback') },
+            actions: { type: 'reportError', params: errorOfEvent },
           },
           {
             target: 'stable',
-            actions: { type: 'reportError', params: negotiationError('rollback') },
+            actions: { type: 'reportError', params: errorOfEvent },
           },
         ],
       },

@@ -175,6 +175,10 @@ export interface PeerCounters {
   readonly candidatesReceived: number;
   /** Remote candidates held because no remote description was set yet. */
   readonly candidatesBuffered: number;
+  /**
+   * Remote candidates handed to the engine, counted when handed over (one it refuses on purpose
+   * moves to `candidatesDiscarded`; one refused otherwise is reported, `ICE_CANDIDATE_FAILED`).
+   */
   readonly candidatesApplied: number;
   /** Remote candidates dropped on purpose: from an ignored offer or an old ICE generation. */
   readonly candidatesDiscarded: number;

@@ -5,6 +5,7 @@
 import type { PeerStateError } from '../../errors.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import type { SignalingMessage } from '../../signaling/types.js';
+import type { AppliedRemoteDescription, MadeAnswer } from '../actors/negotiation.js';
 import type {
   MediaIntent,
   MuteMode,
@@ -149,6 +150,13 @@ export type PeerInternalEvent =
       readonly channel: RTCDataChannel;
       readonly data: unknown;
     }
+  /** A negotiation step's result (actors/negotiation.ts), for the signaling state that asked. */
+  | {
+      readonly type: 'pc.stepDone';
+      /** The offer or answer made, or what applying a remote description took; `{}` after a rollback. */
+      readonly output: Partial<MadeAnswer & AppliedRemoteDescription>;
+    }
+  | { readonly type: 'pc.stepFailed'; readonly error: PeerStateError }
   | { readonly type: 'signal.message'; readonly message: SignalingMessage }
   | { readonly type: 'signal.invalid'; readonly error: PeerStateError }
   | { readonly type: 'peer.error'; readonly error: PeerStateError }
@@ -160,7 +168,6 @@ export type PeerInternalEvent =
       readonly command: PeerCommand['type'];
       readonly error: PeerStateError | null;
     }
-  | { readonly type: 'peer.candidateApplied' }
   | {
       readonly type: 'peer.trackReplaced';
       readonly track: MediaStreamTrack;
