@@ -6,7 +6,12 @@
  * `peerView` and its snapshot, and send it the commands of `PeerCommand`.
  * @packageDocumentation
  */
-export type { AppliedRemoteDescription, MadeAnswer } from '../machine/actors/negotiation.js';
+export type {
+  AppliedRemoteDescription,
+  MadeAnswer,
+  NegotiationCommand,
+  NegotiationStepRun,
+} from '../machine/actors/negotiation.js';
 export type { PeerConnectionEventsCommand } from '../machine/actors/peerConnectionEvents.js';
 export type { MovedTrack } from '../machine/negotiation/answerOnOfferedMlines.js';
 export type {
