@@ -4,13 +4,14 @@
  */
 
 import type { PeerConnectionLike } from '../../platform/types.js';
+import type { PeerConnectionEventsCommand } from '../actors/peerConnectionEvents.js';
 import { peerSetupBase as base } from '../base.js';
 import { commandReporter } from '../commands.js';
 import { requirePc } from '../context.js';
 import { openLocalDataChannel, upsertDataChannel } from '../dataChannels.js';
 import { changeIntent } from '../media/media.actions.js';
-import { reporter } from '../report.js';
-import type { PeerCommand, PeerContext } from '../types.js';
+import { type Report, reporter } from '../report.js';
+import type { DataChannelInfo, PeerCommand, PeerContext } from '../types.js';
 import { closedOnPurpose, failQueuedOnClose, sendOrQueue } from './outbox.actions.js';
 
 type CreateCommand = Extract<PeerCommand, { type: 'CREATE_DATA_CHANNEL' }>;
@@ -20,6 +21,30 @@ type CreateCommand = Extract<PeerCommand, { type: 'CREATE_DATA_CHANNEL' }>;
  * the context: a rebuilt connection gets them from the intent, and nothing else reads them.
  */
 const kept = new WeakMap<PeerConnectionLike, CreateCommand[]>();
+
+/** Creates each channel on the engine, lists it and has the connection's listener watch it. */
+function opened(
+  pc: PeerConnectionLike,
+  dataChannels: readonly DataChannelInfo[],
+  commands: readonly CreateCommand[],
+  report: Report,
+  watch: (channel: RTCDataChannel) => void,
+): Pick<PeerContext, 'dataChannels'> {
+  let listed = dataChannels;
+  for (const { label, options } of commands) {
+    const channel = openLocalDataChannel(pc, label, options, report);
+    if (!channel) continue;
+    listed = upsertDataChannel(listed, channel, 'local');
+    watch(channel);
+  }
+  return { dataChannels: listed };
+}
+
+/** The connection's listener follows the channel (actors/peerConnectionEvents.ts). */
+const watch =
+  (enqueue: { sendTo: (to: 'peerConnectionEvents', event: PeerConnectionEventsCommand) => void }) =>
+  (channel: RTCDataChannel) =>
+    enqueue.sendTo('peerConnectionEvents', { type: 'watchDataChannel', channel });
 
 export const dataChannelActions = {
   /**
@@ -40,14 +65,9 @@ export const dataChannelActions = {
     let patch: Partial<PeerContext> = {};
     changeIntent(context, event, { assign: (values) => (patch = values) }, report);
     const pc = requirePc(context);
-    const channel = check('describing')
-      ? void kept.set(pc, [...(kept.get(pc) ?? []), event])
-      : openLocalDataChannel(pc, event.label, event.options, report);
-    if (channel) {
-      patch = { ...patch, dataChannels: upsertDataChannel(context.dataChannels, channel, 'local') };
-    }
+    if (check('describing')) kept.set(pc, [...(kept.get(pc) ?? []), event]);
+    else patch = { ...patch, ...opened(pc, context.dataChannels, [event], report, watch(enqueue)) };
     enqueue.assign(patch);
-    if (channel) enqueue.sendTo('peerConnectionEvents', { type: 'watchDataChannel', channel });
     done();
   }),
   /** The description operation is over: the channels kept meanwhile are created, in order. */
@@ -57,14 +77,7 @@ export const dataChannelActions = {
     // Nothing kept (every ordinary state entry): no assign, so no copy of the context (#22).
     if (!commands) return;
     kept.delete(pc);
-    let { dataChannels } = context;
-    for (const { label, options } of commands) {
-      const channel = openLocalDataChannel(pc, label, options, reporter(self));
-      if (!channel) continue;
-      dataChannels = upsertDataChannel(dataChannels, channel, 'local');
-      enqueue.sendTo('peerConnectionEvents', { type: 'watchDataChannel', channel });
-    }
-    enqueue.assign({ dataChannels });
+    enqueue.assign(opened(pc, context.dataChannels, commands, reporter(self), watch(enqueue)));
   }),
   /** On the open channel, or queued while it is on its way (outbox.ts). */
   sendData: base.enqueueActions(({ context, event, self, enqueue }) => {
