@@ -3,7 +3,6 @@
  * @module
  */
 
-import { offersInTwoSteps } from '../offersInTwoSteps.js';
 import type { PeerConnectionLike } from '../types.js';
 import { overlay } from './overlay.js';
 
@@ -33,7 +32,7 @@ export function implicitSetLocalDescription<T extends PeerConnectionLike>(pc: T)
     await pc.setLocalDescription({ ...created, type: implicitType });
   };
 
-  const shimmed = overlay<T>(pc, {
+  return overlay(pc, {
     setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void> {
       const implicit = description == null || (description.type !== 'rollback' && !description.sdp);
       if (!implicit || supported === true) return pc.setLocalDescription(description);
@@ -56,6 +55,4 @@ export function implicitSetLocalDescription<T extends PeerConnectionLike>(pc: T)
       );
     },
   });
-  offersInTwoSteps.add(shimmed);
-  return shimmed;
 }
