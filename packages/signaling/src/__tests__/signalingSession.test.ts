@@ -9,7 +9,7 @@ import {
   type FakeNetwork,
 } from '@peerstatejs/core/testing';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createSignalingSession,
   createWebSocketSignaling,
@@ -22,6 +22,12 @@ import { installMockRoom } from './mockRoom.js';
 import { untilSnapshot } from './untilSnapshot.js';
 
 const URL_ = 'ws://room.test/';
+// Real timers and sockets: every wait is for an event, each bounded by `until` (15 s, sized
+// for a loaded 2-core machine running the other packages' suites beside this one). A test of
+// seven steps took over the package's 30 s test timeout in CI under two CPU hogs, with no step
+// over its 5 s bound of then: the test's bound is the sum of its steps' bounds.
+vi.setConfig({ testTimeout: 120_000 });
+
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
@@ -61,7 +67,7 @@ function session(
 function until(
   target: SignalingSession,
   predicate: (snapshot: SignalingSessionSnapshot) => boolean,
-  timeout = 5000,
+  timeout = 15_000,
 ): Promise<SignalingSessionSnapshot> {
   return untilSnapshot(target, predicate, timeout, () => JSON.stringify(summary(target)));
 }
