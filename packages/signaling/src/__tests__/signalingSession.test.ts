@@ -24,8 +24,8 @@ import { untilSnapshot } from './untilSnapshot.js';
 const URL_ = 'ws://room.test/';
 // Real timers and sockets: every wait is for an event, each bounded by `until` (15 s, sized
 // for a loaded 2-core machine running the other packages' suites beside this one). A test of
-// seven steps took over the package's 30 s test timeout in CI under two CPU hogs, with no step
-// over its 5 s bound of then: the test's bound is the sum of its steps' bounds.
+// seven steps took over the package's 30 s test timeout in CI under two CPU hogs although no
+// step reached the 5 s bound it had then: a test's bound is the sum of its steps' bounds.
 vi.setConfig({ testTimeout: 120_000 });
 
 const server = setupServer();

@@ -28,20 +28,20 @@ function opened(
   dataChannels: readonly DataChannelInfo[],
   commands: readonly CreateCommand[],
   report: Report,
-  watch: (channel: RTCDataChannel) => void,
+  follow: (channel: RTCDataChannel) => void,
 ): Pick<PeerContext, 'dataChannels'> {
   let listed = dataChannels;
   for (const { label, options } of commands) {
     const channel = openLocalDataChannel(pc, label, options, report);
     if (!channel) continue;
     listed = upsertDataChannel(listed, channel, 'local');
-    watch(channel);
+    follow(channel);
   }
   return { dataChannels: listed };
 }
 
 /** The connection's listener follows the channel (actors/peerConnectionEvents.ts). */
-const watch =
+const watchWith =
   (enqueue: { sendTo: (to: 'peerConnectionEvents', event: PeerConnectionEventsCommand) => void }) =>
   (channel: RTCDataChannel) =>
     enqueue.sendTo('peerConnectionEvents', { type: 'watchDataChannel', channel });
@@ -65,8 +65,12 @@ export const dataChannelActions = {
     let patch: Partial<PeerContext> = {};
     changeIntent(context, event, { assign: (values) => (patch = values) }, report);
     const pc = requirePc(context);
-    if (check('describing')) kept.set(pc, [...(kept.get(pc) ?? []), event]);
-    else patch = { ...patch, ...opened(pc, context.dataChannels, [event], report, watch(enqueue)) };
+    if (check('describing')) {
+      kept.set(pc, [...(kept.get(pc) ?? []), event]);
+    } else {
+      const listed = opened(pc, context.dataChannels, [event], report, watchWith(enqueue));
+      patch = { ...patch, ...listed };
+    }
     enqueue.assign(patch);
     done();
   }),
@@ -77,7 +81,7 @@ export const dataChannelActions = {
     // Nothing kept (every ordinary state entry): no assign, so no copy of the context (#22).
     if (!commands) return;
     kept.delete(pc);
-    enqueue.assign(opened(pc, context.dataChannels, commands, reporter(self), watch(enqueue)));
+    enqueue.assign(opened(pc, context.dataChannels, commands, reporter(self), watchWith(enqueue)));
   }),
   /** On the open channel, or queued while it is on its way (outbox.ts). */
   sendData: base.enqueueActions(({ context, event, self, enqueue }) => {
