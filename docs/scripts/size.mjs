@@ -88,8 +88,10 @@ const ROWS = [
     // that survives their order: +0.03. Issue 12's data channels kept while a description
     // operation runs (Firefox loses them) and the bounded re-offer for one left out: 34.73;
     // issue 22's negotiation steps without promise actors and candidates counted on hand-off
-    // (-0.19, -0.01): 34.55 measured after the merge.
-    limit: 34.6,
+    // (-0.19, -0.01): 34.55 measured after the merge. Issue 12's polite answer chained behind
+    // its own colliding offer (the listener's step chain, actors/negotiation.ts
+    // yieldBehindOwnOffer, the offersInTwoSteps marker): 34.94.
+    limit: 35.0,
     // PeerJS is the goal (issue 20): ~8.7 kB more, which trimming alone does not reach (xstate
     // is ~13 of it; SIZE-ANALYSIS.md at the root has the per-file breakdown).
     target: ['simple-peer', 'peerjs'],
@@ -140,8 +142,8 @@ const ROWS = [
     // issue 22's allocation cuts (see app): 36.31; issue 12's glare answer before its
     // replaceTracks (see app): +0.03; issue 12's channels kept during a description operation and
     // the bounded re-offer (see app): 36.68; issue 22's steps without promise actors (see app):
-    // 36.46 measured after the merge.
-    limit: 36.5,
+    // 36.46 measured after the merge; issue 12's answer chained behind our offer (see app): 36.83.
+    limit: 36.9,
   },
   {
     id: 'core-own',
@@ -158,8 +160,9 @@ const ROWS = [
     // 21.45 with the bye before the close; 21.70 with issue 22's allocation cuts (see app);
     // 21.74 with its negotiation steps run by the connection's listener (no fromPromise: app
     // 34.40 -> 34.21) and remote candidates counted on hand-off; 22.09 with issue 12's channels
-    // kept during a description operation (see app).
-    limit: 22.1,
+    // kept during a description operation (see app); 22.48 with issue 12's answer chained
+    // behind our own colliding offer (see app).
+    limit: 22.5,
   },
   {
     id: 'channel',

@@ -165,6 +165,21 @@ export const peerSetupBase = setup({
     },
     nextIsAnswer: ({ context }) => nextAnswer(context) !== undefined,
     isImpolite: ({ context }) => !context.options.polite,
+    /**
+     * In `makingOffer`: the next item is a new remote offer, we are the polite peer, and the
+     * engine rolls back implicitly (as far as we know): the answer is chained behind our offer.
+     */
+    canAnswerBehindOwnOffer: ({ context }) => {
+      const item = nextItem(context);
+      return (
+        context.options.polite &&
+        context.options.rollback === 'auto' &&
+        !context.explicitRollback &&
+        item?.kind === 'description' &&
+        item.description.type === 'offer' &&
+        item.id !== context.lastAnswer?.offerId
+      );
+    },
     refusedForDesync: ({ event }) => isMlineOrderError((event as { error?: unknown }).error),
     /** A `rebuild` more than one epoch ahead: no peer skips an epoch, so it is bogus. */
     isRebuildOutOfReach: ({ context, event }) => (rebuildEpochOf(event) ?? 0) > context.epoch + 1,

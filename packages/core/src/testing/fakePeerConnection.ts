@@ -123,6 +123,7 @@ export class FakePeerConnection extends FakeEventTarget implements PeerConnectio
       restartIce: options.restartIce ?? true,
       connectionState: options.connectionState ?? true,
       autoGather: options.autoGather ?? true,
+      descriptionMs: options.descriptionMs ?? 0,
     };
     const slots: PeerSlots = new PeerSlots(this, configuration, this.options, {
       get isClosed() {

@@ -463,6 +463,38 @@ describe('model-based paths over peerMachine', () => {
     );
   });
 
+  // actors/negotiation.ts `yieldBehindOwnOffer`: a description takes 2 ms at a, 10 ms at b, the
+  // wire 1 ms: a's offer reaches b while b's own is being set. b applies it at once (the engine chains
+  // it behind b's offer and rolls that back) and still sends its offer, which a ignores.
+  for (const fault of [null, 'offerApplied'] as const) {
+    it(`glare while the polite peer sets its offer${fault ? ', which then fails' : ''}: the remote offer is chained behind it`, async () => {
+      await path(
+        { fakeA: { descriptionMs: 2 }, fakeB: { descriptionMs: 10 } },
+        [
+          'makingOffer | always [canAnswerBehindOwnOffer] → settingRemoteDescription',
+          fault ? 'signaling | pc.offerBehind #1' : 'signaling | pc.offerBehind #0 [guard]',
+        ],
+        async (call) => {
+          await connected(call);
+          if (fault) call.b.faults[fault] = 1;
+          call.a.actor.send(addTrack('video'));
+          call.b.actor.send(addTrack('audio'));
+          expect(await call.settle()).toBe(true);
+          const a = call.a.snapshot().context.counters;
+          const b = call.b.snapshot().context.counters;
+          // A rollback counts for an offer whose step succeeded (the fault's offer is applied, but
+          // the engine says it failed). b's offer goes out only then; a ignores it.
+          expect(b.rollbacks).toBe(fault ? 0 : 1);
+          expect(a.offersIgnored).toBe(fault ? 0 : 1);
+          expect(call.b.errors.map((e) => e.code)).toEqual(fault ? ['NEGOTIATION_FAILED'] : []);
+          expect(receivedKinds(call.a)).toEqual(['audio']);
+          expect(receivedKinds(call.b)).toEqual(['video']);
+          expect(isConnected(call.a) && isConnected(call.b)).toBe(true);
+        },
+      );
+    });
+  }
+
   // negotiation/answerOnOfferedMlines.ts: b's answer moves its track onto a's m-line; the offer
   // for the spare left behind waits for the media that answer carried. The fake unmutes b's new
   // remote track at once; here it unmutes when the path says the media arrives.

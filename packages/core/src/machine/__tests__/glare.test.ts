@@ -314,15 +314,22 @@ describe('a remote offer refused over the header-extension ids of our rolled-bac
     // the colliding offer is refused and the engine stays in have-local-offer.
     const pc = call.b.pc();
     const apply = pc.setRemoteDescription.bind(pc);
+    const setLocal = pc.setLocalDescription.bind(pc);
+    // The refusal is the engine's when the operation runs, behind an offer still being set.
+    let setting: Promise<unknown> = Promise.resolve();
+    pc.setLocalDescription = (description) => {
+      const done = setLocal(description);
+      setting = done.catch(() => {});
+      return done;
+    };
     let refused = 0;
-    pc.setRemoteDescription = (description) => {
+    pc.setRemoteDescription = async (description) => {
+      await setting;
       if (description.type === 'offer' && pc.signalingState === 'have-local-offer') {
         refused += 1;
-        return Promise.reject(
-          new DOMException(
-            "Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': Failed to set remote offer sdp: RTP extension ID reassignment not supported (collision on active MID 1, id=3)",
-            'OperationError',
-          ),
+        throw new DOMException(
+          "Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': Failed to set remote offer sdp: RTP extension ID reassignment not supported (collision on active MID 1, id=3)",
+          'OperationError',
         );
       }
       return apply(description);

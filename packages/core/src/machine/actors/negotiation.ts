@@ -14,6 +14,7 @@
  * @module
  */
 import { isDomError, NegotiationError, type NegotiationStep } from '../../errors.js';
+import { offersInTwoSteps } from '../../platform/offersInTwoSteps.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import type { DescriptionPayload } from '../../signaling/types.js';
 import { type MovedTrack, sendOnOfferedMlines } from '../negotiation/answerOnOfferedMlines.js';
@@ -80,9 +81,11 @@ const rollBack = (pc: PeerConnectionLike) =>
 /**
  * Applies a remote description. A polite peer with its own offer pending rolls it back first:
  * implicitly where the engine supports it (setRemoteDescription does it), explicitly otherwise.
+ * `behind` is our offer's step still under way ({@link yieldBehindOwnOffer}).
  */
-export const applyRemoteDescription: NegotiationStepRun = async (pc, context) => {
+export const applyRemoteDescription: NegotiationStepRun = async (pc, context, behind) => {
   const { description } = context.pendingRemoteDescription as RemoteDescription;
+  if (behind) return yieldBehindOwnOffer(pc, description, context, behind);
   const { rollback } = context.options;
   const collides = description.type === 'offer' && pc.signalingState === 'have-local-offer';
   const explicitFirst = collides && (rollback === 'explicit' || context.explicitRollback);
@@ -95,19 +98,67 @@ export const applyRemoteDescription: NegotiationStepRun = async (pc, context) =>
       output: { rolledBack: collides, explicitRollback: explicitFirst },
     };
   } catch (cause) {
-    // Engines without implicit rollback refuse a remote offer in have-local-offer.
-    const canRetry =
-      collides &&
-      !explicitFirst &&
-      rollback === 'auto' &&
-      isDomError(cause, 'InvalidStateError') &&
-      pc.signalingState === 'have-local-offer';
-    if (!canRetry) throw new NegotiationError('setRemoteDescription', cause);
+    if (!canRollBackAfter(cause, collides && !explicitFirst, pc, context)) {
+      throw new NegotiationError('setRemoteDescription', cause);
+    }
   }
+  return rollBackThenApply(pc, description);
+};
+
+/** Engines without implicit rollback refuse a remote offer in have-local-offer. */
+function canRollBackAfter(
+  cause: unknown,
+  implicit: boolean,
+  pc: PeerConnectionLike,
+  context: PeerContext,
+): boolean {
+  return (
+    implicit &&
+    context.options.rollback === 'auto' &&
+    isDomError(cause, 'InvalidStateError') &&
+    pc.signalingState === 'have-local-offer'
+  );
+}
+
+async function rollBackThenApply(
+  pc: PeerConnectionLike,
+  description: RTCSessionDescriptionInit,
+): Promise<PeerInternalEvent> {
   await rollBack(pc);
   await engine('setRemoteDescription', () => pc.setRemoteDescription(description));
   return { type: 'pc.stepDone', output: { rolledBack: true, explicitRollback: true } };
-};
+}
+
+/**
+ * The polite peer's answer to an offer that arrives while its own `setLocalDescription()` runs
+ * (W3C webrtc-pc §10.7: perfect negotiation calls `setRemoteDescription` at once, its implicit
+ * rollback, §4.4.1.5, undoing our offer). The engine's operations chain (§4.4.1.2) runs it right
+ * after our offer, with no hop through the page: waiting for our offer's result first and only
+ * then applying put the glare answer ~4 ms later in Chromium (apps/bench `--trace=glare`, both
+ * peers in one page: the other peer's work ran in between). Where our offer is made in two
+ * calls (platform/offersInTwoSteps.ts) the chain is empty between them, and a remote offer
+ * applied there would take our offer's place: that waits for our offer first. `behind` tells
+ * whether our offer was set; its description is still sent (`pc.offerBehind`), as the impolite
+ * peer expects to ignore it (and the candidates of its ICE generation).
+ */
+async function yieldBehindOwnOffer(
+  pc: PeerConnectionLike,
+  description: RTCSessionDescriptionInit,
+  context: PeerContext,
+  behind: Promise<boolean>,
+): Promise<PeerInternalEvent> {
+  const apply = () => pc.setRemoteDescription(description);
+  const applied = offersInTwoSteps.has(pc) ? behind.then(apply) : apply();
+  const [offered, outcome] = await Promise.allSettled([behind, applied]);
+  const collided = offered.status === 'fulfilled' && offered.value;
+  if (outcome.status === 'fulfilled') {
+    return { type: 'pc.stepDone', output: { rolledBack: collided, explicitRollback: false } };
+  }
+  if (!canRollBackAfter(outcome.reason, collided, pc, context)) {
+    throw new NegotiationError('setRemoteDescription', outcome.reason);
+  }
+  return rollBackThenApply(pc, description);
+}
 
 /** Undoes a local or remote offer that could not be completed, back to `stable`. */
 export const makeRollback: NegotiationStepRun = (pc) =>
@@ -120,6 +171,8 @@ export const makeRollback: NegotiationStepRun = (pc) =>
 export type NegotiationStepRun = (
   pc: PeerConnectionLike,
   context: PeerContext,
+  /** The step still under way when this one was sent: `true` once it succeeded. */
+  behind: Promise<boolean> | null,
 ) => Promise<PeerInternalEvent>;
 
 /** Tells the connection's listener to run a step (the `negotiate` action). */

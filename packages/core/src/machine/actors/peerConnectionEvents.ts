@@ -105,15 +105,34 @@ export const peerConnectionEvents = fromCallback<
     send({ type: 'pc.dataChannel', channel });
   });
 
+  // The step under way, if any. A step sent while one runs is chained behind it: only the polite
+  // peer's answer to an offer that collides with its own (negotiation/signaling.states.ts
+  // `makingOffer`). The new step's state waits for the new result; the older step's comes back
+  // as what it is, the offer made behind it (`pc.offerBehind`), never as a step's result.
+  let running: { readonly settled: Promise<boolean>; behind: boolean } | null = null;
   receive((command) => {
     if (command.type === 'watchDataChannel') watchChannel(command.channel);
     else if (command.type === 'watchLocalTrack') watchTrack(command.track);
-    else
-      command.run(pc, command.context).then(send, (cause: unknown) => {
-        // Every step wraps its engine calls; only the answer's own tracks can throw otherwise.
-        const error = asPeerError(cause, () => new NegotiationError('setLocalDescription', cause));
-        send({ type: 'pc.stepFailed', error });
+    else {
+      const before = running;
+      if (before) before.behind = true;
+      const result = command.run(pc, command.context, before?.settled ?? null).then(
+        (done) => done,
+        (cause: unknown): PeerInternalEvent => ({
+          type: 'pc.stepFailed',
+          // Every step wraps its engine calls; only the answer's own tracks can throw otherwise.
+          error: asPeerError(cause, () => new NegotiationError('setLocalDescription', cause)),
+        }),
+      );
+      const step = { settled: result.then((done) => done.type === 'pc.stepDone'), behind: false };
+      running = step;
+      void result.then((done) => {
+        if (running === step) running = null;
+        if (!step.behind) send(done);
+        else if (done.type === 'pc.stepDone') send({ type: 'pc.offerBehind', output: done.output });
+        else if (done.type === 'pc.stepFailed') send({ type: 'pc.offerBehind', error: done.error });
       });
+    }
   });
 
   return () => {

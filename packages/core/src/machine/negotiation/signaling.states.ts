@@ -60,6 +60,21 @@ function drainInbox(state: 'stable' | 'haveLocalOffer') {
 /** The `signaling` region: `stable`, `makingOffer`, `haveLocalOffer`, `settingRemoteDescription`, `answering`, `rollingBack`. */
 export const signalingRegion = peerSetup.createStateConfig({
   initial: 'stable',
+  on: {
+    // Our offer, set before the remote offer chained behind it rolled it back: sent all the
+    // same, as the impolite peer expects: it ignores it, and the candidates of its ICE generation.
+    'pc.offerBehind': [
+      {
+        guard: ({ event }) => event.output?.type === 'offer',
+        actions: 'sendLocalDescription',
+      },
+      {
+        actions: enqueueActions(({ event, enqueue }) => {
+          if (event.error) enqueue({ type: 'reportError', params: { error: event.error } });
+        }),
+      },
+    ],
+  },
   states: {
     stable: {
       entry: [
@@ -86,6 +101,14 @@ export const signalingRegion = peerSetup.createStateConfig({
         }),
         { type: 'negotiate', params: { run: makeOffer } },
       ],
+      // Perfect negotiation (W3C webrtc-pc §10.7): the polite peer applies a colliding offer at
+      // once, not after its own offer is set; the engine chains it behind (actors/negotiation.ts
+      // `yieldBehindOwnOffer`), and our offer's result comes back as `pc.offerBehind`.
+      always: {
+        guard: 'canAnswerBehindOwnOffer',
+        target: 'settingRemoteDescription',
+        actions: 'takeNextDescription',
+      },
       // The step's result (actors/negotiation.ts).
       on: {
         'pc.stepDone': {

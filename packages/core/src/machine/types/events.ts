@@ -157,6 +157,15 @@ export type PeerInternalEvent =
       readonly output: Partial<MadeAnswer & AppliedRemoteDescription>;
     }
   | { readonly type: 'pc.stepFailed'; readonly error: PeerStateError }
+  /**
+   * The result of our offer's step after a colliding remote offer was chained behind it (the
+   * polite peer, actors/peerConnectionEvents.ts): the offer to send, or why it failed.
+   */
+  | {
+      readonly type: 'pc.offerBehind';
+      readonly output?: Partial<MadeAnswer & AppliedRemoteDescription>;
+      readonly error?: PeerStateError;
+    }
   | { readonly type: 'signal.message'; readonly message: SignalingMessage }
   | { readonly type: 'signal.invalid'; readonly error: PeerStateError }
   | { readonly type: 'peer.error'; readonly error: PeerStateError }

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { offersInTwoSteps } from '../offersInTwoSteps.js';
 import type { PeerConnectionLike } from '../types.js';
 import { overlay } from './overlay.js';
 
@@ -32,7 +33,7 @@ export function implicitSetLocalDescription<T extends PeerConnectionLike>(pc: T)
     await pc.setLocalDescription({ ...created, type: implicitType });
   };
 
-  return overlay(pc, {
+  const shimmed = overlay<T>(pc, {
     setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void> {
       const implicit = description == null || (description.type !== 'rollback' && !description.sdp);
       if (!implicit || supported === true) return pc.setLocalDescription(description);
@@ -55,4 +56,6 @@ export function implicitSetLocalDescription<T extends PeerConnectionLike>(pc: T)
       );
     },
   });
+  offersInTwoSteps.add(shimmed);
+  return shimmed;
 }

@@ -79,7 +79,7 @@ export function setLocalDescription(
         (startedIn === 'have-remote-offer' || startedIn === 'have-local-pranswer'));
     pc.descriptionInFlight = !answering;
     try {
-      await nextTask();
+      await nextTask(pc.options.descriptionMs);
     } finally {
       pc.descriptionInFlight = false;
     }
@@ -137,7 +137,7 @@ export function setRemoteDescription(
     // Firefox loses a data channel created while any remote description is applied.
     pc.descriptionInFlight = true;
     try {
-      await nextTask();
+      await nextTask(pc.options.descriptionMs);
     } finally {
       pc.descriptionInFlight = false;
     }

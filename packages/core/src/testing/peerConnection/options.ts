@@ -38,4 +38,10 @@ export interface FakePeerConnectionOptions {
    * when the call starts.
    */
   readonly negotiatesChannelsCreatedDuringDescription?: boolean;
+  /**
+   * How long (ms) `setLocalDescription` and `setRemoteDescription` take to apply a description
+   * (default `0`: the next task). Chromium takes ~4 ms each in a busy page (apps/bench
+   * `--trace=glare`): long enough for a remote offer to arrive while our own is being set.
+   */
+  readonly descriptionMs?: number;
 }
