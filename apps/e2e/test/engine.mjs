@@ -4,6 +4,7 @@
 // fails with the name of the workaround that may go. Issues #12 and #23.
 
 import assert from 'node:assert/strict';
+import { CHAIN_SCENARIOS } from './engineChain.mjs';
 import { FIREFOX_CHANNEL_SCENARIOS } from './engineChannels.mjs';
 import { sleep, WAIT_MS } from './lib/steps.mjs';
 
@@ -300,4 +301,5 @@ export const ENGINE_SCENARIOS = [
     },
   },
   ...FIREFOX_CHANNEL_SCENARIOS,
+  ...CHAIN_SCENARIOS,
 ];
