@@ -70,7 +70,7 @@ export const mediaHandlers = peerSetup.createStateConfig({
       })),
     },
     ADD_TRACK: { actions: 'addTrack' },
-    ADD_TRANSCEIVER: { actions: 'addTransceiver' },
+    ADD_TRANSCEIVER: { actions: ['addTransceiver', 'offerFirstAtOnce'] },
     START_MEDIA: { actions: 'startMedia' },
     'peer.mediaReady': { actions: 'addOwnedTracks' },
     'peer.trackAdded': {
@@ -97,6 +97,8 @@ export const mediaHandlers = peerSetup.createStateConfig({
           track: event.track,
         })),
         'mediaControlsOnTrackAdded',
+        // negotiation/firstOfferAtOnce.ts
+        'offerFirstAtOnce',
       ],
     },
     REMOVE_TRACK: { actions: 'removeTrack' },
@@ -132,7 +134,7 @@ export const mediaHandlers = peerSetup.createStateConfig({
         })),
       ],
     },
-    CREATE_DATA_CHANNEL: { actions: 'createDataChannel' },
+    CREATE_DATA_CHANNEL: { actions: ['createDataChannel', 'offerFirstAtOnce'] },
     'peer.dataChannelCreated': {
       actions: [
         assign({
