@@ -2,7 +2,6 @@ import { IceCandidateError, isDomError } from '../errors.js';
 import type { PeerConnectionLike } from '../platform/types.js';
 import { iceUfragsOf } from '../sdp/iceUfrags.js';
 import type { CandidatePayload } from '../signaling/types.js';
-import { endFirstExchange } from './negotiation/firstExchange.js';
 import type { PeerInternalEvent } from './types.js';
 
 type Report = (event: PeerInternalEvent) => void;
@@ -43,7 +42,6 @@ export function isStaleCandidate(pc: PeerConnectionLike, candidate: CandidatePay
 
 /** Restarts ICE. Engines fire `negotiationneeded`; the machine sends the new offer. */
 export function restartIce(pc: PeerConnectionLike, report: Report): void {
-  endFirstExchange(pc, true);
   try {
     pc.restartIce();
   } catch (cause) {

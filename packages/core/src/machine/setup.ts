@@ -18,7 +18,6 @@ import { lifecycleActions } from './lifecycle/lifecycle.actions.js';
 import { controlsRouting } from './media/controls.js';
 import { mediaActions } from './media/media.actions.js';
 import { peerMutedActions } from './media/peerMuted.js';
-import { firstOfferActions } from './negotiation/firstOfferAtOnce.js';
 import { inboxActions } from './negotiation/inbox.actions.js';
 import { missedNegotiationActions } from './negotiation/missedNegotiationNeeded.js';
 import { refusedOfferActions } from './negotiation/refusedOffers.actions.js';
@@ -35,7 +34,6 @@ export const peerSetup = peerSetupBase
       ...inboxActions,
       ...refusedOfferActions,
       ...missedNegotiationActions,
-      ...firstOfferActions,
       ...iceActions,
       ...mediaActions,
       ...controlsRouting,

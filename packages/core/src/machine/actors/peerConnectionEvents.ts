@@ -3,7 +3,6 @@ import { NegotiationError } from '../../errors.js';
 import type { PeerConnectionLike } from '../../platform/types.js';
 import { claimedChannels } from '../data/claimedChannels.js';
 import { sendStatesChanged } from '../ice/transports.js';
-import { endFirstExchange, firstOfferCovers } from '../negotiation/firstExchange.js';
 import { asPeerError } from '../report.js';
 import type { PeerInternalEvent } from '../types.js';
 import type { NegotiationCommand } from './negotiation.js';
@@ -82,16 +81,7 @@ export const peerConnectionEvents = fromCallback<
     );
   }
 
-  // negotiation/firstExchange.ts: an engine's event for what our first offer, made at once,
-  // carries already is dropped; one that arrives while that offer is set is checked after.
-  let channels = false;
-  let checkLater = false;
-  const negotiationNeeded = () => {
-    const covers = firstOfferCovers(pc, channels);
-    checkLater = covers === 'later';
-    if (covers === 'needed') send({ type: 'pc.negotiationNeeded' });
-  };
-  listen(pc, 'negotiationneeded', negotiationNeeded);
+  listen(pc, 'negotiationneeded', () => send({ type: 'pc.negotiationNeeded' }));
   listen(pc, 'icecandidate', (event) => {
     send({ type: 'pc.iceCandidate', candidate: (event as RTCPeerConnectionIceEvent).candidate });
   });
@@ -101,13 +91,7 @@ export const peerConnectionEvents = fromCallback<
     'iceconnectionstatechange',
     'icegatheringstatechange',
   ]) {
-    listen(pc, type, () => {
-      if (type === 'signalingstatechange') {
-        if (checkLater) negotiationNeeded();
-        endFirstExchange(pc);
-      }
-      sendStatesChanged(pc, send);
-    });
+    listen(pc, type, () => sendStatesChanged(pc, send));
   }
   listen(pc, 'track', (event) => {
     const { track, streams, transceiver } = event as RTCTrackEvent;
@@ -127,10 +111,8 @@ export const peerConnectionEvents = fromCallback<
   // as what it is, the offer made behind it (`pc.offerBehind`), never as a step's result.
   let running: { readonly settled: Promise<boolean>; behind: boolean } | null = null;
   receive((command) => {
-    if (command.type === 'watchDataChannel') {
-      channels = true;
-      watchChannel(command.channel);
-    } else if (command.type === 'watchLocalTrack') watchTrack(command.track);
+    if (command.type === 'watchDataChannel') watchChannel(command.channel);
+    else if (command.type === 'watchLocalTrack') watchTrack(command.track);
     else {
       const before = running;
       if (before) before.behind = true;

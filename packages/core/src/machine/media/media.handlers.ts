@@ -70,7 +70,7 @@ export const mediaHandlers = peerSetup.createStateConfig({
       })),
     },
     ADD_TRACK: { actions: 'addTrack' },
-    ADD_TRANSCEIVER: { actions: ['addTransceiver', 'offerFirstAtOnce'] },
+    ADD_TRANSCEIVER: { actions: 'addTransceiver' },
     START_MEDIA: { actions: 'startMedia' },
     'peer.mediaReady': { actions: 'addOwnedTracks' },
     'peer.trackAdded': {
@@ -97,8 +97,6 @@ export const mediaHandlers = peerSetup.createStateConfig({
           track: event.track,
         })),
         'mediaControlsOnTrackAdded',
-        // negotiation/firstOfferAtOnce.ts
-        'offerFirstAtOnce',
       ],
     },
     REMOVE_TRACK: { actions: 'removeTrack' },
@@ -134,7 +132,7 @@ export const mediaHandlers = peerSetup.createStateConfig({
         })),
       ],
     },
-    CREATE_DATA_CHANNEL: { actions: ['createDataChannel', 'offerFirstAtOnce'] },
+    CREATE_DATA_CHANNEL: { actions: 'createDataChannel' },
     'peer.dataChannelCreated': {
       actions: [
         assign({
