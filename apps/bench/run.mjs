@@ -21,7 +21,9 @@
 // - glare: on a settled call, both peers add a track at the same instant, until both are stable
 //   with media flowing on every new remote track; next to it, one peer adding a track (a plain
 //   renegotiation), timed the same way; glare ÷ clean, medians, to media flowing and to
-//   negotiated, for the machine and for a hand-written W3C perfect-negotiation pair, interleaved.
+//   negotiated, for the machine and for a hand-written W3C perfect-negotiation pair, interleaved;
+//   once with both peers in one page, once with one peer per page (two renderer processes, as
+//   in a two-machine call: glarePages.mjs).
 // - ice: two relay-only calls through one local coturn, the machine's (default options) and a
 //   hand-written W3C pair's (the impolite side calls restartIce() every second while ICE is not
 //   connected); the TURN process is killed, both calls notice, TURN stays down 2, 6 and 20 s
@@ -31,10 +33,9 @@
 // - cycles: 1,000 connect/close cycles in Chromium; open peer connections and heap after GC
 //   before and after.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,9 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { connectArms, gc, heapArms, profileArm, traceArms, withCdp } from './connect.mjs';
 import { dataBenches } from './data.mjs';
+import { glare, traceGlare } from './glare.mjs';
+import { glarePages } from './glarePages.mjs';
+import { ice } from './ice.mjs';
 import { roomsBench } from './rooms.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -152,77 +156,6 @@ async function overhead() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// TURN
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function findTurnserver() {
-  const candidate = process.env.TURNSERVER_PATH ?? 'turnserver';
-  const found = spawnSync('sh', ['-c', `command -v ${candidate}`], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() : null;
-}
-
-function startTurn(bin, port, relayBase) {
-  const child = spawn(
-    bin,
-    [
-      '-n',
-      '--listening-ip=127.0.0.1',
-      '--relay-ip=127.0.0.1',
-      `--listening-port=${port}`,
-      `--min-port=${relayBase}`,
-      `--max-port=${relayBase + 200}`,
-      '--user=u:p',
-      '--realm=bench',
-      '--lt-cred-mech',
-      '--no-tls',
-      '--no-dtls',
-      '--allow-loopback-peers',
-      '--no-cli',
-      '--no-stdout-log',
-      '--log-file=/dev/null',
-      `--pidfile=${path.join(os.tmpdir(), `peerstate-bench-turn-${port}.pid`)}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    // coturn has no readiness signal: wait until the UDP port answers a TCP probe on the same port.
-    const deadline = Date.now() + 5_000;
-    const probe = () => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(child);
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error('turnserver did not start'));
-        else setTimeout(probe, 50);
-      });
-    };
-    probe();
-  });
-}
-
-function stopTurn(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
 // Chromium
 
 const PRELUDE = `
@@ -308,173 +241,20 @@ async function chromiumBenches() {
     if (only.has('heap')) await heapArms(page, call, { cycles: HEAP_CYCLES, row, results });
     if (profileArg) await profileArm(page, call, { arm: profileArg.slice(10), calls: ITER });
     const traced = traceArg ? traceArg.slice(8).split(',') : [];
-    if (traced.includes('glare')) await traceGlare(call);
+    if (traced.includes('glare')) await traceGlare(call, { iter: GLARE_ITER, results });
     const tracedArms = traced.filter((arm) => arm !== 'glare');
     if (tracedArms.length) await traceArms(call, tracedArms, ITER);
-    if (only.has('glare')) await glare(call);
-    if (only.has('ice')) await ice(call);
+    if (only.has('glare')) await glare(call, { iter: GLARE_ITER, stats, row, results, r1 });
+    if (only.has('glare'))
+      await glarePages(context, origin, { iter: GLARE_ITER, stats, row, results, r1 });
+    if (only.has('ice'))
+      await ice(call, { rounds: ICE_ROUNDS, outages: ICE_OUTAGES, stats, row, results, r1 });
     if (only.has('cycles')) await cycleBench(page, call);
     if (pageErrors.length) console.warn(`page errors:\n${pageErrors.join('\n')}`);
   } finally {
     await browser.close();
     server.close();
     rmSync(userDataDir, { recursive: true, force: true });
-  }
-}
-
-/**
- * `--trace=glare`: the engine steps of a glare and of a clean round, the machine's and the W3C
- * pair's, and each machine event with the ms it took (medians of GLARE_ITER rounds).
- */
-async function traceGlare(call) {
-  await call('traceGlare', 2); // warm-up
-  const by = await call('traceGlare', GLARE_ITER);
-  const table = (title, columns) => {
-    const keys = [...new Set(columns.flatMap((c) => Object.keys(by[c])))].filter(
-      (k) => !k.endsWith(' ms'),
-    );
-    // `Σ <call>`: how many synchronous calls, and their ms; listed last.
-    const at = (k) =>
-      k.startsWith('Σ ')
-        ? Number.POSITIVE_INFINITY
-        : Math.min(...columns.map((c) => by[c][k] ?? Number.POSITIVE_INFINITY));
-    keys.sort((x, y) => at(x) - at(y));
-    console.log(`\n${title.padEnd(60)}${columns.map((c) => c.padStart(14)).join('')}`);
-    for (const key of keys) {
-      const cells = columns.map((c) => {
-        const v = by[c][key];
-        if (v === undefined) return '';
-        const took = by[c][`${key} ms`];
-        return took === undefined ? v.toFixed(2) : `${v.toFixed(2)} (${took.toFixed(2)})`;
-      });
-      console.log(`${key.padEnd(60)}${cells.map((c) => c.padStart(14)).join('')}`);
-    }
-  };
-  table('engine steps, ms after the start (a impolite)', ['machineGlare', 'machineClean']);
-  table('W3C pair', ['w3cGlare', 'w3cClean']);
-  table('machine events: sent at (ms the machine took)', ['eventsGlare', 'eventsClean']);
-  for (const c of ['eventsGlare', 'eventsClean']) {
-    const keys = Object.keys(by[c]).filter((k) => k.endsWith(' ms'));
-    const sum = keys.reduce((acc, k) => acc + by[c][k], 0);
-    console.log(`${c}: ${keys.length} events, machine time ${sum.toFixed(2)} ms (sum of medians)`);
-  }
-  results.traceGlare = by;
-}
-
-async function glare(call) {
-  // Warm-up, not counted.
-  await call('renegotiate', false);
-  await call('w3cRenegotiate', false);
-  const kinds = ['machine', 'w3c'];
-  const empty = () => ({ ms: [], negotiatedMs: [], stuck: 0, rollbacks: 0, offersIgnored: 0 });
-  const runs = Object.fromEntries(kinds.map((k) => [k, { glare: empty(), single: empty() }]));
-  for (let i = 0; i < GLARE_ITER; i++) {
-    // Interleaved, and each kind goes first half of the time, so noise hits both alike.
-    for (const kind of i % 2 === 0 ? kinds : [...kinds].reverse()) {
-      const fn = kind === 'machine' ? 'renegotiate' : 'w3cRenegotiate';
-      // And so does each kind of round: glare always first put the previous round's teardown
-      // (and the other arm's) on the glare rounds only.
-      const rounds = [
-        ['glare', true],
-        ['single', false],
-      ];
-      for (const [round, isGlare] of Math.floor(i / 2) % 2 === 0 ? rounds : rounds.reverse()) {
-        const r = await call(fn, isGlare);
-        const into = runs[kind][round];
-        if (r.ms === null) into.stuck++;
-        else into.ms.push(r.ms);
-        into.negotiatedMs.push(r.negotiatedMs);
-        into.rollbacks += r.rollbacks;
-        into.offersIgnored += r.offersIgnored;
-      }
-    }
-  }
-  results.glare = {};
-  for (const kind of kinds) {
-    const { glare: g, single } = runs[kind];
-    const flowing =
-      g.ms.length && single.ms.length ? stats(g.ms).median / stats(single.ms).median : null;
-    const negotiated = stats(g.negotiatedMs).median / stats(single.negotiatedMs).median;
-    results.glare[kind] = {
-      glare: { ...g, flowing: g.ms.length ? stats(g.ms) : null, negotiated: stats(g.negotiatedMs) },
-      single: {
-        ...single,
-        flowing: single.ms.length ? stats(single.ms) : null,
-        negotiated: stats(single.negotiatedMs),
-      },
-      ratioOfMedians: flowing,
-      negotiatedRatioOfMedians: negotiated,
-    };
-    const who = kind === 'machine' ? 'machine' : 'W3C pair';
-    const stuck =
-      g.stuck || single.stuck
-        ? `; media never flowed in ${g.stuck} glare / ${single.stuck} clean rounds`
-        : '';
-    row(
-      'glare',
-      `${who}: both add a track at once / one side, to media flowing`,
-      g.ms.length ? `${r1(stats(g.ms).median)} / ${r1(stats(single.ms).median)} ms` : 'never',
-      `glare ÷ clean ${flowing === null ? 'n/a' : `×${flowing.toFixed(2)}`} (medians of ${GLARE_ITER}); ${g.rollbacks} rollbacks, ${g.offersIgnored} offers ignored${stuck}`,
-    );
-    row(
-      'glare',
-      `${who}: the same, to negotiated (stable, track announced)`,
-      `${r1(stats(g.negotiatedMs).median)} / ${r1(stats(single.negotiatedMs).median)} ms`,
-      `×${negotiated.toFixed(2)}`,
-    );
-  }
-}
-
-async function ice(call) {
-  const bin = findTurnserver();
-  if (!bin) {
-    results.ice = { skipped: 'needs coturn (apt-get install -y coturn)' };
-    row(
-      'ICE restart (TURN kill)',
-      'recovery',
-      'skipped',
-      'needs coturn: apt-get install -y coturn',
-    );
-    return;
-  }
-  const port = await freePort();
-  const relayBase = 40000 + Math.floor(Math.random() * 20000);
-  const configuration = {
-    iceTransportPolicy: 'relay',
-    iceServers: [{ urls: `turn:127.0.0.1:${port}?transport=udp`, username: 'u', credential: 'p' }],
-  };
-  results.ice = {};
-  let turn = await startTurn(bin, port, relayBase);
-  try {
-    for (const outageS of ICE_OUTAGES) {
-      const rounds = [];
-      for (let i = 0; i < ICE_ROUNDS; i++) {
-        const connected = await call('iceConnect', configuration);
-        const killedAt = performance.now();
-        await stopTurn(turn);
-        // Both calls notice the dead relay (Chromium: ~5 s of unanswered consent checks)…
-        const broken = await call('iceWaitBroken');
-        // …and it stays down this much longer.
-        await new Promise((resolve) => setTimeout(resolve, outageS * 1000));
-        turn = await startTurn(bin, port, relayBase);
-        const downMs = performance.now() - killedAt;
-        const recovered = await call('iceWaitRecovered');
-        rounds.push({ ...connected, ...broken, ...recovered, downMs });
-      }
-      const machine = stats(rounds.map((r) => r.recoveredAfterMs.machine));
-      const w3c = stats(rounds.map((r) => r.recoveredAfterMs.w3c));
-      results.ice[`${outageS}s`] = { rounds, machine, w3c };
-      const noticed = stats(rounds.map((r) => r.brokenAfterMs.machine)).median;
-      const restarts = rounds.map((r) => `${r.iceRestarts.a}/${r.iceRestarts.b}`).join(', ');
-      row(
-        'ICE restart (TURN kill)',
-        `${outageS} s outage: relay back → connected, machine / W3C`,
-        `${r1(machine.median)} / ${r1(w3c.median)} ms`,
-        `${rounds.length === 1 ? '1 round' : `median of ${rounds.length}, machine max ${r1(machine.max)}`}; relay down ${r1(rounds[0].downMs / 1000)} s (noticed after ${r1(noticed)} ms); restarts impolite/polite ${restarts}`,
-      );
-    }
-  } finally {
-    await stopTurn(turn);
   }
 }
 

@@ -7,6 +7,7 @@ import type { PeerActor } from '@peerstatejs/core';
 import { waitFor } from 'xstate';
 import { connectArm, heapCycles } from './connect.js';
 import { renegotiate, w3cRenegotiate } from './glare.js';
+import { pagesClockSync, pagesClose, pagesConnect, pagesOpen, pagesRound } from './glarePages.js';
 import { traceGlare } from './glareTrace.js';
 import {
   closePair,
@@ -128,6 +129,11 @@ const bench = {
   traceGlare,
   renegotiate,
   w3cRenegotiate,
+  pagesOpen,
+  pagesConnect,
+  pagesClockSync,
+  pagesRound,
+  pagesClose,
   iceConnect,
   iceWaitBroken,
   iceWaitRecovered,

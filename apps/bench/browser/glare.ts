@@ -26,7 +26,7 @@ const FLOW_TIMEOUT = 3_000;
  * Whether `track` received media within `timeout` ms: engines keep a remote track muted until
  * its first RTP packet arrives (mediacapture-main `muted`; webrtc-pc §4.4.1.6).
  */
-function flowing(track: MediaStreamTrack, timeout = FLOW_TIMEOUT): Promise<boolean> {
+export function flowing(track: MediaStreamTrack, timeout = FLOW_TIMEOUT): Promise<boolean> {
   if (!track.muted) return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), timeout);
@@ -60,7 +60,7 @@ async function timeRound(t0: number, negotiated: Promise<MediaStreamTrack[]>) {
 }
 
 /** Stable, with `track`'s transceiver negotiated to send (the answer to its offer applied). */
-const sendsNegotiated = (pc: RTCPeerConnection, track: MediaStreamTrack) =>
+export const sendsNegotiated = (pc: RTCPeerConnection, track: MediaStreamTrack) =>
   pc.signalingState === 'stable' &&
   pc
     .getTransceivers()
@@ -69,6 +69,25 @@ const sendsNegotiated = (pc: RTCPeerConnection, track: MediaStreamTrack) =>
         t.sender.track === track &&
         (t.currentDirection === 'sendrecv' || t.currentDirection === 'sendonly'),
     );
+
+/**
+ * The audio track the other side sends: on a transceiver whose negotiated direction receives
+ * (its own sender's transceiver has a receiver track too, so the direction decides).
+ */
+const receiving = (pc: RTCPeerConnection) =>
+  pc
+    .getTransceivers()
+    .find(
+      (t) =>
+        t.receiver.track.kind === 'audio' &&
+        (t.currentDirection === 'recvonly' || t.currentDirection === 'sendrecv'),
+    )?.receiver.track;
+
+/** The W3C peer is stable and receives the other side's audio track: that track. */
+export async function w3cReceives(pc: RTCPeerConnection) {
+  await w3cUntil(pc, () => pc.signalingState === 'stable' && receiving(pc) !== undefined);
+  return [receiving(pc)!];
+}
 
 /**
  * The W3C pair: both add a track at the same instant, or only one. Timed like the machine's
@@ -83,20 +102,6 @@ export async function w3cRenegotiate(glare: boolean, hooks: Hooks = {}): Promise
   ]);
   const [trackA] = (await mediaClones()).getAudioTracks();
   const [trackB] = (await mediaClones()).getAudioTracks();
-  // The audio track the other side sends: on a transceiver whose negotiated direction receives
-  // (its own sender's transceiver has a receiver track too, so the direction decides).
-  const receiving = (pc: RTCPeerConnection) =>
-    pc
-      .getTransceivers()
-      .find(
-        (t) =>
-          t.receiver.track.kind === 'audio' &&
-          (t.currentDirection === 'recvonly' || t.currentDirection === 'sendrecv'),
-      )?.receiver.track;
-  const receives = async (pc: RTCPeerConnection) => {
-    await w3cUntil(pc, () => pc.signalingState === 'stable' && receiving(pc) !== undefined);
-    return [receiving(pc)!];
-  };
   const t0 = now();
   hooks.start?.(t0);
   a.pc.addTrack(trackA!);
@@ -104,8 +109,10 @@ export async function w3cRenegotiate(glare: boolean, hooks: Hooks = {}): Promise
   const round = await timeRound(
     t0,
     Promise.all([
-      receives(b.pc),
-      glare ? receives(a.pc) : w3cUntil(a.pc, () => sendsNegotiated(a.pc, trackA!)).then(() => []),
+      w3cReceives(b.pc),
+      glare
+        ? w3cReceives(a.pc)
+        : w3cUntil(a.pc, () => sendsNegotiated(a.pc, trackA!)).then(() => []),
     ]).then((lists) => lists.flat()),
   );
   hooks.end?.();
@@ -119,6 +126,18 @@ export async function w3cRenegotiate(glare: boolean, hooks: Hooks = {}): Promise
   return { ...round, ...counters };
 }
 
+/** Connected, stable, no renegotiation pending: the start-up is over. */
+export const settled = (s: PeerSnapshot) =>
+  s.matches({ active: { connection: 'connected', signaling: 'stable', renegotiation: 'idle' } });
+
+const stable = (s: PeerSnapshot) => s.matches({ active: { signaling: 'stable' } });
+
+/** The peer is stable and announces a remote track: its remote tracks. */
+export const machineReceives = (peer: PeerActor) =>
+  waitFor(peer, (s) => stable(s) && s.context.remoteTracks.length >= 1, {
+    timeout: TIMEOUT,
+  }).then((s) => s.context.remoteTracks.map((entry) => entry.track));
+
 /**
  * Both peers add a track at the same instant (glare) vs only one (a plain renegotiation), on a
  * settled call: the polite peer's start-up holds (negotiation/firstOffer.ts) are over, so the two
@@ -130,17 +149,10 @@ export async function renegotiate(glare: boolean, hooks: Hooks = {}): Promise<Ro
   a.start();
   b.start();
   a.send({ type: 'CREATE_DATA_CHANNEL', label: 'chat' });
-  const settled = (s: PeerSnapshot) =>
-    s.matches({ active: { connection: 'connected', signaling: 'stable', renegotiation: 'idle' } });
   await waitFor(a, settled, { timeout: TIMEOUT });
   await waitFor(b, settled, { timeout: TIMEOUT });
   const [trackA] = (await mediaClones()).getAudioTracks();
   const [trackB] = (await mediaClones()).getAudioTracks();
-  const stable = (s: PeerSnapshot) => s.matches({ active: { signaling: 'stable' } });
-  const receives = (peer: PeerActor) =>
-    waitFor(peer, (s) => stable(s) && s.context.remoteTracks.length >= 1, {
-      timeout: TIMEOUT,
-    }).then((s) => s.context.remoteTracks.map((entry) => entry.track));
   const sent = (s: PeerSnapshot) =>
     stable(s) &&
     s.context.pc !== null &&
@@ -152,8 +164,8 @@ export async function renegotiate(glare: boolean, hooks: Hooks = {}): Promise<Ro
   const round = await timeRound(
     t0,
     Promise.all([
-      receives(b),
-      glare ? receives(a) : waitFor(a, sent, { timeout: TIMEOUT }).then(() => []),
+      machineReceives(b),
+      glare ? machineReceives(a) : waitFor(a, sent, { timeout: TIMEOUT }).then(() => []),
     ]).then((lists) => lists.flat()),
   );
   hooks.end?.();

@@ -38,69 +38,79 @@ export async function closePair(a: PeerActor, b: PeerActor) {
 }
 
 /**
+ * One side of the hand-written W3C pair: the spec's perfect-negotiation example (webrtc-pc
+ * §10.7) on `channel`, plain `addTrack`. Used by `w3cPair` and by the two-page glare bench.
+ */
+export function w3cPeer(
+  channel: SignalingChannel,
+  polite: boolean,
+  name: string,
+  configuration?: RTCConfiguration,
+) {
+  const pc = new RTCPeerConnection(configuration);
+  let makingOffer = false;
+  let ignoreOffer = false;
+  let sent = 0;
+  let lastRemoteOffer: string | null = null;
+  const ufrag = () => pc.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1] ?? null;
+  const counters = { rollbacks: 0, offersIgnored: 0 };
+  const sendDescription = () => {
+    const d = pc.localDescription!;
+    const id = `${name}:0:${sent++}`;
+    void channel.send(createDescriptionMessage(d, { id, inReplyTo: lastRemoteOffer }));
+  };
+  pc.addEventListener('negotiationneeded', async () => {
+    try {
+      makingOffer = true;
+      await pc.setLocalDescription();
+      sendDescription();
+    } finally {
+      makingOffer = false;
+    }
+  });
+  pc.addEventListener('icecandidate', ({ candidate }) => {
+    void channel.send(
+      createCandidateMessage(candidate ? candidate.toJSON() : null, { ufrag: ufrag() }),
+    );
+  });
+  channel.subscribe(async (raw) => {
+    const parsed = parseSignalingMessage(raw);
+    if (!parsed.ok) return;
+    const message = parsed.message;
+    if (message.type === 'description') {
+      const { description } = message;
+      const collision =
+        description.type === 'offer' && (makingOffer || pc.signalingState !== 'stable');
+      ignoreOffer = !polite && collision;
+      if (ignoreOffer) {
+        counters.offersIgnored++;
+        return;
+      }
+      if (collision) counters.rollbacks++;
+      await pc.setRemoteDescription(description);
+      if (description.type === 'offer') {
+        lastRemoteOffer = message.id;
+        await pc.setLocalDescription();
+        sendDescription();
+      }
+    } else if (message.type === 'candidate') {
+      await pc.addIceCandidate(message.candidate ?? undefined).catch((e) => {
+        if (!ignoreOffer && message.candidate?.candidate) console.warn(String(e));
+      });
+    }
+  });
+  return { pc, counters };
+}
+
+/**
  * A hand-written W3C pair: the spec's perfect-negotiation example (webrtc-pc §10.7) over the same
  * in-memory signaling and protocol messages, plain `addTrack`, and for ICE the restart people
  * write by hand: the impolite side calls `restartIce()` once a second while ICE is not connected.
  */
 export function w3cPair(configuration?: RTCConfiguration) {
   const [left, right] = createInMemorySignalingPair();
-  const peer = (channel: SignalingChannel, polite: boolean, name: string) => {
-    const pc = new RTCPeerConnection(configuration);
-    let makingOffer = false;
-    let ignoreOffer = false;
-    let sent = 0;
-    let lastRemoteOffer: string | null = null;
-    const ufrag = () => pc.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1] ?? null;
-    const counters = { rollbacks: 0, offersIgnored: 0 };
-    const sendDescription = () => {
-      const d = pc.localDescription!;
-      const id = `${name}:0:${sent++}`;
-      void channel.send(createDescriptionMessage(d, { id, inReplyTo: lastRemoteOffer }));
-    };
-    pc.addEventListener('negotiationneeded', async () => {
-      try {
-        makingOffer = true;
-        await pc.setLocalDescription();
-        sendDescription();
-      } finally {
-        makingOffer = false;
-      }
-    });
-    pc.addEventListener('icecandidate', ({ candidate }) => {
-      void channel.send(
-        createCandidateMessage(candidate ? candidate.toJSON() : null, { ufrag: ufrag() }),
-      );
-    });
-    channel.subscribe(async (raw) => {
-      const parsed = parseSignalingMessage(raw);
-      if (!parsed.ok) return;
-      const message = parsed.message;
-      if (message.type === 'description') {
-        const { description } = message;
-        const collision =
-          description.type === 'offer' && (makingOffer || pc.signalingState !== 'stable');
-        ignoreOffer = !polite && collision;
-        if (ignoreOffer) {
-          counters.offersIgnored++;
-          return;
-        }
-        if (collision) counters.rollbacks++;
-        await pc.setRemoteDescription(description);
-        if (description.type === 'offer') {
-          lastRemoteOffer = message.id;
-          await pc.setLocalDescription();
-          sendDescription();
-        }
-      } else if (message.type === 'candidate') {
-        await pc.addIceCandidate(message.candidate ?? undefined).catch((e) => {
-          if (!ignoreOffer && message.candidate?.candidate) console.warn(String(e));
-        });
-      }
-    });
-    return { pc, counters };
-  };
-  const a = peer(left, false, 'left');
-  const b = peer(right, true, 'right');
+  const a = w3cPeer(left, false, 'left', configuration);
+  const b = w3cPeer(right, true, 'right', configuration);
   let timer: ReturnType<typeof setInterval> | undefined;
   const restartWhileBroken = () => {
     const state = a.pc.iceConnectionState;
