@@ -45,7 +45,14 @@ export async function glare(call, { iter, stats, row, results, r1 }) {
   await call('renegotiate', false);
   await call('w3cRenegotiate', false);
   const kinds = ['machine', 'w3c'];
-  const empty = () => ({ ms: [], negotiatedMs: [], stuck: 0, rollbacks: 0, offersIgnored: 0 });
+  const empty = () => ({
+    ms: [],
+    negotiatedMs: [],
+    stuck: 0,
+    noCollision: 0,
+    rollbacks: 0,
+    offersIgnored: 0,
+  });
   const runs = Object.fromEntries(kinds.map((k) => [k, { glare: empty(), single: empty() }]));
   for (let i = 0; i < iter; i++) {
     // Interleaved, and each kind goes first half of the time, so noise hits both alike.
@@ -60,6 +67,12 @@ export async function glare(call, { iter, stats, row, results, r1 }) {
       for (const [round, isGlare] of Math.floor(i / 2) % 2 === 0 ? rounds : rounds.reverse()) {
         const r = await call(fn, isGlare);
         const into = runs[kind][round];
+        // Each round has new peers, so its counters are its own: no rollback on either side
+        // means one offer was answered before the other was made, not a glare.
+        if (isGlare && r.rollbacks === 0) {
+          into.noCollision++;
+          continue;
+        }
         if (r.ms === null) into.stuck++;
         else into.ms.push(r.ms);
         into.negotiatedMs.push(r.negotiatedMs);
@@ -89,11 +102,14 @@ export async function glare(call, { iter, stats, row, results, r1 }) {
       g.stuck || single.stuck
         ? `; media never flowed in ${g.stuck} glare / ${single.stuck} clean rounds`
         : '';
+    const dropped = g.noCollision
+      ? `; ${g.noCollision} glare rounds without a collision dropped`
+      : '';
     row(
       'glare',
       `${who}: both add a track at once / one side, to media flowing`,
       g.ms.length ? `${r1(stats(g.ms).median)} / ${r1(stats(single.ms).median)} ms` : 'never',
-      `glare ÷ clean ${flowing === null ? 'n/a' : `×${flowing.toFixed(2)}`} (medians of ${iter}); ${g.rollbacks} rollbacks, ${g.offersIgnored} offers ignored${stuck}`,
+      `glare ÷ clean ${flowing === null ? 'n/a' : `×${flowing.toFixed(2)}`} (medians of ${g.ms.length}/${single.ms.length}); ${g.rollbacks} rollbacks, ${g.offersIgnored} offers ignored${stuck}${dropped}`,
     );
     row(
       'glare',
