@@ -5,6 +5,10 @@ import type { FakeDataChannel } from '../../testing/index.js';
 
 const realSetImmediate = globalThis.setImmediate;
 const settlePromises = () => new Promise<void>((resolve) => realSetImmediate(resolve));
+/** Real ms: `process.hrtime` is not among the clocks vitest's fake timers replace. */
+const realNow = () => Number(process.hrtime.bigint()) / 1e6;
+/** Real ms to wait for promise work while no fake timer is due: sized for a loaded 2-core machine. */
+export const IDLE_MS = 5_000;
 
 /** Runs fake timers one at a time until `promise` settles; returns how it settled. */
 export async function settle<T>(
@@ -21,21 +25,26 @@ export async function settle<T>(
     },
   );
   const deadline = Date.now() + timeout;
-  // Fake time stands still while no timer is due: give up after this many idle turns.
-  let idle = 0;
-  while (result === undefined && Date.now() <= deadline && idle < 1000) {
+  // Fake time stands still while no timer is due, but promise work off the timers (Blob reads,
+  // crypto.subtle's digest on libuv's threadpool) may still be running, in real time: wait for
+  // it up to IDLE_MS of real time. A count of idle turns (1,000, ~9 ms) was not enough for a
+  // SHA-256 under two CPU hogs (a CI run failed so).
+  let idleSince: number | null = null;
+  while (result === undefined && Date.now() <= deadline) {
     await settlePromises();
     if (result !== undefined) break;
     if (vi.getTimerCount() === 0) {
-      // Promise work off the timers (Blob reads, crypto.subtle) may still be running.
-      idle += 1;
+      idleSince ??= realNow();
+      if (realNow() - idleSince > IDLE_MS) break;
       continue;
     }
-    idle = 0;
+    idleSince = null;
     await vi.advanceTimersToNextTimerAsync();
   }
   if (result === undefined)
-    throw new Error(`settle: still pending after ${timeout} ms (fake time)`);
+    throw new Error(
+      `settle: still pending after ${timeout} ms (fake time) or ${IDLE_MS} ms idle (real time)`,
+    );
   return result;
 }
 
