@@ -2,12 +2,7 @@
  * How async work and signaling report back to the machine, and how failures become typed errors.
  * @module
  */
-import {
-  NegotiationError,
-  type NegotiationStep,
-  PeerStateError,
-  SignalingTransportError,
-} from '../errors.js';
+import { PeerStateError, SignalingTransportError } from '../errors.js';
 import { createByeMessage } from '../signaling/messages.js';
 import type { SignalingChannel, SignalingMessage } from '../signaling/types.js';
 import type { PeerEvent, PeerInternalEvent } from './types.js';
@@ -54,13 +49,6 @@ export function invalidStateError(message: string): Error {
   const DomException = (globalThis as { DOMException?: typeof DOMException }).DOMException;
   if (DomException) return new DomException(message, 'InvalidStateError');
   return Object.assign(new Error(message), { name: 'InvalidStateError' });
-}
-
-/** Action params: the negotiation error an actor's failure becomes. */
-export function negotiationError(step: NegotiationStep) {
-  return ({ event }: { event: { error: unknown } }) => ({
-    error: asPeerError(event.error, (cause) => new NegotiationError(step, cause)),
-  });
 }
 
 /** Action params: the error an event carries. */
