@@ -230,6 +230,11 @@ export const mediaControls = {
     const stream = await capture({ video: { width: 1280, height: 720 } });
     const [track] = stream.getVideoTracks();
     if (!track) throw new Error('no video track');
+    // Chromium's CPU adaptation scales the input down on a busy machine, which drops the top
+    // layer (seen once in CI under two CPU hogs: 'f' sent 0 bytes for 15 s, both attempts);
+    // 'detail' keeps the resolution (it degrades the frame rate instead). The layers are what is
+    // tested here, not the adaptation.
+    track.contentHint = 'detail';
     getPeer(args.name).localStreams.push(stream);
     return sendAndSettle(args.name, {
       type: 'ADD_TRANSCEIVER',
