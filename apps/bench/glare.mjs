@@ -44,31 +44,48 @@ export async function glare(call, { iter, stats, row, results, r1 }) {
   // Warm-up, not counted.
   await call('renegotiate', false);
   await call('w3cRenegotiate', false);
+  const runs = await glareRounds(iter, (kind, isGlare) =>
+    call(kind === 'machine' ? 'renegotiate' : 'w3cRenegotiate', isGlare),
+  );
+  results.glare = reportGlare('glare', runs, { stats, row, r1 });
+}
+
+/**
+ * `iter` rounds of each kind (glare, clean) for each arm (machine, W3C pair), interleaved: each
+ * arm goes first half of the time, and so does each kind of round (glare always first put the
+ * previous round's teardown, and the other arm's, on the glare rounds only), so noise hits both
+ * alike. `play(kind, isGlare, name)` runs one round: `{ ms (null: media never flowed),
+ * negotiatedMs, rollbacks, offersIgnored, late? }`. Tallied per arm and kind; a late round and a
+ * glare round without a rollback are counted, not timed.
+ */
+export async function glareRounds(iter, play) {
   const kinds = ['machine', 'w3c'];
   const empty = () => ({
     ms: [],
     negotiatedMs: [],
     stuck: 0,
+    late: 0,
     noCollision: 0,
     rollbacks: 0,
     offersIgnored: 0,
   });
   const runs = Object.fromEntries(kinds.map((k) => [k, { glare: empty(), single: empty() }]));
   for (let i = 0; i < iter; i++) {
-    // Interleaved, and each kind goes first half of the time, so noise hits both alike.
     for (const kind of i % 2 === 0 ? kinds : [...kinds].reverse()) {
-      const fn = kind === 'machine' ? 'renegotiate' : 'w3cRenegotiate';
-      // And so does each kind of round: glare always first put the previous round's teardown
-      // (and the other arm's) on the glare rounds only.
-      const rounds = [
+      const order = [
         ['glare', true],
         ['single', false],
       ];
-      for (const [round, isGlare] of Math.floor(i / 2) % 2 === 0 ? rounds : rounds.reverse()) {
-        const r = await call(fn, isGlare);
-        const into = runs[kind][round];
+      for (const [name, isGlare] of Math.floor(i / 2) % 2 === 0 ? order : order.reverse()) {
+        const r = await play(kind, isGlare, `r${i}-${kind}-${name}`);
+        const into = runs[kind][name];
+        if (r.late) {
+          into.late++;
+          continue;
+        }
         // Each round has new peers, so its counters are its own: no rollback on either side
-        // means one offer was answered before the other was made, not a glare.
+        // means one offer was answered before the other was made (a side held up by a busy
+        // machine), not a glare, so it is not timed as one.
         if (isGlare && r.rollbacks === 0) {
           into.noCollision++;
           continue;
@@ -81,19 +98,25 @@ export async function glare(call, { iter, stats, row, results, r1 }) {
       }
     }
   }
-  results.glare = {};
-  for (const kind of kinds) {
-    const { glare: g, single } = runs[kind];
-    const flowing =
-      g.ms.length && single.ms.length ? stats(g.ms).median / stats(single.ms).median : null;
-    const negotiated = stats(g.negotiatedMs).median / stats(single.negotiatedMs).median;
-    results.glare[kind] = {
-      glare: { ...g, flowing: g.ms.length ? stats(g.ms) : null, negotiated: stats(g.negotiatedMs) },
-      single: {
-        ...single,
-        flowing: single.ms.length ? stats(single.ms) : null,
-        negotiated: stats(single.negotiatedMs),
-      },
+  return runs;
+}
+
+/** Two rows per arm under `bench`: glare ÷ clean to media flowing and to negotiated. */
+export function reportGlare(bench, runs, { stats, row, r1 }) {
+  const results = {};
+  const median = (xs) => (xs.length ? stats(xs).median : null);
+  const ratio = (x, y) => (x === null || y === null ? null : x / y);
+  const summary = (tally) => ({
+    ...tally,
+    flowing: tally.ms.length ? stats(tally.ms) : null,
+    negotiated: tally.negotiatedMs.length ? stats(tally.negotiatedMs) : null,
+  });
+  for (const [kind, { glare: g, single }] of Object.entries(runs)) {
+    const flowing = ratio(median(g.ms), median(single.ms));
+    const negotiated = ratio(median(g.negotiatedMs), median(single.negotiatedMs));
+    results[kind] = {
+      glare: summary(g),
+      single: summary(single),
       ratioOfMedians: flowing,
       negotiatedRatioOfMedians: negotiated,
     };
@@ -102,20 +125,21 @@ export async function glare(call, { iter, stats, row, results, r1 }) {
       g.stuck || single.stuck
         ? `; media never flowed in ${g.stuck} glare / ${single.stuck} clean rounds`
         : '';
-    const dropped = g.noCollision
-      ? `; ${g.noCollision} glare rounds without a collision dropped`
-      : '';
+    const dropped =
+      (g.late + single.late ? `; ${g.late + single.late} late rounds dropped` : '') +
+      (g.noCollision ? `; ${g.noCollision} glare rounds without a collision dropped` : '');
     row(
-      'glare',
+      bench,
       `${who}: both add a track at once / one side, to media flowing`,
-      g.ms.length ? `${r1(stats(g.ms).median)} / ${r1(stats(single.ms).median)} ms` : 'never',
+      flowing === null ? 'never' : `${r1(median(g.ms))} / ${r1(median(single.ms))} ms`,
       `glare ÷ clean ${flowing === null ? 'n/a' : `×${flowing.toFixed(2)}`} (medians of ${g.ms.length}/${single.ms.length}); ${g.rollbacks} rollbacks, ${g.offersIgnored} offers ignored${stuck}${dropped}`,
     );
     row(
-      'glare',
+      bench,
       `${who}: the same, to negotiated (stable, track announced)`,
-      `${r1(stats(g.negotiatedMs).median)} / ${r1(stats(single.negotiatedMs).median)} ms`,
-      `×${negotiated.toFixed(2)}`,
+      `${r1(median(g.negotiatedMs))} / ${r1(median(single.negotiatedMs))} ms`,
+      negotiated === null ? 'n/a' : `×${negotiated.toFixed(2)}`,
     );
   }
+  return results;
 }

@@ -138,6 +138,17 @@ export const machineReceives = (peer: PeerActor) =>
     timeout: TIMEOUT,
   }).then((s) => s.context.remoteTracks.map((entry) => entry.track));
 
+/** The peer is stable with `track`'s transceiver negotiated to send. */
+export const machineSends = (peer: PeerActor, track: MediaStreamTrack) =>
+  waitFor(
+    peer,
+    (s) =>
+      stable(s) &&
+      s.context.pc !== null &&
+      sendsNegotiated(s.context.pc as RTCPeerConnection, track),
+    { timeout: TIMEOUT },
+  );
+
 /**
  * Both peers add a track at the same instant (glare) vs only one (a plain renegotiation), on a
  * settled call: the polite peer's start-up holds (negotiation/firstOffer.ts) are over, so the two
@@ -153,10 +164,6 @@ export async function renegotiate(glare: boolean, hooks: Hooks = {}): Promise<Ro
   await waitFor(b, settled, { timeout: TIMEOUT });
   const [trackA] = (await mediaClones()).getAudioTracks();
   const [trackB] = (await mediaClones()).getAudioTracks();
-  const sent = (s: PeerSnapshot) =>
-    stable(s) &&
-    s.context.pc !== null &&
-    sendsNegotiated(s.context.pc as RTCPeerConnection, trackA!);
   const t0 = now();
   hooks.start?.(t0, { a, b });
   a.send({ type: 'ADD_TRACK', track: trackA! });
@@ -165,7 +172,7 @@ export async function renegotiate(glare: boolean, hooks: Hooks = {}): Promise<Ro
     t0,
     Promise.all([
       machineReceives(b),
-      glare ? machineReceives(a) : waitFor(a, sent, { timeout: TIMEOUT }).then(() => []),
+      glare ? machineReceives(a) : machineSends(a, trackA!).then(() => []),
     ]).then((lists) => lists.flat()),
   );
   hooks.end?.();

@@ -14,7 +14,14 @@
 import { createBroadcastChannelSignaling, createPeer, type PeerActor } from '@peerstatejs/core';
 import { waitFor } from 'xstate';
 import { mediaClones } from './connect.js';
-import { flowing, machineReceives, sendsNegotiated, settled, w3cReceives } from './glare.js';
+import {
+  flowing,
+  machineReceives,
+  machineSends,
+  sendsNegotiated,
+  settled,
+  w3cReceives,
+} from './glare.js';
 import { TIMEOUT, w3cConnected, w3cPeer, w3cUntil } from './pairs.js';
 
 /** One clock for both pages: `performance.now()` counts from each page's own time origin. */
@@ -131,16 +138,7 @@ export async function pagesRound(glare: boolean, startAt: number): Promise<PageR
   if (s.machine) {
     const peer = s.machine;
     if (adds) peer.send({ type: 'ADD_TRACK', track });
-    tracks = receives
-      ? machineReceives(peer)
-      : waitFor(
-          peer,
-          (snapshot) =>
-            snapshot.matches({ active: { signaling: 'stable' } }) &&
-            snapshot.context.pc !== null &&
-            sendsNegotiated(snapshot.context.pc as RTCPeerConnection, track),
-          { timeout: TIMEOUT },
-        ).then(() => []);
+    tracks = receives ? machineReceives(peer) : machineSends(peer, track).then(() => []);
   } else {
     const { pc } = s.w3c!;
     if (adds) pc.addTrack(track);
