@@ -9,7 +9,7 @@
 //   collected objects included), and after a GC: the peer connections still reachable and the
 //   listeners on window and navigator.mediaDevices compared with before.
 
-const ARMS = ['raw', 'simple-peer', 'sdk-direct', 'sdk-memory'];
+const ARMS = ['raw', 'raw-listeners', 'raw-xstate', 'simple-peer', 'sdk-direct', 'sdk-memory'];
 
 export async function connectArms(page, call, { rounds, media, stats, row, results, r1 }) {
   const label = media ? 'connect arms + audio/video' : 'connect arms (data channel)';
@@ -29,7 +29,9 @@ export async function connectArms(page, call, { rounds, media, stats, row, resul
     }
   }
   const key = media ? 'connectArmsMedia' : 'connectArms';
-  results[key] = {};
+  // raw-xstate (browser/xstateFloor.ts): the raw pair plus one XState macrostep per engine event.
+  const floorEvents = await call('floorEventsPerCall');
+  results[key] = { floorEventsPerCall: floorEvents };
   for (const arm of ARMS) {
     results[key][arm] = {};
     for (const metric of ['connectedMs', 'roundTripMs']) {
@@ -43,7 +45,7 @@ export async function connectArms(page, call, { rounds, media, stats, row, resul
       label,
       arm,
       `${r1(c.median)} / ${r1(t.median)} ms`,
-      `connected / 1st round trip; ×raw ${c.xRaw.toFixed(2)} / ${t.xRaw.toFixed(2)} (median of ${rounds} rounds)`,
+      `connected / 1st round trip; ×raw ${c.xRaw.toFixed(2)} / ${t.xRaw.toFixed(2)} (median of ${rounds} rounds)${arm === 'raw-xstate' ? `; ${floorEvents} machine events per call` : ''}`,
     );
   }
 }

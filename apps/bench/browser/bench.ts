@@ -19,6 +19,7 @@ import {
   w3cUntil,
 } from './pairs.js';
 import { traceArm } from './trace.js';
+import { floorEventsPerCall } from './xstateFloor.js';
 
 const now = () => performance.now();
 
@@ -125,6 +126,7 @@ function reachable() {
 const bench = {
   connectArm,
   heapCycles,
+  floorEventsPerCall,
   traceArm,
   traceGlare,
   renegotiate,

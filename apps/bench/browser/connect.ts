@@ -14,11 +14,18 @@ import {
 } from '@peerstatejs/core';
 import SimplePeer from 'simple-peer';
 import type { InspectionEvent } from 'xstate';
+import { rawWithXState } from './xstateFloor.js';
 
 const now = () => performance.now();
 const TIMEOUT = 20_000;
 
-export type ConnectArm = 'raw' | 'simple-peer' | 'sdk-direct' | 'sdk-memory';
+export type ConnectArm =
+  | 'raw'
+  | 'raw-listeners'
+  | 'raw-xstate'
+  | 'simple-peer'
+  | 'sdk-direct'
+  | 'sdk-memory';
 export interface ConnectResult {
   readonly connectedMs: number;
   readonly roundTripMs: number;
@@ -169,6 +176,9 @@ export async function connectArm(arm: ConnectArm, withMedia: boolean): Promise<C
   const stream = withMedia ? await mediaClones() : null;
   try {
     if (arm === 'raw') return await raw(stream);
+    if (arm === 'raw-listeners')
+      return await within(rawWithXState(stream, false), 'raw-listeners call');
+    if (arm === 'raw-xstate') return await within(rawWithXState(stream), 'raw-xstate call');
     if (arm === 'simple-peer') return await simplePeer(stream);
     return await sdk(stream, arm === 'sdk-memory');
   } finally {
