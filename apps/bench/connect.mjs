@@ -9,7 +9,16 @@
 //   collected objects included), and after a GC: the peer connections still reachable and the
 //   listeners on window and navigator.mediaDevices compared with before.
 
-const ARMS = ['raw', 'raw-listeners', 'raw-xstate', 'simple-peer', 'sdk-direct', 'sdk-memory'];
+const FLOOR_MODES = { 'raw-xstate': 'every', 'raw-xstate-coarse': 'coarse' };
+const ARMS = [
+  'raw',
+  'raw-listeners',
+  'raw-xstate',
+  'raw-xstate-coarse',
+  'simple-peer',
+  'sdk-direct',
+  'sdk-memory',
+];
 
 export async function connectArms(page, call, { rounds, media, stats, row, results, r1 }) {
   const label = media ? 'connect arms + audio/video' : 'connect arms (data channel)';
@@ -45,7 +54,7 @@ export async function connectArms(page, call, { rounds, media, stats, row, resul
       label,
       arm,
       `${r1(c.median)} / ${r1(t.median)} ms`,
-      `connected / 1st round trip; ×raw ${c.xRaw.toFixed(2)} / ${t.xRaw.toFixed(2)} (median of ${rounds} rounds)${arm === 'raw-xstate' ? `; ${floorEvents} machine events per call` : ''}`,
+      `connected / 1st round trip; ×raw ${c.xRaw.toFixed(2)} / ${t.xRaw.toFixed(2)} (median of ${rounds} rounds)${arm in FLOOR_MODES ? `; ${floorEvents[FLOOR_MODES[arm]]} machine events per call` : ''}`,
     );
   }
 }

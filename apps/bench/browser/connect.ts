@@ -14,7 +14,7 @@ import {
 } from '@peerstatejs/core';
 import SimplePeer from 'simple-peer';
 import type { InspectionEvent } from 'xstate';
-import { rawWithXState } from './xstateFloor.js';
+import { type FloorMode, rawWithXState } from './xstateFloor.js';
 
 const now = () => performance.now();
 const TIMEOUT = 20_000;
@@ -23,6 +23,7 @@ export type ConnectArm =
   | 'raw'
   | 'raw-listeners'
   | 'raw-xstate'
+  | 'raw-xstate-coarse'
   | 'simple-peer'
   | 'sdk-direct'
   | 'sdk-memory';
@@ -171,14 +172,19 @@ async function closePair(a: PeerActor, b: PeerActor): Promise<void> {
   b.send({ type: 'CLOSE', stopTracks: true });
 }
 
+/** The floor arms (xstateFloor.ts) and their modes. */
+const FLOORS: Partial<Record<ConnectArm, FloorMode>> = {
+  'raw-listeners': 'listeners',
+  'raw-xstate': 'every',
+  'raw-xstate-coarse': 'coarse',
+};
+
 /** One call of `arm`; with `withMedia`, a clone of the fake camera and microphone from a. */
 export async function connectArm(arm: ConnectArm, withMedia: boolean): Promise<ConnectResult> {
   const stream = withMedia ? await mediaClones() : null;
   try {
     if (arm === 'raw') return await raw(stream);
-    if (arm === 'raw-listeners')
-      return await within(rawWithXState(stream, false), 'raw-listeners call');
-    if (arm === 'raw-xstate') return await within(rawWithXState(stream), 'raw-xstate call');
+    if (arm in FLOORS) return await within(rawWithXState(stream, FLOORS[arm] ?? 'every'), arm);
     if (arm === 'simple-peer') return await simplePeer(stream);
     return await sdk(stream, arm === 'sdk-memory');
   } finally {

@@ -123,16 +123,33 @@ const floorMachine = setup({
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/** One peer connection and its machine; every engine event the SDK would see, sent to it. */
-function peer(machine: boolean) {
+/**
+ * - `listeners`: no machine; each listener only notes the connection state.
+ * - `every`: every engine event the SDK observes is a machine event (the SDK's model).
+ * - `coarse`: only what changes a state of the chart is: the steps' results, the connection
+ *   state, the data channel; candidates and the other state mirrors stay out of the machine.
+ */
+export type FloorMode = 'listeners' | 'every' | 'coarse';
+
+/** One peer connection and its machine; the engine events the SDK would see, sent to it. */
+function peer(mode: FloorMode) {
   const pc = new RTCPeerConnection();
   const actor = createActor(floorMachine).start();
-  let events = 1; // xstate.init
+  const machine = mode !== 'listeners';
+  let events = machine ? 1 : 0; // xstate.init
   let connectionState: RTCPeerConnectionState = 'new';
-  const send = (event: FloorEvent) => {
+  /** `mirror`: an event the coarse model keeps out of the machine. */
+  const send = (event: FloorEvent, mirror = false) => {
+    const changed =
+      event.type === 'pc.statesChanged' && event.pc.connectionState !== connectionState;
+    if (event.type === 'pc.statesChanged') connectionState = event.pc.connectionState;
+    if (
+      !machine ||
+      (mode === 'coarse' && (mirror || (event.type === 'pc.statesChanged' && !changed)))
+    )
+      return;
     events++;
-    if (machine) actor.send(event);
-    else if (event.type === 'pc.statesChanged') connectionState = event.pc.connectionState;
+    actor.send(event);
   };
   const states = () => send({ type: 'pc.statesChanged', pc });
   for (const type of [
@@ -160,18 +177,19 @@ function peer(machine: boolean) {
 /** The raw pair of connect.ts, each side's engine events also sent to its floor machine. */
 export async function rawWithXState(
   stream: MediaStream | null,
-  machine = true,
+  mode: FloorMode,
 ): Promise<ConnectResult> {
   const t0 = performance.now();
-  const a = peer(machine);
-  const b = peer(machine);
+  const machine = mode !== 'listeners';
+  const a = peer(mode);
+  const b = peer(mode);
   type Peer = ReturnType<typeof peer>;
   const trickle = (from: Peer, to: Peer) =>
     from.pc.addEventListener('icecandidate', ({ candidate }) => {
       if (!candidate) return;
-      from.send({ type: 'pc.iceCandidate' });
+      from.send({ type: 'pc.iceCandidate' }, true);
       const delivered = copy(candidate.toJSON());
-      to.send({ type: 'signal.message' });
+      to.send({ type: 'signal.message' }, true);
       void to.pc.addIceCandidate(delivered);
     });
   trickle(a, b);
@@ -227,10 +245,10 @@ export async function rawWithXState(
   b.send({ type: 'CLOSE' });
   a.pc.close();
   b.pc.close();
-  lastEvents = a.events() + b.events();
+  lastEvents[mode] = a.events() + b.events();
   return { connectedMs: connectedAt - t0, roundTripMs: pongAt - t0 };
 }
 
-let lastEvents = 0;
-/** Machine events of the last `rawWithXState` call, both peers. */
-export const floorEventsPerCall = () => lastEvents;
+const lastEvents: Record<FloorMode, number> = { listeners: 0, every: 0, coarse: 0 };
+/** Machine events of the last `rawWithXState` call of each mode, both peers. */
+export const floorEventsPerCall = () => ({ ...lastEvents });
