@@ -199,7 +199,7 @@ async function chromiumBenches() {
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
   });
   const code = bundle.outputFiles[0].text;
-  if (process.env.BENCH_DUMP) (await import("node:fs")).writeFileSync(process.env.BENCH_DUMP, code);
+  if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, code);
   const html = `<!doctype html><meta charset="utf-8"><title>peerstate bench</title><script>${PRELUDE}</script><script type="module" src="/bench.js"></script>`;
   const server = http.createServer((req, res) => {
     if (req.url === '/bench.js')
