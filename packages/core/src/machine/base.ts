@@ -3,7 +3,7 @@
  * written per concern against this base, are added by `setup.ts`.
  * @module
  */
-import { or, stateIn } from 'xstate';
+import { and, not, or, stateIn } from 'xstate';
 import type { PeerConnectionLike } from '../platform/types.js';
 import { peerConnectionEvents } from './actors/peerConnectionEvents.js';
 import { signalingListener } from './actors/signalingListener.js';
@@ -165,21 +165,20 @@ export const peerSetupBase = setup({
     },
     nextIsAnswer: ({ context }) => nextAnswer(context) !== undefined,
     isImpolite: ({ context }) => !context.options.polite,
+    /** The engine rolls back our offer itself when a remote offer is set (as far as we know). */
+    rollsBackImplicitly: ({ context }) =>
+      context.options.rollback === 'auto' && !context.explicitRollback,
     /**
-     * In `makingOffer`: the next item is a new remote offer, we are the polite peer, and the
-     * engine rolls back implicitly (as far as we know): the answer is chained behind our offer.
+     * In `makingOffer`: the next item is a new remote offer (not a repeat of the one answered
+     * last), we are the polite peer, and the engine rolls back implicitly: the answer is
+     * chained behind our offer.
      */
-    canAnswerBehindOwnOffer: ({ context }) => {
-      const item = nextItem(context);
-      return (
-        context.options.polite &&
-        context.options.rollback === 'auto' &&
-        !context.explicitRollback &&
-        item?.kind === 'description' &&
-        item.description.type === 'offer' &&
-        item.id !== context.lastAnswer?.offerId
-      );
-    },
+    canAnswerBehindOwnOffer: and([
+      'nextIsOffer',
+      not('nextIsRepeatedOffer'),
+      not('isImpolite'),
+      'rollsBackImplicitly',
+    ]),
     refusedForDesync: ({ event }) => isMlineOrderError((event as { error?: unknown }).error),
     /** A `rebuild` more than one epoch ahead: no peer skips an epoch, so it is bogus. */
     isRebuildOutOfReach: ({ context, event }) => (rebuildEpochOf(event) ?? 0) > context.epoch + 1,

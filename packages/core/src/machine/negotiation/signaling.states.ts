@@ -63,17 +63,12 @@ export const signalingRegion = peerSetup.createStateConfig({
   on: {
     // Our offer, set before the remote offer chained behind it rolled it back: sent all the
     // same, as the impolite peer expects: it ignores it, and the candidates of its ICE generation.
-    'pc.offerBehind': [
-      {
-        guard: ({ event }) => event.output?.type === 'offer',
-        actions: 'sendLocalDescription',
-      },
-      {
-        actions: enqueueActions(({ event, enqueue }) => {
-          if (event.error) enqueue({ type: 'reportError', params: { error: event.error } });
-        }),
-      },
-    ],
+    'pc.offerBehind': {
+      actions: enqueueActions(({ event, enqueue }) => {
+        if (event.error) enqueue({ type: 'reportError', params: { error: event.error } });
+        else if (event.output?.type === 'offer') enqueue('sendLocalDescription');
+      }),
+    },
   },
   states: {
     stable: {
