@@ -161,7 +161,8 @@ const ROWS = [
     // 21.74 with its negotiation steps run by the connection's listener (no fromPromise: app
     // 34.40 -> 34.21) and remote candidates counted on hand-off; 22.09 with issue 12's channels
     // kept during a description operation (see app); 22.48 with issue 12's answer chained
-    // behind our own colliding offer (see app).
+    // behind our own colliding offer (see app); 22.49 with canAnswerBehindOwnOffer on the
+    // shared nextOffer (composing it from named guards with and/not measured 22.51).
     limit: 22.5,
   },
   {

@@ -3,7 +3,7 @@
  * written per concern against this base, are added by `setup.ts`.
  * @module
  */
-import { and, not, or, stateIn } from 'xstate';
+import { or, stateIn } from 'xstate';
 import type { PeerConnectionLike } from '../platform/types.js';
 import { peerConnectionEvents } from './actors/peerConnectionEvents.js';
 import { signalingListener } from './actors/signalingListener.js';
@@ -12,6 +12,7 @@ import {
   candidateGeneration,
   nextAnswer,
   nextItem,
+  nextOffer,
   rebuildEpochOf,
   rebuildLeft,
 } from './context.js';
@@ -124,12 +125,8 @@ export const peerSetupBase = setup({
     // Repeats are recognised by id, never by SDP text: two offers (an ICE restart, a re-offer)
     // may carry the same m-lines, and an answer is the answer to one of them only.
     nextIsRepeatedOffer: ({ context }) => {
-      const item = nextItem(context);
-      return (
-        item?.kind === 'description' &&
-        item.description.type === 'offer' &&
-        item.id === context.lastAnswer?.offerId
-      );
+      const offer = nextOffer(context);
+      return offer !== undefined && offer.id === context.lastAnswer?.offerId;
     },
     nextIsRepeatedAnswer: ({ context }) => nextAnswer(context)?.id === context.lastRemoteAnswerId,
     /** In `haveLocalOffer`: an answer to anything but the pending offer (late, reordered). */
@@ -159,26 +156,24 @@ export const peerSetupBase = setup({
     hasLocalCandidate: ({ context }) =>
       /\na=candidate:/.test(context.pc?.localDescription?.sdp ?? ''),
 
-    nextIsOffer: ({ context }) => {
-      const item = nextItem(context);
-      return item?.kind === 'description' && item.description.type === 'offer';
-    },
+    nextIsOffer: ({ context }) => nextOffer(context) !== undefined,
     nextIsAnswer: ({ context }) => nextAnswer(context) !== undefined,
     isImpolite: ({ context }) => !context.options.polite,
-    /** The engine rolls back our offer itself when a remote offer is set (as far as we know). */
-    rollsBackImplicitly: ({ context }) =>
-      context.options.rollback === 'auto' && !context.explicitRollback,
     /**
-     * In `makingOffer`: the next item is a new remote offer (not a repeat of the one answered
-     * last), we are the polite peer, and the engine rolls back implicitly: the answer is
-     * chained behind our offer.
+     * In `makingOffer`: the next item is a new remote offer (`nextIsOffer`, not
+     * `nextIsRepeatedOffer`), we are the polite peer, and the engine rolls back implicitly (as
+     * far as we know): the answer is chained behind our offer.
      */
-    canAnswerBehindOwnOffer: and([
-      'nextIsOffer',
-      not('nextIsRepeatedOffer'),
-      not('isImpolite'),
-      'rollsBackImplicitly',
-    ]),
+    canAnswerBehindOwnOffer: ({ context }) => {
+      const offer = nextOffer(context);
+      return (
+        context.options.polite &&
+        context.options.rollback === 'auto' &&
+        !context.explicitRollback &&
+        offer !== undefined &&
+        offer.id !== context.lastAnswer?.offerId
+      );
+    },
     refusedForDesync: ({ event }) => isMlineOrderError((event as { error?: unknown }).error),
     /** A `rebuild` more than one epoch ahead: no peer skips an epoch, so it is bogus. */
     isRebuildOutOfReach: ({ context, event }) => (rebuildEpochOf(event) ?? 0) > context.epoch + 1,

@@ -121,6 +121,12 @@ export function nextAnswer(context: PeerContext) {
   return item?.kind === 'description' && item.description.type !== 'offer' ? item : undefined;
 }
 
+/** The next inbox item when it is an offer. */
+export function nextOffer(context: PeerContext) {
+  const item = nextItem(context);
+  return item?.kind === 'description' && item.description.type === 'offer' ? item : undefined;
+}
+
 /** The ICE generation of our local description, for the candidates we send. */
 export function localUfrag(context: PeerContext): string | null {
   const sdp = context.pc?.localDescription?.sdp;
