@@ -11,6 +11,7 @@ step() {
   "$@" || status=$?
 }
 step biome check .
+step node scripts/check-lines.mjs
 # Before the unit tests: the signaling server's cluster tests start a real redis-server.
 step bash scripts/ensure-test-tools.sh
 step turbo run build typecheck test
