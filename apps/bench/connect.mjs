@@ -9,7 +9,6 @@
 //   collected objects included), and after a GC: the peer connections still reachable and the
 //   listeners on window and navigator.mediaDevices compared with before.
 
-const FLOOR_MODES = { 'raw-xstate': 'every', 'raw-xstate-coarse': 'coarse' };
 const ARMS = [
   'raw',
   'raw-listeners',
@@ -35,14 +34,15 @@ export async function connectArms(page, call, { rounds, media, stats, row, resul
       const r = await call('connectArm', arm, media);
       by[arm].connectedMs.push(r.connectedMs);
       by[arm].roundTripMs.push(r.roundTripMs);
+      by[arm].machineEvents = r.machineEvents;
     }
   }
   const key = media ? 'connectArmsMedia' : 'connectArms';
-  // raw-xstate (browser/xstateFloor.ts): the raw pair plus one XState macrostep per engine event.
-  const floorEvents = await call('floorEventsPerCall');
-  results[key] = { floorEventsPerCall: floorEvents };
+  results[key] = {};
   for (const arm of ARMS) {
-    results[key][arm] = {};
+    // The floor arms (browser/xstateFloor.ts) count their machine's events.
+    const { machineEvents } = by[arm];
+    results[key][arm] = machineEvents === undefined ? {} : { machineEvents };
     for (const metric of ['connectedMs', 'roundTripMs']) {
       const values = by[arm][metric];
       const ratio = stats(values.map((v, j) => v / by.raw[metric][j])).median;
@@ -54,7 +54,7 @@ export async function connectArms(page, call, { rounds, media, stats, row, resul
       label,
       arm,
       `${r1(c.median)} / ${r1(t.median)} ms`,
-      `connected / 1st round trip; ×raw ${c.xRaw.toFixed(2)} / ${t.xRaw.toFixed(2)} (median of ${rounds} rounds)${arm in FLOOR_MODES ? `; ${floorEvents[FLOOR_MODES[arm]]} machine events per call` : ''}`,
+      `connected / 1st round trip; ×raw ${c.xRaw.toFixed(2)} / ${t.xRaw.toFixed(2)} (median of ${rounds} rounds)${machineEvents ? `; ${machineEvents} machine events per call` : ''}`,
     );
   }
 }

@@ -19,7 +19,6 @@ import {
   w3cUntil,
 } from './pairs.js';
 import { traceArm } from './trace.js';
-import { floorEventsPerCall } from './xstateFloor.js';
 
 const now = () => performance.now();
 
@@ -126,7 +125,6 @@ function reachable() {
 const bench = {
   connectArm,
   heapCycles,
-  floorEventsPerCall,
   traceArm,
   traceGlare,
   renegotiate,

@@ -30,6 +30,8 @@ export type ConnectArm =
 export interface ConnectResult {
   readonly connectedMs: number;
   readonly roundTripMs: number;
+  /** The floor arms (xstateFloor.ts): XState events of the call, both peers (0: no machine). */
+  readonly machineEvents?: number;
 }
 
 let media: MediaStream | null = null;
@@ -184,7 +186,8 @@ export async function connectArm(arm: ConnectArm, withMedia: boolean): Promise<C
   const stream = withMedia ? await mediaClones() : null;
   try {
     if (arm === 'raw') return await raw(stream);
-    if (arm in FLOORS) return await within(rawWithXState(stream, FLOORS[arm] ?? 'every'), arm);
+    const floor = FLOORS[arm];
+    if (floor) return await within(rawWithXState(stream, floor), arm);
     if (arm === 'simple-peer') return await simplePeer(stream);
     return await sdk(stream, arm === 'sdk-memory');
   } finally {

@@ -134,20 +134,18 @@ export type FloorMode = 'listeners' | 'every' | 'coarse';
 /** One peer connection and its machine; the engine events the SDK would see, sent to it. */
 function peer(mode: FloorMode) {
   const pc = new RTCPeerConnection();
-  const actor = createActor(floorMachine).start();
-  const machine = mode !== 'listeners';
-  let events = machine ? 1 : 0; // xstate.init
+  // `listeners` runs no machine at all: not even an actor created and started.
+  const actor = mode === 'listeners' ? null : createActor(floorMachine).start();
+  let events = actor ? 1 : 0; // xstate.init
   let connectionState: RTCPeerConnectionState = 'new';
   /** `mirror`: an event the coarse model keeps out of the machine. */
   const send = (event: FloorEvent, mirror = false) => {
-    const changed =
-      event.type === 'pc.statesChanged' && event.pc.connectionState !== connectionState;
-    if (event.type === 'pc.statesChanged') connectionState = event.pc.connectionState;
-    if (
-      !machine ||
-      (mode === 'coarse' && (mirror || (event.type === 'pc.statesChanged' && !changed)))
-    )
-      return;
+    if (event.type === 'pc.statesChanged') {
+      // A state mirror, unless the connection state moved.
+      mirror = event.pc.connectionState === connectionState;
+      connectionState = event.pc.connectionState;
+    }
+    if (!actor || (mode === 'coarse' && mirror)) return;
     events++;
     actor.send(event);
   };
@@ -180,7 +178,6 @@ export async function rawWithXState(
   mode: FloorMode,
 ): Promise<ConnectResult> {
   const t0 = performance.now();
-  const machine = mode !== 'listeners';
   const a = peer(mode);
   const b = peer(mode);
   type Peer = ReturnType<typeof peer>;
@@ -214,7 +211,7 @@ export async function rawWithXState(
       resolve();
     };
     // Without the machine (`raw-listeners`), the same listener reads the state it was sent.
-    if (machine)
+    if (a.actor)
       a.actor.subscribe((s) => check(s.matches({ active: { connection: 'connected' } })));
     else a.pc.addEventListener('connectionstatechange', () => check(a.connected()));
   });
@@ -245,10 +242,9 @@ export async function rawWithXState(
   b.send({ type: 'CLOSE' });
   a.pc.close();
   b.pc.close();
-  lastEvents[mode] = a.events() + b.events();
-  return { connectedMs: connectedAt - t0, roundTripMs: pongAt - t0 };
+  return {
+    connectedMs: connectedAt - t0,
+    roundTripMs: pongAt - t0,
+    machineEvents: a.events() + b.events(),
+  };
 }
-
-const lastEvents: Record<FloorMode, number> = { listeners: 0, every: 0, coarse: 0 };
-/** Machine events of the last `rawWithXState` call of each mode, both peers. */
-export const floorEventsPerCall = () => ({ ...lastEvents });
