@@ -13,30 +13,18 @@
 // Env: CHROMIUM_PATH (default /usr/bin/chromium), STEP_TIMEOUT_MS (default 10000).
 // Prints one line per check, then `N passed, N failed`; exits 1 if any failed.
 
-import { readFile } from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { CHROMIUM_FLAGS as BASE_FLAGS } from '../../../scripts/chromium-flags.mjs';
+import { serveStatic as serve } from '../../../scripts/static-server.mjs';
 import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 
 // The example being tested is the package the script runs in (pnpm runs scripts there).
 const appDir = process.cwd();
 const MODES = (process.env.BUILD_MODES ?? 'production,development').split(',').filter(Boolean);
 const STEP_TIMEOUT_MS = Number(process.env.STEP_TIMEOUT_MS ?? 10_000);
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
+const CHROMIUM_FLAGS = ['--headless', ...BASE_FLAGS];
 
 // Runs in the page before the app: remembers every RTCPeerConnection the SDK creates.
 function countPeerConnections() {
@@ -51,30 +39,6 @@ function countPeerConnections() {
   window.__peerConnections = () => ({
     created: created.length,
     open: created.filter((pc) => pc.signalingState !== 'closed').length,
-  });
-}
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-
-function serve(root) {
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
-    const file = path.join(root, url.pathname === '/' ? 'index.html' : url.pathname);
-    try {
-      if (!file.startsWith(root)) throw new Error('outside dist');
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
 

@@ -1,10 +1,9 @@
-// The playground browser test's harness (run.mjs): the checks' runner and tally, the built
-// app's static server, and the locators every check module shares.
+// The playground browser test's harness (run.mjs): the checks' runner and tally, and the
+// locators every check module shares.
 
-import { readFile } from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_FLAGS as BASE_FLAGS } from '../../../scripts/chromium-flags.mjs';
 
 export const appDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const resultsDir = path.join(appDir, 'test-results');
@@ -12,19 +11,7 @@ export const MODES = (process.env.BUILD_MODES ?? 'production,development,dev-ser
   .split(',')
   .filter(Boolean);
 export const STEP_TIMEOUT_MS = Number(process.env.STEP_TIMEOUT_MS ?? 10_000);
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
+export const CHROMIUM_FLAGS = ['--headless', ...BASE_FLAGS];
 
 /**
  * Under Vite's dev server (`npm run dev`: unbundled modules, the SDK's sources, StrictMode): a
@@ -42,30 +29,6 @@ const DEV_SERVER_CHECKS = [
   'export, import, re-export',
   'no console errors',
 ];
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-
-export function serve(root) {
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
-    const file = path.join(root, url.pathname === '/' ? 'index.html' : url.pathname);
-    try {
-      if (!file.startsWith(root)) throw new Error('outside dist');
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 /** `{ active: { connection: 'connected', … } }` → `peer.active.connection.connected`, … */
 export function activeLeaves(value, prefix = 'peer') {

@@ -21,6 +21,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { build, createServer } from 'vite';
+import { serveStatic } from '../../../scripts/static-server.mjs';
 import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 import { callChecks } from './call.mjs';
 import { debuggerChecks } from './debugger.mjs';
@@ -36,7 +37,6 @@ import {
   results,
   resultsDir,
   STEP_TIMEOUT_MS,
-  serve,
   setFailurePage,
   watch,
 } from './harness.mjs';
@@ -61,7 +61,7 @@ async function runMode(browser, mode) {
     origin = new URL(server.resolvedUrls.local[0]).origin;
   } else {
     await build({ root: appDir, mode, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    server = await serve(outDir);
+    server = await serveStatic(outDir);
     origin = `http://127.0.0.1:${server.address().port}`;
   }
   const context = await browser.newContext({

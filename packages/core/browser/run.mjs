@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, formatMessages } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS as BASE_FLAGS } from '../../../scripts/chromium-flags.mjs';
 import { writeSuiteResult } from '../../../scripts/suite-results.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,19 +28,7 @@ const resultsDir = path.join(here, 'test-results');
 const SCENARIO_TIMEOUT_MS = Number(process.env.SCENARIO_TIMEOUT_MS ?? 20_000);
 /** Budget for each wait inside a scenario: well under the runner's, so the page reports first. */
 const WAIT_TIMEOUT_MS = Math.max(1_000, Math.floor(SCENARIO_TIMEOUT_MS / 2));
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
+const CHROMIUM_FLAGS = ['--headless', ...BASE_FLAGS];
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios. `entry` is the bundle the page loads, `prelude` runs in an inline classic script

@@ -3,18 +3,10 @@
 
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM_FLAGS as BASE_FLAGS } from '../../../../scripts/chromium-flags.mjs';
 
 const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
+  ...BASE_FLAGS,
   // Hidden pages must not throttle the timers the machines run on.
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
